@@ -1,0 +1,442 @@
+#include "tinyops/formats/tflite_importer.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "tflite_subset_generated.h"
+#include "tinyops/core/error.hpp"
+#include "tinyops/core/shape.hpp"
+#include "tinyops/formats/file_io.hpp"
+
+namespace tinyops::formats {
+namespace {
+
+namespace tfl = ::tinyops::tfl;
+
+// BuiltinOperator codes of the TFLite schema that map onto IR operators.
+std::optional<OpType> builtin_to_op_type(int32_t code) {
+  switch (code) {
+    case 0: return OpType::Add;
+    case 1: return OpType::AveragePool2D;
+    case 2: return OpType::Concatenation;
+    case 3: return OpType::Conv2D;
+    case 4: return OpType::DepthwiseConv2D;
+    case 6: return OpType::Dequantize;
+    case 9: return OpType::FullyConnected;
+    case 14: return OpType::Logistic;
+    case 17: return OpType::MaxPool2D;
+    case 18: return OpType::Mul;
+    case 19: return OpType::Relu;
+    case 21: return OpType::Relu6;
+    case 22: return OpType::Reshape;
+    case 25: return OpType::Softmax;
+    case 28: return OpType::Tanh;
+    case 34: return OpType::Pad;
+    case 39: return OpType::Transpose;
+    case 40: return OpType::Mean;
+    case 41: return OpType::Sub;
+    case 42: return OpType::Div;
+    case 43: return OpType::Squeeze;
+    case 45: return OpType::StridedSlice;
+    case 53: return OpType::Cast;
+    case 55: return OpType::Maximum;
+    case 57: return OpType::Minimum;
+    case 114: return OpType::Quantize;
+    default: return std::nullopt;
+  }
+}
+
+// Names of common builtins the IR does not model, so errors can say what the op is.
+std::string builtin_name(int32_t code) {
+  switch (code) {
+    case 5: return "DEPTH_TO_SPACE";
+    case 16: return "LSTM";
+    case 20: return "RELU_N1_TO_1";
+    case 23: return "RESIZE_BILINEAR";
+    case 24: return "RNN";
+    case 27: return "SVDF";
+    case 36: return "GATHER";
+    case 44: return "UNIDIRECTIONAL_SEQUENCE_LSTM";
+    case 47: return "EXP";
+    case 49: return "SPLIT";
+    case 54: return "PRELU";
+    case 56: return "ARG_MAX";
+    case 60: return "PADV2";
+    case 65: return "SLICE";
+    case 67: return "TRANSPOSE_CONV";
+    case 74: return "SUM";
+    case 75: return "SQRT";
+    case 76: return "RSQRT";
+    case 82: return "REDUCE_MAX";
+    case 83: return "PACK";
+    case 88: return "UNPACK";
+    case 97: return "RESIZE_NEAREST_NEIGHBOR";
+    case 98: return "LEAKY_RELU";
+    case 117: return "HARD_SWISH";
+    case 126: return "BATCH_MATMUL";
+    default: return "BUILTIN_" + std::to_string(code);
+  }
+}
+
+// Union tags of BuiltinOptions for the option tables declared in tflite_subset.fbs.
+enum OptionsTag : uint8_t {
+  kConv2D = 1,
+  kDepthwiseConv2D = 2,
+  kPool2D = 5,
+  kFullyConnected = 8,
+  kSoftmax = 9,
+  kConcatenation = 10,
+  kAdd = 11,
+  kReshape = 17,
+  kMul = 21,
+  kReducer = 27,
+  kSub = 28,
+  kDiv = 29,
+  kSqueeze = 30,
+  kStridedSlice = 32,
+};
+
+class Importer {
+ public:
+  Importer(std::span<const uint8_t> bytes, std::string source)
+      : bytes_(bytes), source_(std::move(source)) {}
+
+  Graph run() {
+    check(bytes_.size() >= 8, "file is " + std::to_string(bytes_.size()) +
+                                  " bytes, too short to be a .tflite model");
+    check(tfl::ModelBufferHasIdentifier(bytes_.data()),
+          "missing the 'TFL3' file identifier at byte 4: this is not a TFLite flatbuffer "
+          "model (convert it with the TFLite converter)");
+    flatbuffers::Verifier::Options opts;
+    opts.max_depth = 64;
+    opts.max_tables = 10'000'000;
+    opts.check_alignment = true;
+    flatbuffers::Verifier verifier(bytes_.data(), bytes_.size(), opts);
+    check(tfl::VerifyModelBuffer(verifier),
+          "the flatbuffer failed verification (truncated or corrupted file): re-export the "
+          "model");
+    model_ = tfl::GetModel(bytes_.data());
+    verifier_ = &verifier;
+
+    check(model_->subgraphs() != nullptr && model_->subgraphs()->size() > 0,
+          "the model has no subgraph");
+    const tfl::SubGraph* sg = model_->subgraphs()->Get(0);
+    Graph g;
+    if (model_->description()) g.description = model_->description()->str();
+    read_tensors(*sg, g);
+    g.inputs = read_index_list(sg->inputs(), "subgraph input list");
+    g.outputs = read_index_list(sg->outputs(), "subgraph output list");
+    read_operators(*sg, g);
+    try {
+      g.validate();
+    } catch (const InputError& e) {
+      throw InputError(source_ + ": " + e.what());
+    }
+    verifier_ = nullptr;
+    return g;
+  }
+
+ private:
+  void check(bool condition, const std::string& message) const {
+    if (!condition) throw InputError(source_ + ": " + message);
+  }
+
+  std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list,
+                                       const std::string& what) const {
+    std::vector<int32_t> out;
+    if (list == nullptr) return out;
+    out.assign(list->begin(), list->end());
+    (void)what;
+    return out;
+  }
+
+  static std::optional<DataType> map_type(tfl::TensorType t) {
+    switch (t) {
+      case tfl::TensorType::FLOAT32: return DataType::Float32;
+      case tfl::TensorType::INT8: return DataType::Int8;
+      case tfl::TensorType::UINT8: return DataType::UInt8;
+      case tfl::TensorType::INT16: return DataType::Int16;
+      case tfl::TensorType::UINT16: return DataType::UInt16;
+      case tfl::TensorType::UINT32: return DataType::UInt32;
+      case tfl::TensorType::INT32: return DataType::Int32;
+      case tfl::TensorType::INT64: return DataType::Int64;
+      case tfl::TensorType::UINT64: return DataType::UInt64;
+      case tfl::TensorType::BOOL: return DataType::Bool;
+      default: return std::nullopt;
+    }
+  }
+
+  std::span<const uint8_t> buffer_bytes(uint32_t index, const std::string& where) const {
+    const auto* buffers = model_->buffers();
+    check(buffers != nullptr && index < buffers->size(),
+          where + " refers to buffer " + std::to_string(index) + ", but the model has " +
+              std::to_string(buffers ? buffers->size() : 0) + " buffers");
+    const tfl::Buffer* b = buffers->Get(index);
+    if (b == nullptr) return {};
+    if (b->data() != nullptr && b->data()->size() > 0) return {b->data()->data(), b->data()->size()};
+    // Models over 2 GB keep data outside the flatbuffer, addressed from the file start.
+    if (b->offset() > 1) {
+      const uint64_t offset = b->offset(), size = b->size();
+      check(offset <= bytes_.size() && size <= bytes_.size() - offset,
+            where + ": buffer " + std::to_string(index) + " points outside the file (offset " +
+                std::to_string(offset) + ", size " + std::to_string(size) + ")");
+      return {bytes_.data() + offset, static_cast<size_t>(size)};
+    }
+    return {};
+  }
+
+  void read_tensors(const tfl::SubGraph& sg, Graph& g) const {
+    const auto* tensors = sg.tensors();
+    if (tensors == nullptr) return;
+    g.tensors.reserve(tensors->size());
+    for (uint32_t i = 0; i < tensors->size(); ++i) {
+      const tfl::Tensor* t = tensors->Get(i);
+      const std::string where = "tensor " + std::to_string(i);
+      check(t != nullptr, where + " is null");
+      Tensor out;
+      if (t->name()) out.name = t->name()->str();
+      const std::string named = where + " ('" + out.name + "')";
+      const auto type = map_type(t->type());
+      if (!type) {
+        throw UnsupportedError(source_ + ": " + named + " has element type " +
+                               tfl::EnumNameTensorType(t->type()) +
+                               ", which TinyOps does not support (supported: float32, int8, "
+                               "uint8, int16, uint16, int32, uint32, int64, uint64, bool)");
+      }
+      out.type = *type;
+      if (t->shape()) out.shape.assign(t->shape()->begin(), t->shape()->end());
+      check(out.shape.size() <= 8, named + " has " + std::to_string(out.shape.size()) +
+                                       " dimensions; at most 8 are supported");
+      check(element_count(out.shape) >= 0,
+            named + " has an invalid shape " + shape_to_string(out.shape) +
+                ": dimensions must be non-negative and hold fewer than 2^31 elements");
+      if (t->sparsity() != nullptr) {
+        throw UnsupportedError(source_ + ": " + named +
+                               " is stored sparse; TinyOps reads dense tensors only (convert "
+                               "without sparsity)");
+      }
+      out.is_variable = t->is_variable();
+      read_quantization(t->quantization(), named, out);
+      const auto data = buffer_bytes(t->buffer(), named);
+      if (!data.empty()) {
+        check(data.size() == out.byte_size(),
+              named + " has " + std::to_string(data.size()) + " bytes of data, but shape " +
+                  shape_to_string(out.shape) + " of " + std::string(to_string(out.type)) +
+                  " needs " + std::to_string(out.byte_size()));
+        out.data.assign(data.begin(), data.end());
+      }
+      g.tensors.push_back(std::move(out));
+    }
+  }
+
+  void read_quantization(const tfl::QuantizationParameters* q, const std::string& named,
+                         Tensor& out) const {
+    if (q == nullptr || q->scale() == nullptr || q->scale()->size() == 0) return;
+    if (q->details_type() != 0) {
+      throw UnsupportedError(source_ + ": " + named +
+                             " uses custom quantisation details, which TinyOps does not read");
+    }
+    out.quant.scales.assign(q->scale()->begin(), q->scale()->end());
+    if (q->zero_point() != nullptr && q->zero_point()->size() > 0)
+      out.quant.zero_points.assign(q->zero_point()->begin(), q->zero_point()->end());
+    else
+      out.quant.zero_points.assign(out.quant.scales.size(), 0);
+    out.quant.axis = q->quantized_dimension();
+    // Some converters tag 1-D per-channel biases with the weights' axis (e.g. 3); the only
+    // meaningful axis of a 1-D tensor is 0, as TFLite Micro reads it.
+    if (out.shape.size() == 1 && out.quant.axis != 0 && out.quant.scales.size() > 1)
+      out.quant.axis = 0;
+  }
+
+  template <class T>
+  const T* options_as(const tfl::Operator& op, uint8_t expected_tag,
+                      const std::string& where) const {
+    if (op.builtin_options() == nullptr) return nullptr;
+    check(static_cast<uint8_t>(op.builtin_options_type()) == expected_tag,
+          where + " carries options of union type " +
+              std::to_string(static_cast<int>(op.builtin_options_type())) + ", expected " +
+              std::to_string(expected_tag));
+    const T* opts = reinterpret_cast<const T*>(op.builtin_options());
+    // The whole-model verifier only saw an opaque table here; verify the real layout.
+    check(opts->Verify(*verifier_), where + " has corrupted options");
+    return opts;
+  }
+
+  static Padding padding(int8_t p) { return p == 1 ? Padding::Valid : Padding::Same; }
+
+  Activation activation(int8_t a, const std::string& where) const {
+    check(a >= 0 && a <= 5,
+          where + " has unknown fused activation code " + std::to_string(a));
+    return static_cast<Activation>(a);
+  }
+
+  void read_options(const tfl::Operator& op, Op& out, const std::string& where) const {
+    switch (out.type) {
+      case OpType::Conv2D: {
+        ConvOptions o;
+        if (const auto* p = options_as<tfl::Conv2DOptions>(op, kConv2D, where)) {
+          o = {padding(p->padding()), p->stride_w(), p->stride_h(), p->dilation_w_factor(),
+               p->dilation_h_factor(), activation(p->fused_activation_function(), where)};
+        }
+        check(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
+              where + " has a non-positive stride or dilation");
+        out.options = o;
+        break;
+      }
+      case OpType::DepthwiseConv2D: {
+        DepthwiseConvOptions o;
+        if (const auto* p = options_as<tfl::DepthwiseConv2DOptions>(op, kDepthwiseConv2D, where)) {
+          o = {padding(p->padding()),       p->stride_w(),
+               p->stride_h(),               p->dilation_w_factor(),
+               p->dilation_h_factor(),      p->depth_multiplier(),
+               activation(p->fused_activation_function(), where)};
+        }
+        check(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
+              where + " has a non-positive stride or dilation");
+        out.options = o;
+        break;
+      }
+      case OpType::AveragePool2D:
+      case OpType::MaxPool2D: {
+        PoolOptions o;
+        if (const auto* p = options_as<tfl::Pool2DOptions>(op, kPool2D, where)) {
+          o = {padding(p->padding()), p->stride_w(),        p->stride_h(),
+               p->filter_width(),     p->filter_height(), activation(p->fused_activation_function(), where)};
+        }
+        check(o.stride_w > 0 && o.stride_h > 0 && o.filter_w > 0 && o.filter_h > 0,
+              where + " has a non-positive stride or filter size");
+        out.options = o;
+        break;
+      }
+      case OpType::FullyConnected: {
+        FullyConnectedOptions o;
+        if (const auto* p = options_as<tfl::FullyConnectedOptions>(op, kFullyConnected, where)) {
+          if (p->weights_format() != 0) {
+            throw UnsupportedError(source_ + ": " + where +
+                                   " uses shuffled weights; only the default layout is supported");
+          }
+          o = {activation(p->fused_activation_function(), where), p->keep_num_dims()};
+        }
+        out.options = o;
+        break;
+      }
+      case OpType::Softmax: {
+        SoftmaxOptions o;
+        if (const auto* p = options_as<tfl::SoftmaxOptions>(op, kSoftmax, where)) o.beta = p->beta();
+        out.options = o;
+        break;
+      }
+      case OpType::Concatenation: {
+        ConcatenationOptions o;
+        if (const auto* p = options_as<tfl::ConcatenationOptions>(op, kConcatenation, where))
+          o = {p->axis(), activation(p->fused_activation_function(), where)};
+        out.options = o;
+        break;
+      }
+      case OpType::Add:
+      case OpType::Mul:
+      case OpType::Sub:
+      case OpType::Div: {
+        const uint8_t tag = out.type == OpType::Add   ? kAdd
+                            : out.type == OpType::Mul ? kMul
+                            : out.type == OpType::Sub ? kSub
+                                                      : kDiv;
+        ElementwiseOptions o;
+        if (const auto* p = options_as<tfl::ActivationOnlyOptions>(op, tag, where))
+          o.activation = activation(p->fused_activation_function(), where);
+        out.options = o;
+        break;
+      }
+      case OpType::Reshape: {
+        ReshapeOptions o;
+        if (const auto* p = options_as<tfl::ReshapeOptions>(op, kReshape, where)) {
+          if (p->new_shape()) o.new_shape.assign(p->new_shape()->begin(), p->new_shape()->end());
+        }
+        out.options = o;
+        break;
+      }
+      case OpType::Mean: {
+        ReducerOptions o;
+        if (const auto* p = options_as<tfl::ReducerOptions>(op, kReducer, where))
+          o.keep_dims = p->keep_dims();
+        out.options = o;
+        break;
+      }
+      case OpType::Squeeze: {
+        SqueezeOptions o;
+        if (const auto* p = options_as<tfl::SqueezeOptions>(op, kSqueeze, where)) {
+          if (p->squeeze_dims())
+            o.squeeze_dims.assign(p->squeeze_dims()->begin(), p->squeeze_dims()->end());
+        }
+        out.options = o;
+        break;
+      }
+      case OpType::StridedSlice: {
+        StridedSliceOptions o;
+        if (const auto* p = options_as<tfl::StridedSliceOptions>(op, kStridedSlice, where)) {
+          o = {p->begin_mask(),       p->end_mask(),         p->ellipsis_mask(),
+               p->new_axis_mask(),    p->shrink_axis_mask(), p->offset()};
+        }
+        out.options = o;
+        break;
+      }
+      default: break;
+    }
+  }
+
+  void read_operators(const tfl::SubGraph& sg, Graph& g) const {
+    const auto* ops = sg.operators();
+    if (ops == nullptr) return;
+    const auto* codes = model_->operator_codes();
+    const uint32_t code_count = codes ? codes->size() : 0;
+    g.ops.reserve(ops->size());
+    for (uint32_t k = 0; k < ops->size(); ++k) {
+      const tfl::Operator* op = ops->Get(k);
+      std::string where = "operator " + std::to_string(k);
+      check(op != nullptr, where + " is null");
+      check(op->opcode_index() < code_count,
+            where + " uses operator code " + std::to_string(op->opcode_index()) +
+                ", but the model lists " + std::to_string(code_count));
+      const tfl::OperatorCode* code = codes->Get(op->opcode_index());
+      check(code != nullptr, where + " has a null operator code");
+      // Older models keep the code only in the 8-bit deprecated field; newer ones fill both.
+      const int32_t builtin = std::max<int32_t>(code->deprecated_builtin_code(), code->builtin_code());
+      Op out;
+      if (builtin == 32) {
+        out.type = OpType::Custom;
+        out.name = code->custom_code() ? code->custom_code()->str() : "";
+        check(!out.name.empty(), where + " is a CUSTOM operator without a name");
+        if (op->custom_options())
+          out.custom_options.assign(op->custom_options()->begin(), op->custom_options()->end());
+      } else if (auto type = builtin_to_op_type(builtin)) {
+        out.type = *type;
+      } else {
+        out.type = OpType::Other;
+        out.name = builtin_name(builtin);
+      }
+      where += " (" + out.display_name() + ")";
+      out.inputs = read_index_list(op->inputs(), where);
+      out.outputs = read_index_list(op->outputs(), where);
+      read_options(*op, out, where);
+      g.ops.push_back(std::move(out));
+    }
+  }
+
+  std::span<const uint8_t> bytes_;
+  std::string source_;
+  const tfl::Model* model_ = nullptr;
+  flatbuffers::Verifier* verifier_ = nullptr;
+};
+
+}  // namespace
+
+Graph import_tflite(std::span<const uint8_t> bytes, const std::string& source) {
+  return Importer(bytes, source).run();
+}
+
+Graph import_tflite_file(const std::filesystem::path& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  return import_tflite(bytes, path.string());
+}
+
+}  // namespace tinyops::formats

@@ -1,0 +1,88 @@
+#include "tinyops/formats/tflite_importer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tinyops/core/error.hpp"
+#include "tinyops/formats/file_io.hpp"
+
+namespace tinyops::formats {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> all_shared_models() {
+  std::vector<fs::path> models;
+  for (const char* dir : {"", "extra"}) {
+    const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / dir;
+    if (!fs::is_directory(folder)) continue;
+    for (const auto& entry : fs::directory_iterator(folder))
+      if (entry.path().extension() == ".tflite") models.push_back(entry.path());
+  }
+  std::sort(models.begin(), models.end());
+  return models;
+}
+
+TEST(TfliteImporter, ImportsEverySharedModel) {
+  const auto models = all_shared_models();
+  ASSERT_GE(models.size(), 8u) << "shared models not found under " << TINYOPS_SHARED_MODELS;
+  for (const auto& path : models) {
+    SCOPED_TRACE(path.string());
+    Graph g = import_tflite_file(path);
+    EXPECT_FALSE(g.ops.empty());
+    EXPECT_FALSE(g.inputs.empty());
+    EXPECT_FALSE(g.outputs.empty());
+  }
+}
+
+TEST(TfliteImporter, ReadsHelloWorldInt8Structure) {
+  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  ASSERT_EQ(g.ops.size(), 3u);
+  for (const Op& op : g.ops) EXPECT_EQ(op.type, OpType::FullyConnected);
+  const Tensor& in = g.tensors[static_cast<size_t>(g.inputs[0])];
+  EXPECT_EQ(in.type, DataType::Int8);
+  EXPECT_EQ(in.shape, (std::vector<int32_t>{1, 1}));
+  ASSERT_TRUE(in.quant.is_quantized());
+  EXPECT_EQ(in.quant.zero_points[0], -128);
+  EXPECT_NEAR(in.quant.scales[0], 0.02448, 1e-5);
+  const Tensor& out = g.tensors[static_cast<size_t>(g.outputs[0])];
+  EXPECT_EQ(out.quant.zero_points[0], 5);
+}
+
+TEST(TfliteImporter, ReadsKwsConvOptionsAndPerChannelWeights) {
+  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  const Op& conv = g.ops[0];
+  ASSERT_EQ(conv.type, OpType::Conv2D);
+  const auto& opts = std::get<ConvOptions>(conv.options);
+  EXPECT_EQ(opts.stride_h, 2);
+  EXPECT_EQ(opts.stride_w, 2);
+  EXPECT_EQ(opts.activation, Activation::Relu);
+  const Tensor& weights = g.tensors[static_cast<size_t>(conv.inputs[1])];
+  EXPECT_TRUE(weights.is_constant());
+  EXPECT_TRUE(weights.quant.is_per_channel());
+  EXPECT_EQ(weights.quant.scales.size(), static_cast<size_t>(weights.shape[0]));
+}
+
+TEST(TfliteImporter, KeepsCustomOpNamesAndOptions) {
+  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) /
+                                     "tflm_micro_speech_audio_preprocessor_int8.tflite");
+  int custom = 0;
+  for (const Op& op : g.ops) {
+    if (op.type != OpType::Custom) continue;
+    ++custom;
+    EXPECT_EQ(op.name.rfind("Signal", 0), 0u) << op.name;
+  }
+  EXPECT_EQ(custom, 9);
+}
+
+TEST(TfliteImporter, NamesUnmodelledBuiltins) {
+  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" /
+                                     "tflm_keyword_scrambled_int8.tflite");
+  bool saw_svdf = false;
+  for (const Op& op : g.ops) saw_svdf |= op.type == OpType::Other && op.name == "SVDF";
+  EXPECT_TRUE(saw_svdf);
+}
+
+}  // namespace
+}  // namespace tinyops::formats
