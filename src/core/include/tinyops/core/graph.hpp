@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <span>
 #include <string>
 #include <variant>
@@ -118,6 +119,11 @@ using OpOptions =
                  FullyConnectedOptions, SoftmaxOptions, ConcatenationOptions, ElementwiseOptions,
                  ReshapeOptions, ReducerOptions, SqueezeOptions, StridedSliceOptions>;
 
+// A named attribute of a custom op, decoded from its format (FlexBuffers maps in TFLite).
+using AttributeValue =
+    std::variant<bool, int64_t, double, std::string, std::vector<int64_t>, std::vector<double>>;
+using Attributes = std::map<std::string, AttributeValue>;
+
 inline constexpr int32_t kNoTensor = -1;  // an omitted optional input (e.g. no bias)
 
 struct Op {
@@ -128,6 +134,7 @@ struct Op {
   std::vector<int32_t> outputs;
   OpOptions options;
   std::vector<uint8_t> custom_options;  // raw options of a custom op (FlexBuffers in TFLite)
+  Attributes attributes;                // custom_options decoded by the importer
 
   // "CONV_2D", or the custom/other name.
   std::string display_name() const;
