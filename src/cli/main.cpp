@@ -1,1 +1,70 @@
-int main() { return 0; }
+// `tinyops <noun> <verb>`: parses arguments and calls the verbs; no logic lives here.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "tinyops/core/error.hpp"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tinyops::cli;
+  CLI::App app{"TinyOps: TinyML models from data to device"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+
+  CLI::App* model = app.add_subcommand("model", "Inspect, run and check models");
+  model->require_subcommand(1);
+
+  InspectArgs inspect;
+  CLI::App* inspect_cmd = model->add_subcommand(
+      "inspect", "Inputs, outputs, operators, per-layer MACs and parameter bytes");
+  inspect_cmd->add_option("model", inspect.model, ".tflite file")->required();
+  inspect_cmd->add_flag("--json", inspect.json, "Machine-readable output");
+
+  RunArgs run;
+  CLI::App* run_cmd = model->add_subcommand("run", "Run a model on the host reference interpreter");
+  run_cmd->add_option("model", run.model, ".tflite file")->required();
+  run_cmd->add_option("-i,--input", run.inputs,
+                      "Input tensor: raw little-endian bytes or .npy (one per model input)")
+      ->required();
+  run_cmd->add_option("-o,--output", run.output, "Write output 0 here (.npy, or raw bytes)");
+  run_cmd->add_option("--top", run.top, "How many top classes to show for classifiers")
+      ->default_val(5)
+      ->check(CLI::Range(0, 1000));
+  run_cmd->add_flag("--json", run.json, "Machine-readable output");
+
+  CheckArgs check;
+  CLI::App* check_cmd = model->add_subcommand(
+      "check",
+      "Import and run models; compare with <model>.vectors/ reference outputs where present");
+  check_cmd->add_option("paths", check.paths, ".tflite files or folders")->required();
+  check_cmd->add_flag("--json", check.json, "Machine-readable output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*inspect_cmd) return model_inspect(inspect);
+    if (*run_cmd) return model_run(run);
+    if (*check_cmd) return model_check(check);
+  } catch (const tinyops::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory (is the model or input unusually large?)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n  please report it with the command line\n";
+    return 3;
+  }
+  return 2;
+}

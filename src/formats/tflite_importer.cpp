@@ -7,6 +7,7 @@
 #include "tinyops/core/error.hpp"
 #include "tinyops/core/shape.hpp"
 #include "tinyops/formats/file_io.hpp"
+#include "tinyops/formats/flexbuffer_attributes.hpp"
 
 namespace tinyops::formats {
 namespace {
@@ -408,6 +409,8 @@ class Importer {
         check(!out.name.empty(), where + " is a CUSTOM operator without a name");
         if (op->custom_options())
           out.custom_options.assign(op->custom_options()->begin(), op->custom_options()->end());
+        out.attributes = decode_flexbuffer_attributes(
+            out.custom_options, source_ + ": " + where + " (" + out.name + ")");
       } else if (auto type = builtin_to_op_type(builtin)) {
         out.type = *type;
       } else {

@@ -1,0 +1,32 @@
+// The `tinyops` command's verbs. Each parses nothing itself: main.cpp binds CLI11 options
+// to these structs and calls the function, which returns the process exit code
+// (0 success, 1 a check failed, 2 bad input via InputError).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tinyops::cli {
+
+struct InspectArgs {
+  std::string model;
+  bool json = false;
+};
+int model_inspect(const InspectArgs& args);
+
+struct RunArgs {
+  std::string model;
+  std::vector<std::string> inputs;  // one per model input: raw bytes or .npy
+  std::string output;               // file for output 0: .npy or raw bytes; empty prints
+  int top = 5;
+  bool json = false;
+};
+int model_run(const RunArgs& args);
+
+struct CheckArgs {
+  std::vector<std::string> paths;  // .tflite files or folders of them
+  bool json = false;
+};
+int model_check(const CheckArgs& args);
+
+}  // namespace tinyops::cli

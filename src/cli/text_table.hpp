@@ -1,0 +1,24 @@
+// Aligned plain-text tables for output that people read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tinyops::cli {
+
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Columns whose cells all look numeric are right-aligned.
+  std::string render() const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// 1234567 -> "1,234,567"
+std::string with_commas(long long value);
+
+}  // namespace tinyops::cli
