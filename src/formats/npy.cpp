@@ -46,6 +46,8 @@ std::string dict_value(const std::string& header, const std::string& key,
 }
 
 std::vector<int32_t> parse_shape(const std::string& text, const std::string& source) {
+  require(text.size() >= 2 && text.front() == '(' && text.back() == ')',
+          source + ": .npy shape '" + text + "' is not a tuple like (1, 49, 10)");
   std::vector<int32_t> shape;
   int64_t value = -1;
   for (char c : text.substr(1)) {

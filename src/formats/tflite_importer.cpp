@@ -1,6 +1,7 @@
 #include "tinyops/formats/tflite_importer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "tflite_subset_generated.h"
@@ -238,9 +239,13 @@ class Importer {
                              " uses custom quantisation details, which TinyOps does not read");
     }
     out.quant.scales.assign(q->scale()->begin(), q->scale()->end());
-    if (q->zero_point() != nullptr && q->zero_point()->size() > 0)
-      out.quant.zero_points.assign(q->zero_point()->begin(), q->zero_point()->end());
-    else
+    if (q->zero_point() != nullptr && q->zero_point()->size() > 0) {
+      // The verifier only guarantees 4-byte alignment of vector data; copy int64 values
+      // byte-wise rather than dereferencing possibly misaligned pointers.
+      const uint8_t* raw = q->zero_point()->Data();
+      out.quant.zero_points.resize(q->zero_point()->size());
+      std::memcpy(out.quant.zero_points.data(), raw, out.quant.zero_points.size() * sizeof(int64_t));
+    } else
       out.quant.zero_points.assign(out.quant.scales.size(), 0);
     out.quant.axis = q->quantized_dimension();
     // Some converters tag 1-D per-channel biases with the weights' axis (e.g. 3); the only

@@ -8,6 +8,15 @@ namespace tinyops::interp {
 
 Interpreter::Interpreter(const Graph& graph) : graph_(graph) {
   graph_.validate();
+  // A hostile model can declare tensors of billions of elements; refuse before allocating.
+  constexpr uint64_t kMaxTensorBytes = uint64_t{512} << 20;
+  uint64_t needed = 0;
+  for (const Tensor& t : graph_.tensors)
+    if (!t.is_constant()) needed += t.byte_size();
+  require(needed <= kMaxTensorBytes,
+          "the model's activations need " + std::to_string(needed) +
+              " bytes, more than the interpreter's 512 MiB limit (microcontroller models "
+              "need kilobytes: check the tensor shapes)");
   storage_.resize(graph_.tensors.size());
   std::vector<std::span<uint8_t>> views(graph_.tensors.size());
   for (size_t i = 0; i < graph_.tensors.size(); ++i) {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang + address/undefined sanitizers and runs each for
+# a bounded time. Usage: scripts/fuzz.sh [seconds per target, default 600] [target...]
+# Seeds: the shared models and .npy files made here. Findings land in fuzz/artifacts/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-600}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy)
+models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
+
+bash "$root/scripts/setup.sh"
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYOPS_BUILD_FUZZ=ON -DTINYOPS_SANITIZE=ON \
+  -DTINYOPS_BUILD_TESTS=OFF -DTINYOPS_BUILD_BENCH=OFF -DTINYOPS_FUZZ_INSTRUMENT=ON >/dev/null
+cmake --build "$root/build-fuzz" --parallel "$(nproc)" --target "${targets[@]}"
+
+mkdir -p "$root/fuzz/artifacts"
+for target in "${targets[@]}"; do
+  corpus="$root/fuzz/corpus-run/$target"
+  mkdir -p "$corpus"
+  case "$target" in
+    fuzz_tflite_import)
+      # Small models seed the corpus whole; libFuzzer caps input length below.
+      find "$models" -name '*.tflite' -size -400k -exec cp -n {} "$corpus/" \; ;;
+    fuzz_npy)
+      printf '\x93NUMPY\x01\x00\x76\x00{'"'"'descr'"'"': '"'"'|i1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2, 3), }' > "$corpus/seed.npy"
+      printf '%*s\n' 58 '' >> "$corpus/seed.npy"; printf 'abcdef' >> "$corpus/seed.npy" ;;
+  esac
+  echo "fuzz: $target for ${seconds}s"
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    "$root/build-fuzz/fuzz/$target" "$corpus" -max_total_time="$seconds" -max_len=400000 \
+    -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" \
+    2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || true
+done
+if ls "$root/fuzz/artifacts/"* >/dev/null 2>&1; then
+  echo "fuzz: findings in fuzz/artifacts/"; exit 1
+fi
+echo "fuzz: no findings"

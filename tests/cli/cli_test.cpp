@@ -1,0 +1,173 @@
+// The `tinyops` command as a user runs it: exit codes, messages, --json.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tinyops/formats/file_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Result run_cli(const std::string& args) {
+  const std::string cmd = std::string(TINYOPS_CLI) + " " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+const fs::path kModels(TINYOPS_SHARED_MODELS);
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("tinyops-cli-" + std::to_string(::getpid()) + "-" +
+                                                  std::to_string(counter_++))) {
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+void write_bytes(const fs::path& p, const std::vector<uint8_t>& bytes) {
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                           static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST(Cli, InspectPrintsOperatorsAndTotals) {
+  const Result r = run_cli("model inspect " + (kModels / "tflm_hello_world_int8.tflite").string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("FULLY_CONNECTED x3"));
+  EXPECT_THAT(r.out, HasSubstr("zero point -128"));
+  EXPECT_THAT(r.out, HasSubstr("MACs"));
+}
+
+TEST(Cli, InspectJsonIsMachineReadable) {
+  const Result r =
+      run_cli("model inspect --json " + (kModels / "mlperf_tiny_kws_int8.tflite").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["totals"]["ops"], 13);
+  EXPECT_EQ(j["operators"]["CONV_2D"], 5);
+  EXPECT_EQ(j["inputs"][0]["shape"], (std::vector<int>{1, 49, 10, 1}));
+  EXPECT_EQ(j["inputs"][0]["quantization"]["zero_point"][0], 83);
+  EXPECT_GT(j["totals"]["macs"].get<long long>(), 2'000'000);
+  EXPECT_EQ(j["layers"].size(), 13u);
+}
+
+TEST(Cli, RunWritesTheReferenceOutput) {
+  TempDir tmp;
+  const fs::path vectors = kModels / "tflm_hello_world_int8.vectors";
+  const fs::path out = tmp.path() / "y.bin";
+  const Result r = run_cli("model run " + (kModels / "tflm_hello_world_int8.tflite").string() +
+                           " --input " + (vectors / "input_3.bin").string() + " --output " +
+                           out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(tinyops::formats::read_file(out), tinyops::formats::read_file(vectors / "output_3.bin"));
+}
+
+TEST(Cli, RunAcceptsNpyAndPrintsJson) {
+  TempDir tmp;
+  const auto raw = tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/input_0.bin");
+  std::string header = "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 1960), }";
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::vector<uint8_t> npy{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<uint8_t>(header.size()), 0};
+  npy.insert(npy.end(), header.begin(), header.end());
+  npy.insert(npy.end(), raw.begin(), raw.end());
+  write_bytes(tmp.path() / "x.npy", npy);
+  const Result r = run_cli("model run --json " + (kModels / "tflm_micro_speech_int8.tflite").string() +
+                           " -i " + (tmp.path() / "x.npy").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto expected = tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/output_0.bin");
+  ASSERT_EQ(j["outputs"][0]["values"].size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_EQ(j["outputs"][0]["values"][i].get<int>(), static_cast<int8_t>(expected[i]));
+  EXPECT_EQ(j["outputs"][0]["top"].size(), 4u);
+}
+
+TEST(Cli, WrongInputSizeIsBadInput) {
+  TempDir tmp;
+  write_bytes(tmp.path() / "x.bin", {1, 2, 3});
+  const Result r = run_cli("model run " + (kModels / "mlperf_tiny_kws_int8.tflite").string() +
+                           " --input " + (tmp.path() / "x.bin").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("needs exactly 490"));
+}
+
+TEST(Cli, MalformedModelsExitTwoWithAMessage) {
+  TempDir tmp;
+  const auto good = tinyops::formats::read_file(kModels / "tflm_hello_world_int8.tflite");
+  std::vector<uint8_t> truncated(good.begin(), good.begin() + 100);
+  write_bytes(tmp.path() / "truncated.tflite", truncated);
+  auto wrong_id = good;
+  wrong_id[5] = 'X';
+  write_bytes(tmp.path() / "wrong_id.tflite", wrong_id);
+  write_bytes(tmp.path() / "empty.tflite", {});
+  for (const char* name : {"truncated.tflite", "wrong_id.tflite", "empty.tflite"}) {
+    const Result r = run_cli("model inspect " + (tmp.path() / name).string());
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.out;
+    EXPECT_THAT(r.out, HasSubstr("error: "));
+    EXPECT_THAT(r.out, HasSubstr(name));
+  }
+  const Result missing = run_cli("model inspect " + (tmp.path() / "nope.tflite").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.out, HasSubstr("no such file"));
+}
+
+TEST(Cli, UnsupportedOperatorNamesTheOpAndTheSupportedList) {
+  const Result r = run_cli("model check " + (kModels / "extra/tflm_keyword_scrambled_int8.tflite").string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;  // unsupported is reported, not a failed check
+  EXPECT_THAT(r.out, HasSubstr("UNSUPPORTED"));
+  EXPECT_THAT(r.out, HasSubstr("SVDF"));
+  EXPECT_THAT(r.out, HasSubstr("Supported operators: "));
+}
+
+TEST(Cli, BadUsageExitsTwo) {
+  EXPECT_EQ(run_cli("model frobnicate").exit_code, 2);
+  EXPECT_EQ(run_cli("model run").exit_code, 2);
+  EXPECT_EQ(run_cli("--version").exit_code, 0);
+}
+
+TEST(Cli, CheckPassesOnReferenceVectorsAndFailsOnWrongOnes) {
+  TempDir tmp;
+  fs::copy_file(kModels / "tflm_hello_world_int8.tflite", tmp.path() / "m.tflite");
+  fs::copy(kModels / "tflm_hello_world_int8.vectors", tmp.path() / "m.vectors");
+  const Result good = run_cli("model check --json " + tmp.path().string());
+  ASSERT_EQ(good.exit_code, 0) << good.out;
+  const auto j = nlohmann::json::parse(good.out);
+  EXPECT_EQ(j["passed"], 1);
+  EXPECT_EQ(j["models"][0]["vectors_matched"], 8);
+
+  auto output = tinyops::formats::read_file(tmp.path() / "m.vectors/output_2.bin");
+  output[0] ^= 1;
+  fs::permissions(tmp.path() / "m.vectors/output_2.bin", fs::perms::owner_write, fs::perm_options::add);
+  write_bytes(tmp.path() / "m.vectors/output_2.bin", output);
+  const Result bad = run_cli("model check " + tmp.path().string());
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_THAT(bad.out, HasSubstr("7/8 exact"));
+  EXPECT_THAT(bad.out, HasSubstr("FAIL"));
+}
+
+}  // namespace
