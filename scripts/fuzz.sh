@@ -10,11 +10,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy)
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
 
-bash "$root/scripts/setup.sh"
-CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYOPS_BUILD_FUZZ=ON -DTINYOPS_SANITIZE=ON \
-  -DTINYOPS_BUILD_TESTS=OFF -DTINYOPS_BUILD_BENCH=OFF -DTINYOPS_FUZZ_INSTRUMENT=ON >/dev/null
-cmake --build "$root/build-fuzz" --parallel "$(nproc)" --target "${targets[@]}"
+bash "$root/scripts/sanitize_build.sh" --target "${targets[@]}"
 
 mkdir -p "$root/fuzz/artifacts"
 for target in "${targets[@]}"; do
@@ -30,7 +26,7 @@ for target in "${targets[@]}"; do
   esac
   echo "fuzz: $target for ${seconds}s"
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-    "$root/build-fuzz/fuzz/$target" "$corpus" -max_total_time="$seconds" -max_len=400000 \
+    "$root/build-sanitize/fuzz/$target" "$corpus" -max_total_time="$seconds" -max_len=400000 \
     -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" \
     2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || true
 done

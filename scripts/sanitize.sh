@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the test suite under address + undefined sanitizers, then each fuzz target for a
+# short bounded time (FUZZ_SECONDS, default 60) on the seed corpus.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/sanitize_build.sh"
+cd "$root/build-sanitize"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --output-on-failure --parallel "$(nproc)" --timeout 900
+bash "$root/scripts/fuzz.sh" "${FUZZ_SECONDS:-60}"
