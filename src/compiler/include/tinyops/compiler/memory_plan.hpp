@@ -1,0 +1,50 @@
+// Memory planning: where each activation tensor lives in one static arena.
+//
+// Tensor lifetimes come from op order; offsets are chosen greedily, largest tensor first,
+// each at the lowest offset that overlaps no tensor alive at the same time (best fit).
+// Ops that may write their output over a dying input (RESHAPE, SQUEEZE, element-wise
+// activations, QUANTIZE between same-sized types) share the input's bytes. The checker
+// proves no two tensors that are alive at once overlap.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tinyops/core/graph.hpp"
+
+namespace tinyops::compiler {
+
+// First and last op index (inclusive) during which a tensor must hold its value. Graph
+// inputs are born before op 0 (-1); graph outputs live past the last op (ops.size()).
+struct Lifetime {
+  int32_t first = 0;
+  int32_t last = 0;
+  bool overlaps(const Lifetime& o) const { return first <= o.last && o.first <= last; }
+};
+
+struct MemoryPlan {
+  static constexpr int64_t kNotPlanned = -1;  // constants and unused tensors
+  std::vector<int64_t> offsets;               // per tensor; kNotPlanned if not in the arena
+  std::vector<Lifetime> lifetimes;            // per tensor (meaningful where planned)
+  std::vector<int32_t> aliases;               // per tensor: index it shares bytes with, or -1
+  int64_t arena_bytes = 0;
+  std::vector<int64_t> live_bytes_per_op;     // bytes of planned tensors alive at each op
+  int64_t peak_live_bytes = 0;                // lower bound for any plan of this op order
+};
+
+struct PlanOptions {
+  int64_t alignment = 8;  // every offset is a multiple of this
+  bool in_place = true;   // let eligible ops reuse their input's bytes
+};
+
+// Lifetimes of every non-constant tensor that some op or the graph uses.
+std::vector<Lifetime> tensor_lifetimes(const Graph& graph);
+
+MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options = {});
+
+// Throws std::logic_error naming the two tensors when planned tensors with overlapping
+// lifetimes overlap in the arena (aliases excepted), or a tensor runs past the arena.
+void check_memory_plan(const Graph& graph, const MemoryPlan& plan);
+
+}  // namespace tinyops::compiler

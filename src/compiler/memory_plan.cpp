@@ -1,0 +1,198 @@
+#include "tinyops/compiler/memory_plan.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace tinyops::compiler {
+namespace {
+
+constexpr int32_t kUnused = std::numeric_limits<int32_t>::min();
+
+bool plannable(const Tensor& t) { return !t.is_constant(); }
+
+int64_t align_up(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+// Ops whose kernel reads element i of input 0 before writing element i of the output, so
+// the output may occupy the input's bytes when the input dies at this op.
+bool may_run_in_place(const Op& op) {
+  switch (op.type) {
+    case OpType::Reshape:
+    case OpType::Squeeze:
+    case OpType::Relu:
+    case OpType::Relu6:
+    case OpType::Logistic:
+    case OpType::Tanh: return true;
+    default: return false;
+  }
+}
+
+// Reshapes only relabel the bytes: they may alias even a graph input.
+bool only_relabels(const Op& op) { return op.type == OpType::Reshape || op.type == OpType::Squeeze; }
+
+bool is_graph_io(const Graph& g, int32_t t) {
+  return std::find(g.inputs.begin(), g.inputs.end(), t) != g.inputs.end() ||
+         std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
+}
+
+// One block of arena memory, shared by a tensor and the tensors aliased to it.
+struct Block {
+  int32_t root = 0;
+  int64_t bytes = 0;
+  Lifetime life;
+  int64_t offset = 0;
+};
+
+}  // namespace
+
+std::vector<Lifetime> tensor_lifetimes(const Graph& graph) {
+  std::vector<Lifetime> life(graph.tensors.size(), Lifetime{kUnused, kUnused});
+  auto touch = [&](int32_t t, int32_t when) {
+    if (t < 0 || static_cast<size_t>(t) >= graph.tensors.size()) return;
+    if (!plannable(graph.tensors[static_cast<size_t>(t)])) return;
+    Lifetime& l = life[static_cast<size_t>(t)];
+    if (l.first == kUnused) {
+      l = {when, when};
+    } else {
+      l.first = std::min(l.first, when);
+      l.last = std::max(l.last, when);
+    }
+  };
+  const auto end = static_cast<int32_t>(graph.ops.size());
+  for (int32_t t : graph.inputs) touch(t, -1);
+  for (int32_t k = 0; k < end; ++k) {
+    const Op& op = graph.ops[static_cast<size_t>(k)];
+    for (int32_t t : op.inputs) touch(t, k);
+    for (int32_t t : op.outputs) touch(t, k);
+  }
+  for (int32_t t : graph.outputs) touch(t, end);
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    // State must survive from one invocation to the next.
+    if (graph.tensors[t].is_variable && life[t].first != kUnused) life[t] = {-1, end};
+  }
+  return life;
+}
+
+MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
+  const size_t n = graph.tensors.size();
+  MemoryPlan plan;
+  plan.lifetimes = tensor_lifetimes(graph);
+  plan.offsets.assign(n, MemoryPlan::kNotPlanned);
+  plan.aliases.assign(n, -1);
+
+  // Alias groups: an in-place output joins its input's group.
+  std::vector<int32_t> group(n);
+  for (size_t t = 0; t < n; ++t) group[t] = static_cast<int32_t>(t);
+  auto root_of = [&](int32_t t) {
+    while (group[static_cast<size_t>(t)] != t) t = group[static_cast<size_t>(t)];
+    return t;
+  };
+  if (options.in_place) {
+    for (size_t k = 0; k < graph.ops.size(); ++k) {
+      const Op& op = graph.ops[k];
+      if (!may_run_in_place(op) || op.inputs.empty() || op.outputs.size() != 1) continue;
+      const int32_t in = op.inputs[0], out = op.outputs[0];
+      if (in < 0 || out < 0) continue;
+      const Tensor& ti = graph.tensors[static_cast<size_t>(in)];
+      const Tensor& to = graph.tensors[static_cast<size_t>(out)];
+      const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
+      const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
+      const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
+      if (plannable(ti) && !ti.is_variable && dies_here && io_ok && ti.byte_size() == to.byte_size() &&
+          !is_graph_io(graph, out)) {
+        group[static_cast<size_t>(out)] = root_of(in);
+        plan.aliases[static_cast<size_t>(out)] = in;
+      }
+    }
+  }
+
+  std::vector<Block> blocks;
+  std::vector<int32_t> block_of(n, -1);
+  for (size_t t = 0; t < n; ++t) {
+    const Lifetime& l = plan.lifetimes[t];
+    if (l.first == kUnused) continue;
+    const int32_t r = root_of(static_cast<int32_t>(t));
+    int32_t& b = block_of[static_cast<size_t>(r)];
+    if (b < 0) {
+      b = static_cast<int32_t>(blocks.size());
+      blocks.push_back({r, 0, l, 0});
+    }
+    Block& blk = blocks[static_cast<size_t>(b)];
+    blk.bytes = std::max<int64_t>(blk.bytes, static_cast<int64_t>(graph.tensors[t].byte_size()));
+    blk.life.first = std::min(blk.life.first, l.first);
+    blk.life.last = std::max(blk.life.last, l.last);
+    block_of[t] = b;
+  }
+
+  // Greedy by size: largest first; each goes in the smallest gap between blocks already
+  // placed that live at the same time (best fit), else on top of them.
+  std::vector<size_t> order(blocks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
+  std::vector<size_t> placed;
+  for (size_t i : order) {
+    Block& blk = blocks[i];
+    std::vector<const Block*> busy;
+    for (size_t p : placed)
+      if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
+    std::sort(busy.begin(), busy.end(),
+              [](const Block* a, const Block* b) { return a->offset < b->offset; });
+    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
+    for (const Block* other : busy) {
+      const int64_t gap = other->offset - cursor;
+      if (gap >= blk.bytes && gap < best_gap) {
+        best = cursor;
+        best_gap = gap;
+      }
+      cursor = std::max(cursor, align_up(other->offset + other->bytes, options.alignment));
+    }
+    blk.offset = best >= 0 ? best : cursor;
+    plan.arena_bytes = std::max(plan.arena_bytes, blk.offset + blk.bytes);
+    placed.push_back(i);
+  }
+  plan.arena_bytes = align_up(plan.arena_bytes, options.alignment);
+
+  for (size_t t = 0; t < n; ++t)
+    if (block_of[t] >= 0) plan.offsets[t] = blocks[static_cast<size_t>(block_of[t])].offset;
+
+  plan.live_bytes_per_op.assign(graph.ops.size(), 0);
+  for (const Block& blk : blocks) {
+    for (int32_t k = std::max(0, blk.life.first);
+         k <= std::min<int32_t>(blk.life.last, static_cast<int32_t>(graph.ops.size()) - 1); ++k)
+      plan.live_bytes_per_op[static_cast<size_t>(k)] += blk.bytes;
+  }
+  for (int64_t live : plan.live_bytes_per_op) plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
+  return plan;
+}
+
+void check_memory_plan(const Graph& graph, const MemoryPlan& plan) {
+  const size_t n = graph.tensors.size();
+  auto same_block = [&](size_t a, size_t b) {
+    auto root = [&](size_t t) {
+      while (plan.aliases[t] >= 0) t = static_cast<size_t>(plan.aliases[t]);
+      return t;
+    };
+    return root(a) == root(b);
+  };
+  for (size_t a = 0; a < n; ++a) {
+    if (plan.offsets[a] == MemoryPlan::kNotPlanned) continue;
+    const int64_t a_end = plan.offsets[a] + static_cast<int64_t>(graph.tensors[a].byte_size());
+    if (plan.offsets[a] < 0 || a_end > plan.arena_bytes)
+      throw std::logic_error("tensor " + std::to_string(a) + " runs past the arena");
+    for (size_t b = a + 1; b < n; ++b) {
+      if (plan.offsets[b] == MemoryPlan::kNotPlanned || same_block(a, b)) continue;
+      if (!plan.lifetimes[a].overlaps(plan.lifetimes[b])) continue;
+      const int64_t b_end = plan.offsets[b] + static_cast<int64_t>(graph.tensors[b].byte_size());
+      if (plan.offsets[a] < b_end && plan.offsets[b] < a_end) {
+        throw std::logic_error("tensors " + std::to_string(a) + " ('" + graph.tensors[a].name +
+                               "') and " + std::to_string(b) + " ('" + graph.tensors[b].name +
+                               "') are alive together but overlap in the arena");
+      }
+    }
+  }
+}
+
+}  // namespace tinyops::compiler

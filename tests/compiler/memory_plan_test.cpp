@@ -1,0 +1,147 @@
+#include "tinyops/compiler/memory_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "tinyops/formats/tflite_importer.hpp"
+
+namespace tinyops::compiler {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Builds graphs of int8 activations with the given sizes; ops are (type, inputs, outputs).
+struct GraphBuilder {
+  Graph g;
+  int32_t tensor(int32_t bytes) {
+    Tensor t;
+    t.name = "t" + std::to_string(g.tensors.size());
+    t.type = DataType::Int8;
+    t.shape = {bytes};
+    g.tensors.push_back(t);
+    return static_cast<int32_t>(g.tensors.size() - 1);
+  }
+  int32_t constant(int32_t bytes) {
+    const int32_t t = tensor(bytes);
+    g.tensors.back().data.assign(static_cast<size_t>(bytes), 1);
+    return t;
+  }
+  void op(OpType type, std::vector<int32_t> in, std::vector<int32_t> out) {
+    Op o;
+    o.type = type;
+    o.inputs = std::move(in);
+    o.outputs = std::move(out);
+    g.ops.push_back(o);
+  }
+};
+
+TEST(TensorLifetimes, FromOpOrder) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(10), w = b.constant(5), mid = b.tensor(20), out = b.tensor(30);
+  b.op(OpType::FullyConnected, {in, w}, {mid});
+  b.op(OpType::Softmax, {mid}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const auto life = tensor_lifetimes(b.g);
+  EXPECT_EQ(life[static_cast<size_t>(in)].first, -1);
+  EXPECT_EQ(life[static_cast<size_t>(in)].last, 0);
+  EXPECT_EQ(life[static_cast<size_t>(mid)].first, 0);
+  EXPECT_EQ(life[static_cast<size_t>(mid)].last, 1);
+  EXPECT_EQ(life[static_cast<size_t>(out)].last, 2);
+  const MemoryPlan plan = plan_memory(b.g);
+  EXPECT_EQ(plan.offsets[static_cast<size_t>(w)], MemoryPlan::kNotPlanned);
+}
+
+TEST(MemoryPlan, ChainReusesDeadBuffers) {
+  // in(100) -> a(200) -> b(100) -> out(200): at most two neighbours live at once.
+  GraphBuilder b;
+  const int32_t in = b.tensor(100), a = b.tensor(200), c = b.tensor(100), out = b.tensor(200);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Conv2D, {a}, {c});
+  b.op(OpType::Conv2D, {c}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.peak_live_bytes, 300);
+  EXPECT_EQ(plan.arena_bytes, 304);  // 200 + 100 with 8-byte alignment of the second block
+  EXPECT_EQ(plan.live_bytes_per_op, (std::vector<int64_t>{300, 300, 300}));
+}
+
+TEST(MemoryPlan, ReshapeAndActivationsRunInPlace) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(8), a = b.tensor(96), r = b.tensor(96), act = b.tensor(96),
+                out = b.tensor(8);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Reshape, {a}, {r});
+  b.op(OpType::Relu, {r}, {act});
+  b.op(OpType::FullyConnected, {act}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.offsets[static_cast<size_t>(r)], plan.offsets[static_cast<size_t>(a)]);
+  EXPECT_EQ(plan.offsets[static_cast<size_t>(act)], plan.offsets[static_cast<size_t>(a)]);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(act)], r);
+  EXPECT_EQ(plan.arena_bytes, 104);  // one 96-byte block plus the 8-byte input/output
+  const MemoryPlan copied = plan_memory(b.g, {8, false});
+  check_memory_plan(b.g, copied);
+  EXPECT_EQ(copied.arena_bytes, 192);  // the relu needs its input and output at once
+}
+
+TEST(MemoryPlan, ActivationDoesNotOverwriteAGraphInput) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(32), out = b.tensor(32);
+  b.op(OpType::Relu, {in}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  EXPECT_NE(plan.offsets[static_cast<size_t>(in)], plan.offsets[static_cast<size_t>(out)]);
+}
+
+TEST(MemoryPlan, InputStillNeededIsNotOverwritten) {
+  // a feeds both the relu and a later add: the relu must not run in place.
+  GraphBuilder b;
+  const int32_t in = b.tensor(32), a = b.tensor(32), r = b.tensor(32), out = b.tensor(32);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Relu, {a}, {r});
+  b.op(OpType::Add, {a, r}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_NE(plan.offsets[static_cast<size_t>(a)], plan.offsets[static_cast<size_t>(r)]);
+}
+
+TEST(MemoryPlan, CheckerCatchesOverlap) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(32), a = b.tensor(32), out = b.tensor(32);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Add, {in, a}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  plan.offsets[static_cast<size_t>(a)] = plan.offsets[static_cast<size_t>(in)] + 8;
+  EXPECT_THROW(check_memory_plan(b.g, plan), std::logic_error);
+}
+
+TEST(MemoryPlan, EverySharedModelPlansWithoutOverlap) {
+  for (const char* dir : {"", "extra"}) {
+    const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / dir;
+    if (!fs::is_directory(folder)) continue;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      if (entry.path().extension() != ".tflite") continue;
+      SCOPED_TRACE(entry.path().string());
+      const Graph g = formats::import_tflite_file(entry.path());
+      const MemoryPlan plan = plan_memory(g);
+      check_memory_plan(g, plan);
+      EXPECT_GE(plan.arena_bytes, plan.peak_live_bytes);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tinyops::compiler
