@@ -6,8 +6,8 @@
 
 void tinyops_conv2d_s8(const tinyops_conv_params* params, const tinyops_per_channel_quant* quant,
                        const tinyops_dims4* input_dims, const int8_t* input,
-                       const tinyops_dims4* filter_dims, const int8_t* filter,
-                       const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output) {
+                       const tinyops_dims4* filter_dims, const int8_t* filter, const int32_t* bias,
+                       const tinyops_dims4* output_dims, int8_t* output) {
   const int32_t in_depth = filter_dims->c;
   int32_t b, oy, ox, oc, fy, fx, ic;
   for (b = 0; b < output_dims->n; ++b) {

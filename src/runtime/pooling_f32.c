@@ -11,9 +11,8 @@ static void window_range(int32_t origin, int32_t filter, int32_t size, int32_t* 
   *end = size - origin < filter ? size - origin : filter;
 }
 
-void tinyops_avg_pool2d_f32(const tinyops_pool_params_f32* params,
-                            const tinyops_dims4* input_dims, const float* input,
-                            const tinyops_dims4* output_dims, float* output) {
+void tinyops_avg_pool2d_f32(const tinyops_pool_params_f32* params, const tinyops_dims4* input_dims,
+                            const float* input, const tinyops_dims4* output_dims, float* output) {
   int32_t b, oy, ox, c, fy, fx;
   for (b = 0; b < output_dims->n; ++b) {
     for (oy = 0; oy < output_dims->h; ++oy) {
@@ -41,9 +40,8 @@ void tinyops_avg_pool2d_f32(const tinyops_pool_params_f32* params,
   }
 }
 
-void tinyops_max_pool2d_f32(const tinyops_pool_params_f32* params,
-                            const tinyops_dims4* input_dims, const float* input,
-                            const tinyops_dims4* output_dims, float* output) {
+void tinyops_max_pool2d_f32(const tinyops_pool_params_f32* params, const tinyops_dims4* input_dims,
+                            const float* input, const tinyops_dims4* output_dims, float* output) {
   int32_t b, oy, ox, c, fy, fx;
   for (b = 0; b < output_dims->n; ++b) {
     for (oy = 0; oy < output_dims->h; ++oy) {

@@ -13,8 +13,7 @@ static void window_range(int32_t origin, int32_t filter, int32_t size, int32_t* 
 }
 
 void tinyops_avg_pool2d_s8(const tinyops_pool_params* params, const tinyops_dims4* input_dims,
-                           const int8_t* input, const tinyops_dims4* output_dims,
-                           int8_t* output) {
+                           const int8_t* input, const tinyops_dims4* output_dims, int8_t* output) {
   int32_t b, oy, ox, c, fy, fx;
   for (b = 0; b < output_dims->n; ++b) {
     for (oy = 0; oy < output_dims->h; ++oy) {
@@ -49,8 +48,7 @@ void tinyops_avg_pool2d_s8(const tinyops_pool_params* params, const tinyops_dims
 }
 
 void tinyops_max_pool2d_s8(const tinyops_pool_params* params, const tinyops_dims4* input_dims,
-                           const int8_t* input, const tinyops_dims4* output_dims,
-                           int8_t* output) {
+                           const int8_t* input, const tinyops_dims4* output_dims, int8_t* output) {
   int32_t b, oy, ox, c, fy, fx;
   for (b = 0; b < output_dims->n; ++b) {
     for (oy = 0; oy < output_dims->h; ++oy) {

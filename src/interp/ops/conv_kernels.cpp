@@ -1,7 +1,528 @@
+// Host bindings of the convolution family: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
+// AVERAGE_POOL_2D and MAX_POOL_2D, int8 and float32, over the C runtime kernels.
+//
+// Prepare follows TFLite Micro's prepare step by step (padding, per-channel multipliers,
+// activation ranges), so the int8 outputs are bit-identical to TFLM's reference kernels.
+// See docs/kernels.md for the arithmetic of each op.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tinyops/core/quantization.hpp"
+#include "tinyops/core/shape.hpp"
 #include "tinyops/interp/op_kernel.hpp"
+#include "tinyops/runtime/conv.h"
+#include "tinyops/runtime/depthwise_conv.h"
+#include "tinyops/runtime/fully_connected.h"
+#include "tinyops/runtime/pooling.h"
 
 namespace tinyops::interp {
+namespace {
 
-void register_conv_kernels(KernelRegistry& /*registry*/) {}
+// ---- checks shared by the family ---------------------------------------------------------
+
+tinyops_dims4 dims4(const OpContext& ctx, const Tensor& t, const char* what) {
+  ctx.require(t.shape.size() == 4,
+              std::string(what) + " must be 4-D (NHWC), got shape " + shape_to_string(t.shape));
+  return {t.shape[0], t.shape[1], t.shape[2], t.shape[3]};
+}
+
+bool is_supported_activation(Activation a) {
+  return a == Activation::None || a == Activation::Relu || a == Activation::Relu6 ||
+         a == Activation::ReluN1To1;
+}
+
+void require_supported_activation(const OpContext& ctx, Activation a) {
+  if (!is_supported_activation(a)) {
+    ctx.unsupported("fused activation " + std::string(to_string(a)) +
+                    " is not supported; supported: NONE, RELU, RELU6, RELU_N1_TO_1");
+  }
+}
+
+// Zero point and scale of a per-tensor quantised int8 activation.
+struct ActivationQuant {
+  float scale;
+  int32_t zero_point;
+};
+
+ActivationQuant activation_quant(const OpContext& ctx, const Tensor& t, const char* what) {
+  ctx.require(
+      t.quant.is_quantized() && t.quant.scales.size() == 1 && t.quant.zero_points.size() == 1,
+      std::string(what) + " '" + t.name + "' must have one (per-tensor) scale and zero point");
+  ctx.require(t.quant.scales[0] > 0.0f,
+              std::string(what) + " '" + t.name + "' has a non-positive scale");
+  return {t.quant.scales[0], static_cast<int32_t>(t.quant.zero_points[0])};
+}
+
+std::pair<int32_t, int32_t> int8_activation_range(const OpContext& ctx, Activation a,
+                                                  const ActivationQuant& out) {
+  require_supported_activation(ctx, a);
+  return activation_range_quantized(a, DataType::Int8, out.scale, out.zero_point);
+}
+
+std::pair<float, float> float_activation_range(const OpContext& ctx, Activation a) {
+  require_supported_activation(ctx, a);
+  return activation_range_float(a);
+}
+
+// Filter scales of an int8 weight tensor: one, or one per output channel along `axis`.
+// Weights must be symmetric (zero point 0), as TFLite's int8 spec requires.
+std::vector<float> filter_scales(const OpContext& ctx, const Tensor& filter, int32_t axis,
+                                 int32_t channels) {
+  const QuantParams& q = filter.quant;
+  ctx.require(q.is_quantized(), "int8 filter '" + filter.name + "' has no quantisation scale");
+  if (q.is_per_channel()) {
+    ctx.require(q.axis == axis && static_cast<int32_t>(q.scales.size()) == channels,
+                "per-channel filter '" + filter.name + "' must have " + std::to_string(channels) +
+                    " scales along dimension " + std::to_string(axis) + ", got " +
+                    std::to_string(q.scales.size()) + " along dimension " + std::to_string(q.axis));
+  }
+  for (int64_t zp : q.zero_points) {
+    if (zp != 0) {
+      ctx.unsupported("int8 filter '" + filter.name +
+                      "' has a non-zero zero point; only symmetric int8 weights are "
+                      "supported (TFLite int8 spec)");
+    }
+  }
+  return q.scales;
+}
+
+// Pads out the per-channel quantisation as TFLite Micro does: one multiplier and shift
+// per output channel, the same for all when the filter has one scale.
+struct ChannelQuant {
+  std::vector<int32_t> multiplier;
+  std::vector<int32_t> shift;
+  tinyops_per_channel_quant view() const { return {multiplier.data(), shift.data()}; }
+};
+
+// TFLM PopulateConvolutionQuantizationParams: effective scale computed in double,
+// input_scale * filter_scale[c] / output_scale.
+ChannelQuant conv_channel_quant(float input_scale, const std::vector<float>& scales,
+                                float output_scale, int32_t channels) {
+  ChannelQuant cq;
+  for (int32_t c = 0; c < channels; ++c) {
+    const float s = scales.size() > 1 ? scales[static_cast<size_t>(c)] : scales[0];
+    const double effective = static_cast<double>(input_scale) * static_cast<double>(s) /
+                             static_cast<double>(output_scale);
+    const QuantizedMultiplier m = quantize_multiplier(effective);
+    cq.multiplier.push_back(m.multiplier);
+    cq.shift.push_back(m.shift);
+  }
+  return cq;
+}
+
+// Hybrid weights: int8 weights under float activations (dynamic-range quantised models
+// such as MLPerf Tiny's KWS "float32"). TFLM rejects these; we dequantise the weights to
+// float once here, (q - zero_point) * scale per channel, and run the float kernel.
+std::vector<float> dequantize_weights(const OpContext& ctx, const Tensor& w) {
+  ctx.require(w.is_constant(),
+              "int8 weights '" + w.name + "' under float activations must be constant");
+  ctx.require(w.quant.is_quantized(),
+              "int8 weights '" + w.name + "' under float activations have no scale");
+  const auto q = w.constant_as<int8_t>();
+  const QuantParams& p = w.quant;
+  int64_t inner = 1;
+  int32_t channels = 1;
+  if (p.is_per_channel()) {
+    ctx.require(p.axis >= 0 && static_cast<size_t>(p.axis) < w.shape.size() &&
+                    w.shape[static_cast<size_t>(p.axis)] == static_cast<int32_t>(p.scales.size()),
+                "weights '" + w.name + "' have per-channel scales that do not fit the shape");
+    channels = w.shape[static_cast<size_t>(p.axis)];
+    for (size_t d = static_cast<size_t>(p.axis) + 1; d < w.shape.size(); ++d) inner *= w.shape[d];
+  }
+  std::vector<float> out(q.size());
+  for (size_t i = 0; i < q.size(); ++i) {
+    const size_t c =
+        p.is_per_channel() ? static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels) : 0;
+    const int32_t zp =
+        p.zero_points.empty()
+            ? 0
+            : static_cast<int32_t>(p.zero_points[std::min(c, p.zero_points.size() - 1)]);
+    out[i] = static_cast<float>(static_cast<int32_t>(q[i]) - zp) * p.scales[c];
+  }
+  return out;
+}
+
+// Output size and leading padding of a window, checked against the output tensor.
+int32_t window_padding(const OpContext& ctx, Padding padding, int32_t in, int32_t filter,
+                       int32_t stride, int32_t dilation, int32_t out, const char* axis) {
+  ctx.require(stride > 0 && dilation > 0 && filter > 0,
+              std::string("stride, dilation and filter ") + axis + " must be positive");
+  const WindowGeometry g = compute_window(padding == Padding::Same, in, filter, stride, dilation);
+  ctx.require(g.output_size == out, std::string("output ") + axis + " is " + std::to_string(out) +
+                                        " but " + std::string(to_string(padding)) +
+                                        " padding gives " + std::to_string(g.output_size));
+  return g.pad_before;
+}
+
+const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels) {
+  const Tensor* bias = ctx.optional_input(2);
+  if (bias == nullptr) return nullptr;
+  if (bias->type != want) {
+    ctx.unsupported("bias '" + bias->name + "' is " + std::string(to_string(bias->type)) +
+                    "; this input type needs a " + std::string(to_string(want)) + " bias");
+  }
+  ctx.require(bias->element_count() == channels,
+              "bias '" + bias->name + "' has " + std::to_string(bias->element_count()) +
+                  " elements, expected " + std::to_string(channels));
+  return bias;
+}
+
+[[noreturn]] void unsupported_types(const OpContext& ctx, const Tensor& input, const Tensor& filter,
+                                    const Tensor& output) {
+  ctx.unsupported("input " + std::string(to_string(input.type)) + ", weights " +
+                  std::string(to_string(filter.type)) + ", output " +
+                  std::string(to_string(output.type)) +
+                  " is not supported; supported: int8 activations with int8 weights and int32 "
+                  "bias, float32 activations with float32 or int8 (hybrid) weights and float32 "
+                  "bias");
+}
+
+// ---- CONV_2D -------------------------------------------------------------------------------
+
+InvokeFn prepare_conv2d(const OpContext& ctx) {
+  const auto& opts = ctx.options<ConvOptions>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const Tensor& output = ctx.output(0);
+  const tinyops_dims4 in = dims4(ctx, input, "input");
+  const tinyops_dims4 fd = dims4(ctx, filter, "filter");
+  const tinyops_dims4 out = dims4(ctx, output, "output");
+  if (fd.c != in.c) {
+    ctx.unsupported("filter depth " + std::to_string(fd.c) + " differs from input depth " +
+                    std::to_string(in.c) + "; grouped convolution is not supported");
+  }
+  ctx.require(out.n == in.n, "output batch differs from input batch");
+  ctx.require(out.c == fd.n, "output depth " + std::to_string(out.c) +
+                                 " differs from the filter's output channels " +
+                                 std::to_string(fd.n));
+  const int32_t pad_h = window_padding(ctx, opts.padding, in.h, fd.h, opts.stride_h,
+                                       opts.dilation_h, out.h, "height");
+  const int32_t pad_w =
+      window_padding(ctx, opts.padding, in.w, fd.w, opts.stride_w, opts.dilation_w, out.w, "width");
+  const int32_t in_idx = ctx.input_index(0);
+  const int32_t out_idx = ctx.output_index(0);
+
+  if (input.type == DataType::Int8 && filter.type == DataType::Int8 &&
+      output.type == DataType::Int8) {
+    const ActivationQuant iq = activation_quant(ctx, input, "input");
+    const ActivationQuant oq = activation_quant(ctx, output, "output");
+    const auto scales = filter_scales(ctx, filter, 0, fd.n);
+    const auto [act_min, act_max] = int8_activation_range(ctx, opts.activation, oq);
+    const Tensor* bias = bias_tensor(ctx, DataType::Int32, fd.n);
+    struct State {
+      tinyops_conv_params params;
+      ChannelQuant quant;
+      tinyops_per_channel_quant view;
+      tinyops_dims4 in, fd, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w,  opts.dilation_h, opts.dilation_w, pad_h,
+                 pad_w,         -iq.zero_point, oq.zero_point,   act_min,         act_max};
+    s->quant = conv_channel_quant(iq.scale, scales, oq.scale, fd.n);
+    s->view = s->quant.view();
+    s->in = in;
+    s->fd = fd;
+    s->out = out;
+    const int32_t f_idx = ctx.input_index(1);
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      tinyops_conv2d_s8(
+          &s->params, &s->view, &s->in, t.data<int8_t>(in_idx), &s->fd, t.data<int8_t>(f_idx),
+          b_idx == kNoTensor ? nullptr : t.data<int32_t>(b_idx), &s->out, t.data<int8_t>(out_idx));
+    };
+  }
+
+  if (input.type == DataType::Float32 && output.type == DataType::Float32 &&
+      (filter.type == DataType::Float32 || filter.type == DataType::Int8)) {
+    const auto [act_min, act_max] = float_activation_range(ctx, opts.activation);
+    const Tensor* bias = bias_tensor(ctx, DataType::Float32, fd.n);
+    struct State {
+      tinyops_conv_params_f32 params;
+      std::vector<float> weights;  // dequantised hybrid weights; empty otherwise
+      tinyops_dims4 in, fd, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w, opts.dilation_h, opts.dilation_w,
+                 pad_h,         pad_w,         act_min,         act_max};
+    if (filter.type == DataType::Int8) s->weights = dequantize_weights(ctx, filter);
+    s->in = in;
+    s->fd = fd;
+    s->out = out;
+    const int32_t f_idx = ctx.input_index(1);
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
+      tinyops_conv2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->fd, w,
+                         b_idx == kNoTensor ? nullptr : t.data<float>(b_idx), &s->out,
+                         t.data<float>(out_idx));
+    };
+  }
+  unsupported_types(ctx, input, filter, output);
+}
+
+// ---- DEPTHWISE_CONV_2D ---------------------------------------------------------------------
+
+InvokeFn prepare_depthwise_conv2d(const OpContext& ctx) {
+  const auto& opts = ctx.options<DepthwiseConvOptions>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const Tensor& output = ctx.output(0);
+  const tinyops_dims4 in = dims4(ctx, input, "input");
+  const tinyops_dims4 fd = dims4(ctx, filter, "filter");
+  const tinyops_dims4 out = dims4(ctx, output, "output");
+  ctx.require(fd.n == 1, "depthwise filter must have shape [1, h, w, channels], got " +
+                             shape_to_string(filter.shape));
+  ctx.require(in.c > 0 && fd.c % in.c == 0, "depthwise filter channels " + std::to_string(fd.c) +
+                                                " are not a multiple of the input depth " +
+                                                std::to_string(in.c));
+  // The multiplier follows from the shapes (TFLM's kernel requires output depth = input
+  // depth * multiplier); the option must agree when it is set.
+  const int32_t multiplier = fd.c / in.c;
+  ctx.require(opts.depth_multiplier == 0 || opts.depth_multiplier == multiplier,
+              "depth_multiplier option " + std::to_string(opts.depth_multiplier) +
+                  " disagrees with the shapes (filter channels / input depth = " +
+                  std::to_string(multiplier) + ")");
+  ctx.require(out.n == in.n, "output batch differs from input batch");
+  ctx.require(out.c == fd.c, "output depth " + std::to_string(out.c) +
+                                 " differs from the filter's channels " + std::to_string(fd.c));
+  const int32_t pad_h = window_padding(ctx, opts.padding, in.h, fd.h, opts.stride_h,
+                                       opts.dilation_h, out.h, "height");
+  const int32_t pad_w =
+      window_padding(ctx, opts.padding, in.w, fd.w, opts.stride_w, opts.dilation_w, out.w, "width");
+  const int32_t in_idx = ctx.input_index(0);
+  const int32_t out_idx = ctx.output_index(0);
+  const int32_t f_idx = ctx.input_index(1);
+
+  if (input.type == DataType::Int8 && filter.type == DataType::Int8 &&
+      output.type == DataType::Int8) {
+    const ActivationQuant iq = activation_quant(ctx, input, "input");
+    const ActivationQuant oq = activation_quant(ctx, output, "output");
+    const auto scales = filter_scales(ctx, filter, 3, fd.c);
+    const auto [act_min, act_max] = int8_activation_range(ctx, opts.activation, oq);
+    const Tensor* bias = bias_tensor(ctx, DataType::Int32, fd.c);
+    struct State {
+      tinyops_depthwise_conv_params params;
+      ChannelQuant quant;
+      tinyops_per_channel_quant view;
+      tinyops_dims4 in, fd, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w,  opts.dilation_h, opts.dilation_w, pad_h,  pad_w,
+                 multiplier,    -iq.zero_point, oq.zero_point,   act_min,         act_max};
+    s->quant = conv_channel_quant(iq.scale, scales, oq.scale, fd.c);
+    s->view = s->quant.view();
+    s->in = in;
+    s->fd = fd;
+    s->out = out;
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      tinyops_depthwise_conv2d_s8(
+          &s->params, &s->view, &s->in, t.data<int8_t>(in_idx), &s->fd, t.data<int8_t>(f_idx),
+          b_idx == kNoTensor ? nullptr : t.data<int32_t>(b_idx), &s->out, t.data<int8_t>(out_idx));
+    };
+  }
+
+  if (input.type == DataType::Float32 && output.type == DataType::Float32 &&
+      (filter.type == DataType::Float32 || filter.type == DataType::Int8)) {
+    const auto [act_min, act_max] = float_activation_range(ctx, opts.activation);
+    const Tensor* bias = bias_tensor(ctx, DataType::Float32, fd.c);
+    struct State {
+      tinyops_depthwise_conv_params_f32 params;
+      std::vector<float> weights;  // dequantised hybrid weights; empty otherwise
+      tinyops_dims4 in, fd, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w, opts.dilation_h, opts.dilation_w, pad_h,
+                 pad_w,         multiplier,    act_min,         act_max};
+    if (filter.type == DataType::Int8) s->weights = dequantize_weights(ctx, filter);
+    s->in = in;
+    s->fd = fd;
+    s->out = out;
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
+      tinyops_depthwise_conv2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->fd, w,
+                                   b_idx == kNoTensor ? nullptr : t.data<float>(b_idx), &s->out,
+                                   t.data<float>(out_idx));
+    };
+  }
+  unsupported_types(ctx, input, filter, output);
+}
+
+// ---- FULLY_CONNECTED -----------------------------------------------------------------------
+
+InvokeFn prepare_fully_connected(const OpContext& ctx) {
+  const auto& opts = ctx.options<FullyConnectedOptions>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  const Tensor& output = ctx.output(0);
+  ctx.require(filter.shape.size() == 2,
+              "weights must be 2-D [outputs, depth], got " + shape_to_string(filter.shape));
+  const int32_t output_depth = filter.shape[0];
+  const int32_t depth = filter.shape[1];
+  ctx.require(depth > 0 && output_depth > 0, "weights have an empty dimension");
+  const int64_t in_count = input.element_count();
+  ctx.require(in_count > 0 && in_count % depth == 0,
+              "input " + shape_to_string(input.shape) + " does not split into rows of " +
+                  std::to_string(depth) + " (the weights' depth)");
+  const auto batches = static_cast<int32_t>(in_count / depth);
+  ctx.require(!output.shape.empty() && output.shape.back() == output_depth &&
+                  output.element_count() == static_cast<int64_t>(batches) * output_depth,
+              "output " + shape_to_string(output.shape) + " does not hold " +
+                  std::to_string(batches) + " rows of " + std::to_string(output_depth));
+  const int32_t in_idx = ctx.input_index(0);
+  const int32_t out_idx = ctx.output_index(0);
+  const int32_t f_idx = ctx.input_index(1);
+
+  if (input.type == DataType::Int8 && filter.type == DataType::Int8 &&
+      output.type == DataType::Int8) {
+    const ActivationQuant iq = activation_quant(ctx, input, "input");
+    const ActivationQuant oq = activation_quant(ctx, output, "output");
+    const auto scales = filter_scales(ctx, filter, 0, output_depth);
+    const auto [act_min, act_max] = int8_activation_range(ctx, opts.activation, oq);
+    const Tensor* bias = bias_tensor(ctx, DataType::Int32, output_depth);
+    struct State {
+      tinyops_fully_connected_params params;
+      ChannelQuant quant;
+      tinyops_per_channel_quant view;
+    };
+    auto s = std::make_shared<State>();
+    const bool per_channel = scales.size() > 1;
+    if (per_channel) {
+      // TFLM's per-channel FC: the conv rule, all in double.
+      s->quant = conv_channel_quant(iq.scale, scales, oq.scale, output_depth);
+    } else {
+      // TFLM GetQuantizedConvolutionMultipler: input * filter scale multiplied in float,
+      // then widened to double and divided by the output scale.
+      const float product = iq.scale * scales[0];
+      const QuantizedMultiplier m =
+          quantize_multiplier(static_cast<double>(product) / static_cast<double>(oq.scale));
+      s->quant.multiplier = {m.multiplier};
+      s->quant.shift = {m.shift};
+    }
+    s->view = s->quant.view();
+    s->params = {batches,       depth,   output_depth, -iq.zero_point,     0,
+                 oq.zero_point, act_min, act_max,      per_channel ? 1 : 0};
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      tinyops_fully_connected_s8(
+          &s->params, &s->view, t.data<int8_t>(in_idx), t.data<int8_t>(f_idx),
+          b_idx == kNoTensor ? nullptr : t.data<int32_t>(b_idx), t.data<int8_t>(out_idx));
+    };
+  }
+
+  if (input.type == DataType::Float32 && output.type == DataType::Float32 &&
+      (filter.type == DataType::Float32 || filter.type == DataType::Int8)) {
+    const auto [act_min, act_max] = float_activation_range(ctx, opts.activation);
+    const Tensor* bias = bias_tensor(ctx, DataType::Float32, output_depth);
+    struct State {
+      tinyops_fully_connected_params_f32 params;
+      std::vector<float> weights;  // dequantised hybrid weights; empty otherwise
+    };
+    auto s = std::make_shared<State>();
+    s->params = {batches, depth, output_depth, act_min, act_max};
+    if (filter.type == DataType::Int8) s->weights = dequantize_weights(ctx, filter);
+    const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
+      const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
+      tinyops_fully_connected_f32(&s->params, t.data<float>(in_idx), w,
+                                  b_idx == kNoTensor ? nullptr : t.data<float>(b_idx),
+                                  t.data<float>(out_idx));
+    };
+  }
+  unsupported_types(ctx, input, filter, output);
+}
+
+// ---- AVERAGE_POOL_2D / MAX_POOL_2D ---------------------------------------------------------
+
+enum class PoolKind { Average, Max };
+
+template <PoolKind kind>
+InvokeFn prepare_pool2d(const OpContext& ctx) {
+  const auto& opts = ctx.options<PoolOptions>();
+  const Tensor& input = ctx.input(0);
+  const Tensor& output = ctx.output(0);
+  const tinyops_dims4 in = dims4(ctx, input, "input");
+  const tinyops_dims4 out = dims4(ctx, output, "output");
+  ctx.require(out.n == in.n && out.c == in.c,
+              "output batch and depth must equal the input's: " + shape_to_string(input.shape) +
+                  " -> " + shape_to_string(output.shape));
+  const int32_t pad_h =
+      window_padding(ctx, opts.padding, in.h, opts.filter_h, opts.stride_h, 1, out.h, "height");
+  const int32_t pad_w =
+      window_padding(ctx, opts.padding, in.w, opts.filter_w, opts.stride_w, 1, out.w, "width");
+  const int32_t in_idx = ctx.input_index(0);
+  const int32_t out_idx = ctx.output_index(0);
+
+  if (input.type == DataType::Int8 && output.type == DataType::Int8) {
+    const ActivationQuant iq = activation_quant(ctx, input, "input");
+    const ActivationQuant oq = activation_quant(ctx, output, "output");
+    // TFLite's int8 pooling never requantises: it relies on the converter giving input
+    // and output the same quantisation.
+    if (iq.scale != oq.scale || iq.zero_point != oq.zero_point) {
+      ctx.unsupported(
+          "int8 pooling needs the same scale and zero point on input and output "
+          "(as TFLite produces); got input s=" +
+          std::to_string(iq.scale) + " zp=" + std::to_string(iq.zero_point) +
+          ", output s=" + std::to_string(oq.scale) + " zp=" + std::to_string(oq.zero_point));
+    }
+    const auto [act_min, act_max] = int8_activation_range(ctx, opts.activation, oq);
+    struct State {
+      tinyops_pool_params params;
+      tinyops_dims4 in, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w, opts.filter_h, opts.filter_w,
+                 pad_h,         pad_w,         act_min,       act_max};
+    s->in = in;
+    s->out = out;
+    return [s, in_idx, out_idx](const Tensors& t) {
+      if constexpr (kind == PoolKind::Average) {
+        tinyops_avg_pool2d_s8(&s->params, &s->in, t.data<int8_t>(in_idx), &s->out,
+                              t.data<int8_t>(out_idx));
+      } else {
+        tinyops_max_pool2d_s8(&s->params, &s->in, t.data<int8_t>(in_idx), &s->out,
+                              t.data<int8_t>(out_idx));
+      }
+    };
+  }
+
+  if (input.type == DataType::Float32 && output.type == DataType::Float32) {
+    const auto [act_min, act_max] = float_activation_range(ctx, opts.activation);
+    struct State {
+      tinyops_pool_params_f32 params;
+      tinyops_dims4 in, out;
+    };
+    auto s = std::make_shared<State>();
+    s->params = {opts.stride_h, opts.stride_w, opts.filter_h, opts.filter_w,
+                 pad_h,         pad_w,         act_min,       act_max};
+    s->in = in;
+    s->out = out;
+    return [s, in_idx, out_idx](const Tensors& t) {
+      if constexpr (kind == PoolKind::Average) {
+        tinyops_avg_pool2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->out,
+                               t.data<float>(out_idx));
+      } else {
+        tinyops_max_pool2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->out,
+                               t.data<float>(out_idx));
+      }
+    };
+  }
+  ctx.unsupported("input " + std::string(to_string(input.type)) + ", output " +
+                  std::string(to_string(output.type)) +
+                  " is not supported; supported: int8 -> int8 and float32 -> float32");
+}
+
+}  // namespace
+
+void register_conv_kernels(KernelRegistry& registry) {
+  registry.builtin[OpType::Conv2D] = &prepare_conv2d;
+  registry.builtin[OpType::DepthwiseConv2D] = &prepare_depthwise_conv2d;
+  registry.builtin[OpType::FullyConnected] = &prepare_fully_connected;
+  registry.builtin[OpType::AveragePool2D] = &prepare_pool2d<PoolKind::Average>;
+  registry.builtin[OpType::MaxPool2D] = &prepare_pool2d<PoolKind::Max>;
+}
 
 }  // namespace tinyops::interp

@@ -40,8 +40,8 @@ typedef struct {
  * output [n, oh, ow, c_out]; quant holds c_out multipliers and shifts. */
 void tinyops_conv2d_s8(const tinyops_conv_params* params, const tinyops_per_channel_quant* quant,
                        const tinyops_dims4* input_dims, const int8_t* input,
-                       const tinyops_dims4* filter_dims, const int8_t* filter,
-                       const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output);
+                       const tinyops_dims4* filter_dims, const int8_t* filter, const int32_t* bias,
+                       const tinyops_dims4* output_dims, int8_t* output);
 
 void tinyops_conv2d_f32(const tinyops_conv_params_f32* params, const tinyops_dims4* input_dims,
                         const float* input, const tinyops_dims4* filter_dims, const float* filter,

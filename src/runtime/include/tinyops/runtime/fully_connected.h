@@ -15,8 +15,8 @@ extern "C" {
 
 typedef struct {
   int32_t batches;
-  int32_t accum_depth;  /* input elements per batch = filter columns */
-  int32_t output_depth; /* filter rows */
+  int32_t accum_depth;   /* input elements per batch = filter columns */
+  int32_t output_depth;  /* filter rows */
   int32_t input_offset;  /* minus the input zero point */
   int32_t filter_offset; /* minus the filter zero point (0 for symmetric weights) */
   int32_t output_offset; /* the output zero point */

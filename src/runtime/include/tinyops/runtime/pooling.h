@@ -41,12 +41,10 @@ void tinyops_avg_pool2d_s8(const tinyops_pool_params* params, const tinyops_dims
                            const int8_t* input, const tinyops_dims4* output_dims, int8_t* output);
 void tinyops_max_pool2d_s8(const tinyops_pool_params* params, const tinyops_dims4* input_dims,
                            const int8_t* input, const tinyops_dims4* output_dims, int8_t* output);
-void tinyops_avg_pool2d_f32(const tinyops_pool_params_f32* params,
-                            const tinyops_dims4* input_dims, const float* input,
-                            const tinyops_dims4* output_dims, float* output);
-void tinyops_max_pool2d_f32(const tinyops_pool_params_f32* params,
-                            const tinyops_dims4* input_dims, const float* input,
-                            const tinyops_dims4* output_dims, float* output);
+void tinyops_avg_pool2d_f32(const tinyops_pool_params_f32* params, const tinyops_dims4* input_dims,
+                            const float* input, const tinyops_dims4* output_dims, float* output);
+void tinyops_max_pool2d_f32(const tinyops_pool_params_f32* params, const tinyops_dims4* input_dims,
+                            const float* input, const tinyops_dims4* output_dims, float* output);
 
 #ifdef __cplusplus
 }
