@@ -90,7 +90,8 @@ Attributes decode_flexbuffer_attributes(std::span<const uint8_t> bytes, const st
   const flexbuffers::Map map = root.AsMap();
   const flexbuffers::TypedVector keys = map.Keys();
   const flexbuffers::Vector values = map.Values();
-  if (keys.size() != values.size()) decoder.fail("have a map whose keys and values differ in count");
+  if (keys.size() != values.size())
+    decoder.fail("have a map whose keys and values differ in count");
   for (size_t i = 0; i < keys.size(); ++i) {
     const flexbuffers::Reference key_ref = keys[i];
     if (!key_ref.IsKey()) decoder.fail("have a map key that is not a string");

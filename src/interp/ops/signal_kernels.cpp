@@ -1,7 +1,366 @@
+// TFLite Micro Signal-library custom ops (the micro_speech audio preprocessor): prepare
+// functions that check shapes, types and decoded custom options once, then bind the C99
+// kernels of tinyops/runtime/signal.h.
+//
+// State that TFLM keeps in persistent buffers (the spectral-subtraction noise estimate, the
+// FFT tables) lives in a heap buffer captured by the invoke lambda, so it survives across
+// invoke() calls of one Interpreter. Interpreter::reset_state() does not reach it yet.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <vector>
+
 #include "tinyops/interp/op_kernel.hpp"
+#include "tinyops/runtime/signal.h"
 
 namespace tinyops::interp {
+namespace {
 
-void register_signal_kernels(KernelRegistry& /*registry*/) {}
+// ---- Checks shared by the ops ----
+
+int64_t int_attribute(const OpContext& ctx, const std::string& name, int64_t lo, int64_t hi) {
+  const auto& attrs = ctx.op().attributes;
+  const auto it = attrs.find(name);
+  ctx.require(it != attrs.end(), "custom option '" + name +
+                                     "' is missing (re-export the model with the TFLM "
+                                     "Signal library's Python ops)");
+  int64_t value = 0;
+  if (const auto* i = std::get_if<int64_t>(&it->second)) {
+    value = *i;
+  } else if (const auto* b = std::get_if<bool>(&it->second)) {
+    value = *b ? 1 : 0;
+  } else {
+    ctx.fail("custom option '" + name + "' must be an integer");
+  }
+  ctx.require(value >= lo && value <= hi, "custom option '" + name + "' is " +
+                                              std::to_string(value) + ", outside [" +
+                                              std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return value;
+}
+
+bool bool_attribute(const OpContext& ctx, const std::string& name) {
+  return int_attribute(ctx, name, 0, 1) != 0;
+}
+
+void require_counts(const OpContext& ctx, size_t inputs, size_t outputs) {
+  ctx.require(ctx.input_count() == inputs, "expects " + std::to_string(inputs) + " inputs, has " +
+                                               std::to_string(ctx.input_count()));
+  ctx.require(ctx.op().outputs.size() == outputs, "expects " + std::to_string(outputs) +
+                                                      " outputs, has " +
+                                                      std::to_string(ctx.op().outputs.size()));
+}
+
+void require_type(const OpContext& ctx, const Tensor& t, DataType type, const std::string& what) {
+  ctx.require(t.type == type, what + " '" + t.name + "' must be " + std::string(to_string(type)) +
+                                  ", not " + std::string(to_string(t.type)));
+}
+
+int32_t element_count(const OpContext& ctx, const Tensor& t) {
+  const int64_t n = t.element_count();
+  ctx.require(n >= 0 && n <= std::numeric_limits<int32_t>::max(),
+              "tensor '" + t.name + "' has an unusable element count");
+  return static_cast<int32_t>(n);
+}
+
+// ---- Ops ----
+
+// SignalWindow: inputs (int16 frames, int16 weights); option shift.
+InvokeFn prepare_window(const OpContext& ctx) {
+  require_counts(ctx, 2, 1);
+  const Tensor& in = ctx.input(0);
+  const Tensor& weights = ctx.input(1);
+  const Tensor& out = ctx.output(0);
+  require_type(ctx, in, DataType::Int16, "input");
+  require_type(ctx, weights, DataType::Int16, "window");
+  require_type(ctx, out, DataType::Int16, "output");
+  ctx.require(weights.shape.size() == 1, "the window must be 1-D");
+  const int32_t n = element_count(ctx, in);
+  const int32_t w = element_count(ctx, weights);
+  ctx.require(w > 0 && n % w == 0, "input of " + std::to_string(n) +
+                                       " samples is not a whole number of " + std::to_string(w) +
+                                       "-sample frames");
+  ctx.require(element_count(ctx, out) == n, "output size differs from the input's");
+  tinyops_signal_window_params params{w, static_cast<int32_t>(int_attribute(ctx, "shift", 0, 31))};
+  const int32_t frames = n / w;
+  const int32_t i_in = ctx.input_index(0), i_w = ctx.input_index(1), i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_window_s16(&params, frames, t.data<int16_t>(i_in), t.data<int16_t>(i_w),
+                              t.data<int16_t>(i_out));
+  };
+}
+
+// SignalFftAutoScale: int16 frame in; outputs (scaled frame, int32 scalar shift).
+InvokeFn prepare_fft_auto_scale(const OpContext& ctx) {
+  require_counts(ctx, 1, 2);
+  const Tensor& in = ctx.input(0);
+  require_type(ctx, in, DataType::Int16, "input");
+  require_type(ctx, ctx.output(0), DataType::Int16, "output");
+  require_type(ctx, ctx.output(1), DataType::Int32, "scale output");
+  const int32_t n = element_count(ctx, in);
+  ctx.require(element_count(ctx, ctx.output(0)) == n, "output size differs from the input's");
+  ctx.require(element_count(ctx, ctx.output(1)) == 1, "the scale output must be a scalar");
+  const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0),
+                i_scale = ctx.output_index(1);
+  return [=](const Tensors& t) {
+    *t.data<int32_t>(i_scale) =
+        tinyops_signal_fft_auto_scale_s16(t.data<int16_t>(i_in), n, t.data<int16_t>(i_out));
+  };
+}
+
+// The FFT plan points into its own table buffer, so both live in one heap object.
+struct RfftState {
+  std::vector<tinyops_complex_s16> tables;
+  tinyops_signal_rfft_s16_plan plan{};
+  std::vector<int16_t> padded;  // one frame, zero-padded to fft_length
+};
+
+// SignalRfft (int16): frames of input_length samples -> fft_length / 2 + 1 complex bins,
+// stored as interleaved int16 (real, imaginary). Options T (tensor type) and fft_length.
+InvokeFn prepare_rfft(const OpContext& ctx) {
+  require_counts(ctx, 1, 1);
+  const Tensor& in = ctx.input(0);
+  const Tensor& out = ctx.output(0);
+  constexpr int64_t kTfliteInt16 = 7;  // TensorType INT16 of the TFLite schema
+  const int64_t type = int_attribute(ctx, "T", 0, 255);
+  if (type != kTfliteInt16 || in.type != DataType::Int16) {
+    ctx.unsupported("only the int16 RFFT is implemented (input is " +
+                    std::string(to_string(in.type)) + ", T = " + std::to_string(type) + ")");
+  }
+  require_type(ctx, out, DataType::Int16, "output");
+  const auto fft_length = static_cast<int32_t>(int_attribute(ctx, "fft_length", 1, 1 << 16));
+  if (tinyops_signal_rfft_s16_buffer_len(fft_length) == 0)
+    ctx.unsupported("fft_length " + std::to_string(fft_length) +
+                    " is not supported (powers of two from 4 to 65536 are)");
+  ctx.require(!in.shape.empty() && !out.shape.empty() && in.shape.size() == out.shape.size(),
+              "input and output must have the same rank");
+  const int32_t input_length = in.shape.back();
+  const int32_t bins = fft_length / 2 + 1;
+  ctx.require(input_length > 0 && input_length <= fft_length,
+              "frames of " + std::to_string(input_length) + " samples do not fit fft_length " +
+                  std::to_string(fft_length));
+  ctx.require(out.shape.back() == 2 * bins, "the output's last dimension must be " +
+                                                std::to_string(2 * bins) +
+                                                " (complex bins as int16 pairs)");
+  const int32_t frames = element_count(ctx, in) / input_length;
+  ctx.require(element_count(ctx, out) == frames * 2 * bins,
+              "input and output hold different numbers of frames");
+
+  auto state = std::make_shared<RfftState>();
+  state->tables.resize(tinyops_signal_rfft_s16_buffer_len(fft_length));
+  state->padded.assign(static_cast<size_t>(fft_length), 0);
+  ctx.require(tinyops_signal_rfft_s16_init(&state->plan, fft_length, state->tables.data(),
+                                           state->tables.size()) == 0,
+              "could not build the FFT tables");
+  const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    const int16_t* src = t.data<int16_t>(i_in);
+    auto* dst = reinterpret_cast<tinyops_complex_s16*>(t.data<int16_t>(i_out));
+    for (int32_t f = 0; f < frames; ++f) {
+      // Samples past input_length stay zero from construction.
+      std::memcpy(state->padded.data(), src + static_cast<size_t>(f) * input_length,
+                  sizeof(int16_t) * static_cast<size_t>(input_length));
+      tinyops_signal_rfft_s16(&state->plan, state->padded.data(),
+                              dst + static_cast<size_t>(f) * bins);
+    }
+  };
+}
+
+// SignalEnergy: complex int16 bins (interleaved) -> uint32 energies; options start_index,
+// end_index.
+InvokeFn prepare_energy(const OpContext& ctx) {
+  require_counts(ctx, 1, 1);
+  const Tensor& in = ctx.input(0);
+  const Tensor& out = ctx.output(0);
+  require_type(ctx, in, DataType::Int16, "input");
+  require_type(ctx, out, DataType::UInt32, "output");
+  const int32_t bins = element_count(ctx, out);
+  ctx.require(element_count(ctx, in) == 2 * bins,
+              "input must hold one complex (int16 pair) per output bin");
+  tinyops_signal_energy_params params{};
+  params.start_index = static_cast<int32_t>(int_attribute(ctx, "start_index", 0, bins));
+  params.end_index =
+      static_cast<int32_t>(int_attribute(ctx, "end_index", params.start_index, bins));
+  const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_energy_s16(&params, bins,
+                              reinterpret_cast<const tinyops_complex_s16*>(t.data<int16_t>(i_in)),
+                              t.data<uint32_t>(i_out));
+  };
+}
+
+// SignalFilterBank: inputs (uint32 energies, int16 weights, unweights, channel frequency
+// starts, channel weight starts, channel widths); option num_channels; uint64 output.
+InvokeFn prepare_filter_bank(const OpContext& ctx) {
+  require_counts(ctx, 6, 1);
+  const Tensor& in = ctx.input(0);
+  const Tensor& out = ctx.output(0);
+  require_type(ctx, in, DataType::UInt32, "input");
+  require_type(ctx, out, DataType::UInt64, "output");
+  const char* names[] = {"",
+                         "weights",
+                         "unweights",
+                         "channel frequency starts",
+                         "channel weight starts",
+                         "channel widths"};
+  for (size_t i = 1; i < 6; ++i) require_type(ctx, ctx.input(i), DataType::Int16, names[i]);
+  const auto channels = static_cast<int32_t>(int_attribute(ctx, "num_channels", 1, 1 << 20));
+  ctx.require(element_count(ctx, out) == channels, "output must hold num_channels values");
+  // The kernel indexes the spectrum and weights through these tables without checks, so
+  // they must be constant and are validated here, once.
+  for (size_t i = 3; i < 6; ++i) {
+    if (!ctx.input(i).is_constant())
+      ctx.unsupported(std::string(names[i]) + " must be a constant tensor");
+    ctx.require(element_count(ctx, ctx.input(i)) >= channels + 1,
+                std::string(names[i]) + " must hold num_channels + 1 entries");
+  }
+  const int32_t spectrum = element_count(ctx, in);
+  const int32_t n_weights =
+      std::min(element_count(ctx, ctx.input(1)), element_count(ctx, ctx.input(2)));
+  const auto freq_starts = ctx.input(3).constant_as<int16_t>();
+  const auto weight_starts = ctx.input(4).constant_as<int16_t>();
+  const auto widths = ctx.input(5).constant_as<int16_t>();
+  for (int32_t c = 0; c <= channels; ++c) {
+    const int32_t f = freq_starts[static_cast<size_t>(c)];
+    const int32_t w = weight_starts[static_cast<size_t>(c)];
+    const int32_t n = widths[static_cast<size_t>(c)];
+    ctx.require(n >= 0 && f >= 0 && w >= 0 && f + n <= spectrum && w + n <= n_weights,
+                "channel " + std::to_string(c) + " (start " + std::to_string(f) + ", weight " +
+                    std::to_string(w) + ", width " + std::to_string(n) +
+                    ") reaches outside the spectrum or the weights");
+  }
+  std::vector<int32_t> idx;
+  for (size_t i = 0; i < 6; ++i) idx.push_back(ctx.input_index(i));
+  const int32_t i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_filter_bank_params params{};
+    params.num_channels = channels;
+    params.weights = t.data<int16_t>(idx[1]);
+    params.unweights = t.data<int16_t>(idx[2]);
+    params.channel_frequency_starts = t.data<int16_t>(idx[3]);
+    params.channel_weight_starts = t.data<int16_t>(idx[4]);
+    params.channel_widths = t.data<int16_t>(idx[5]);
+    tinyops_signal_filter_bank_u32(&params, t.data<uint32_t>(idx[0]), t.data<uint64_t>(i_out));
+  };
+}
+
+// SignalFilterBankSquareRoot: inputs (uint64 channels, int32 scalar shift); uint32 output.
+InvokeFn prepare_filter_bank_square_root(const OpContext& ctx) {
+  require_counts(ctx, 2, 1);
+  const Tensor& in = ctx.input(0);
+  require_type(ctx, in, DataType::UInt64, "input");
+  require_type(ctx, ctx.input(1), DataType::Int32, "scale bits");
+  require_type(ctx, ctx.output(0), DataType::UInt32, "output");
+  const int32_t n = element_count(ctx, in);
+  ctx.require(element_count(ctx, ctx.input(1)) == 1, "scale bits must be a scalar");
+  ctx.require(element_count(ctx, ctx.output(0)) == n, "output size differs from the input's");
+  const int32_t i_in = ctx.input_index(0), i_shift = ctx.input_index(1),
+                i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_filter_bank_sqrt_u64(t.data<uint64_t>(i_in), n, *t.data<int32_t>(i_shift),
+                                        t.data<uint32_t>(i_out));
+  };
+}
+
+// SignalFilterBankSpectralSubtraction: uint32 channels in; outputs (cleaned channels, noise
+// estimate). The estimate is state: it starts at zero and carries across invocations.
+InvokeFn prepare_spectral_subtraction(const OpContext& ctx) {
+  require_counts(ctx, 1, 2);
+  const Tensor& in = ctx.input(0);
+  require_type(ctx, in, DataType::UInt32, "input");
+  require_type(ctx, ctx.output(0), DataType::UInt32, "output");
+  require_type(ctx, ctx.output(1), DataType::UInt32, "noise estimate");
+  const int32_t n = element_count(ctx, in);
+  constexpr int64_t kU32 = std::numeric_limits<uint32_t>::max();
+  tinyops_signal_spectral_subtraction_params params{};
+  params.num_channels = static_cast<int32_t>(int_attribute(ctx, "num_channels", 1, 1 << 20));
+  ctx.require(params.num_channels == n, "num_channels is " + std::to_string(params.num_channels) +
+                                            " but the input has " + std::to_string(n));
+  ctx.require(element_count(ctx, ctx.output(0)) == n && element_count(ctx, ctx.output(1)) == n,
+              "outputs must match the input's size");
+  params.smoothing = static_cast<uint32_t>(int_attribute(ctx, "smoothing", 0, kU32));
+  params.one_minus_smoothing =
+      static_cast<uint32_t>(int_attribute(ctx, "one_minus_smoothing", 0, kU32));
+  params.alternate_smoothing =
+      static_cast<uint32_t>(int_attribute(ctx, "alternate_smoothing", 0, kU32));
+  params.alternate_one_minus_smoothing =
+      static_cast<uint32_t>(int_attribute(ctx, "alternate_one_minus_smoothing", 0, kU32));
+  params.min_signal_remaining =
+      static_cast<uint32_t>(int_attribute(ctx, "min_signal_remaining", 0, kU32));
+  params.smoothing_bits = static_cast<int32_t>(int_attribute(ctx, "smoothing_bits", 0, 31));
+  params.spectral_subtraction_bits =
+      static_cast<int32_t>(int_attribute(ctx, "spectral_subtraction_bits", 0, 63));
+  params.clamping = bool_attribute(ctx, "clamping") ? 1 : 0;
+  auto noise = std::make_shared<std::vector<uint32_t>>(static_cast<size_t>(n), 0u);
+  const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0),
+                i_noise = ctx.output_index(1);
+  return [=](const Tensors& t) {
+    tinyops_signal_spectral_subtraction_u32(&params, t.data<uint32_t>(i_in),
+                                            t.data<uint32_t>(i_out), noise->data());
+    std::memcpy(t.data<uint32_t>(i_noise), noise->data(), noise->size() * sizeof(uint32_t));
+  };
+}
+
+// SignalPCAN: inputs (uint32 channels, uint32 noise estimate, int16 gain table); option
+// snr_shift; uint32 output.
+InvokeFn prepare_pcan(const OpContext& ctx) {
+  require_counts(ctx, 3, 1);
+  const Tensor& in = ctx.input(0);
+  require_type(ctx, in, DataType::UInt32, "input");
+  require_type(ctx, ctx.input(1), DataType::UInt32, "noise estimate");
+  require_type(ctx, ctx.input(2), DataType::Int16, "gain table");
+  require_type(ctx, ctx.output(0), DataType::UInt32, "output");
+  const int32_t n = element_count(ctx, in);
+  ctx.require(n > 0, "input is empty");
+  ctx.require(element_count(ctx, ctx.input(1)) == n && element_count(ctx, ctx.output(0)) == n,
+              "input, noise estimate and output must have the same size");
+  // Any uint32 noise value reads up to entry 4 * 32 - 4 of the table.
+  ctx.require(element_count(ctx, ctx.input(2)) >= TINYOPS_SIGNAL_PCAN_LUT_LEN,
+              "the gain table must hold at least " + std::to_string(TINYOPS_SIGNAL_PCAN_LUT_LEN) +
+                  " entries");
+  tinyops_signal_pcan_params params{n,
+                                    static_cast<int32_t>(int_attribute(ctx, "snr_shift", 0, 63))};
+  const int32_t i_in = ctx.input_index(0), i_noise = ctx.input_index(1), i_lut = ctx.input_index(2),
+                i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_pcan_u32(&params, t.data<uint32_t>(i_in), t.data<uint32_t>(i_noise),
+                            t.data<int16_t>(i_lut), t.data<uint32_t>(i_out));
+  };
+}
+
+// SignalFilterBankLog: uint32 channels -> int16 scaled natural log; options
+// input_correction_bits, output_scale.
+InvokeFn prepare_filter_bank_log(const OpContext& ctx) {
+  require_counts(ctx, 1, 1);
+  const Tensor& in = ctx.input(0);
+  require_type(ctx, in, DataType::UInt32, "input");
+  require_type(ctx, ctx.output(0), DataType::Int16, "output");
+  const int32_t n = element_count(ctx, in);
+  ctx.require(element_count(ctx, ctx.output(0)) == n, "output size differs from the input's");
+  tinyops_signal_filter_bank_log_params params{};
+  params.num_channels = n;
+  params.input_correction_bits =
+      static_cast<int32_t>(int_attribute(ctx, "input_correction_bits", 0, 31));
+  params.output_scale = static_cast<uint32_t>(
+      int_attribute(ctx, "output_scale", 0, std::numeric_limits<uint32_t>::max()));
+  const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  return [=](const Tensors& t) {
+    tinyops_signal_filter_bank_log_u32(&params, t.data<uint32_t>(i_in), t.data<int16_t>(i_out));
+  };
+}
+
+}  // namespace
+
+void register_signal_kernels(KernelRegistry& registry) {
+  registry.custom["SignalWindow"] = &prepare_window;
+  registry.custom["SignalFftAutoScale"] = &prepare_fft_auto_scale;
+  registry.custom["SignalRfft"] = &prepare_rfft;
+  registry.custom["SignalEnergy"] = &prepare_energy;
+  registry.custom["SignalFilterBank"] = &prepare_filter_bank;
+  registry.custom["SignalFilterBankSquareRoot"] = &prepare_filter_bank_square_root;
+  registry.custom["SignalFilterBankSpectralSubtraction"] = &prepare_spectral_subtraction;
+  registry.custom["SignalPCAN"] = &prepare_pcan;
+  registry.custom["SignalFilterBankLog"] = &prepare_filter_bank_log;
+}
 
 }  // namespace tinyops::interp

@@ -1,0 +1,121 @@
+/* CAST between element types with C conversion rules (TFLite Micro's static_cast), made
+ * total: float-to-integer conversions saturate out of range and map NaN to 0. */
+#include <stdint.h>
+#include <string.h>
+
+#include "tinyops/runtime/shape_ops.h"
+
+/* A loaded element: integers keep their exact value, floats stay floats. */
+typedef struct {
+  int is_float;
+  int is_unsigned;
+  double f;
+  int64_t s;
+  uint64_t u;
+} value;
+
+static value load(tinyops_type type, const void* data, int32_t i) {
+  value v;
+  v.is_float = 0;
+  v.is_unsigned = 0;
+  v.f = 0.0;
+  v.s = 0;
+  v.u = 0;
+  switch (type) {
+    case TINYOPS_TYPE_F32:
+      v.is_float = 1;
+      v.f = ((const float*)data)[i];
+      break;
+    case TINYOPS_TYPE_S8:
+      v.s = ((const int8_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_U8:
+      v.s = ((const uint8_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_S16:
+      v.s = ((const int16_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_U16:
+      v.s = ((const uint16_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_S32:
+      v.s = ((const int32_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_U32:
+      v.s = ((const uint32_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_S64:
+      v.s = ((const int64_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_U64:
+      v.is_unsigned = 1;
+      v.u = ((const uint64_t*)data)[i];
+      break;
+    case TINYOPS_TYPE_BOOL:
+      v.s = ((const uint8_t*)data)[i] != 0;
+      break;
+  }
+  if (!v.is_float && !v.is_unsigned) v.u = (uint64_t)v.s;
+  return v;
+}
+
+/* Float to integer: truncate toward zero, saturating to [lo, hi] (as doubles). */
+static int64_t float_to_int(double f, double lo, double hi) {
+  if (f != f) return 0;
+  if (f <= lo) return (int64_t)lo;
+  if (f >= hi) return (int64_t)hi;
+  return (int64_t)f;
+}
+
+static uint64_t float_to_uint(double f, double hi) {
+  if (f != f || f <= 0.0) return 0;
+  if (f >= hi) return (uint64_t)hi;
+  return (uint64_t)f;
+}
+
+static void store(tinyops_type type, void* data, int32_t i, value v) {
+  switch (type) {
+    case TINYOPS_TYPE_F32:
+      /* One rounding from the exact integer, like static_cast<float>. */
+      ((float*)data)[i] = v.is_float ? (float)v.f : (v.is_unsigned ? (float)v.u : (float)v.s);
+      break;
+    case TINYOPS_TYPE_S8:
+      ((int8_t*)data)[i] =
+          (int8_t)(v.is_float ? float_to_int(v.f, -128.0, 127.0) : (int64_t)(int8_t)(uint8_t)v.u);
+      break;
+    case TINYOPS_TYPE_U8:
+      ((uint8_t*)data)[i] = (uint8_t)(v.is_float ? float_to_uint(v.f, 255.0) : v.u);
+      break;
+    case TINYOPS_TYPE_S16:
+      ((int16_t*)data)[i] = (int16_t)(v.is_float ? float_to_int(v.f, -32768.0, 32767.0)
+                                                 : (int64_t)(int16_t)(uint16_t)v.u);
+      break;
+    case TINYOPS_TYPE_U16:
+      ((uint16_t*)data)[i] = (uint16_t)(v.is_float ? float_to_uint(v.f, 65535.0) : v.u);
+      break;
+    case TINYOPS_TYPE_S32:
+      ((int32_t*)data)[i] = (int32_t)(v.is_float ? float_to_int(v.f, -2147483648.0, 2147483647.0)
+                                                 : (int64_t)(int32_t)(uint32_t)v.u);
+      break;
+    case TINYOPS_TYPE_U32:
+      ((uint32_t*)data)[i] = (uint32_t)(v.is_float ? float_to_uint(v.f, 4294967295.0) : v.u);
+      break;
+    case TINYOPS_TYPE_S64:
+      ((int64_t*)data)[i] = v.is_float
+                                ? float_to_int(v.f, -9223372036854775808.0, 9223372036854774784.0)
+                                : (int64_t)v.u;
+      break;
+    case TINYOPS_TYPE_U64:
+      ((uint64_t*)data)[i] = v.is_float ? float_to_uint(v.f, 18446744073709549568.0) : v.u;
+      break;
+    case TINYOPS_TYPE_BOOL:
+      ((uint8_t*)data)[i] = (uint8_t)(v.is_float ? v.f != 0.0 : v.u != 0);
+      break;
+  }
+}
+
+void tinyops_cast(int32_t count, tinyops_type from, const void* input, tinyops_type to,
+                  void* output) {
+  int32_t i;
+  for (i = 0; i < count; ++i) store(to, output, i, load(from, input, i));
+}

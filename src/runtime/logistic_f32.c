@@ -1,0 +1,20 @@
+/* Float LOGISTIC, TFLite's reference: exact ends beyond the float cut-offs. */
+#include <math.h>
+
+#include "tinyops/runtime/activations.h"
+
+void tinyops_logistic_f32(int32_t count, const float* input, float* output) {
+  const float cutoff_upper = 16.619047164916992188f;
+  const float cutoff_lower = -9.0f;
+  int32_t i;
+  for (i = 0; i < count; ++i) {
+    const float x = input[i];
+    if (x > cutoff_upper) {
+      output[i] = 1.0f;
+    } else if (x < cutoff_lower) {
+      output[i] = expf(x);
+    } else {
+      output[i] = 1.0f / (1.0f + expf(-x));
+    }
+  }
+}

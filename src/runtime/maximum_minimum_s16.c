@@ -1,0 +1,28 @@
+/* MINIMUM and MAXIMUM on int16_t: comparisons of stored values, with broadcasting. */
+#include "tinyops/runtime/elementwise_binary.h"
+
+void tinyops_minimum_s16(const tinyops_broadcast* shape, const int16_t* input1,
+                         const int16_t* input2, int16_t* output) {
+  tinyops_broadcast_iter it;
+  int32_t i;
+  tinyops_broadcast_begin(shape, &it);
+  for (i = 0; i < shape->count; ++i) {
+    const int16_t a = input1[it.offset1];
+    const int16_t b = input2[it.offset2];
+    output[i] = a < b ? a : b;
+    tinyops_broadcast_next(shape, &it);
+  }
+}
+
+void tinyops_maximum_s16(const tinyops_broadcast* shape, const int16_t* input1,
+                         const int16_t* input2, int16_t* output) {
+  tinyops_broadcast_iter it;
+  int32_t i;
+  tinyops_broadcast_begin(shape, &it);
+  for (i = 0; i < shape->count; ++i) {
+    const int16_t a = input1[it.offset1];
+    const int16_t b = input2[it.offset2];
+    output[i] = a > b ? a : b;
+    tinyops_broadcast_next(shape, &it);
+  }
+}

@@ -1,0 +1,15 @@
+/* int8 MUL, TFLite Micro reference arithmetic: (x1 - zp1) * (x2 - zp2) scaled by s1 * s2 / s_out.
+ */
+#include "tinyops/runtime/elementwise_binary.h"
+
+void tinyops_mul_s8(const tinyops_mul_params* params, const tinyops_broadcast* shape,
+                    const int8_t* input1, const int8_t* input2, int8_t* output) {
+  tinyops_broadcast_iter it;
+  int32_t i;
+  tinyops_broadcast_begin(shape, &it);
+  for (i = 0; i < shape->count; ++i) {
+    const int32_t v = tinyops_mul_element(params, input1[it.offset1], input2[it.offset2]);
+    output[i] = (int8_t)tinyops_clamp_i32(v, params->act_min, params->act_max);
+    tinyops_broadcast_next(shape, &it);
+  }
+}

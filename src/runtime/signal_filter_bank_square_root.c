@@ -1,0 +1,64 @@
+/* Square root of filter-bank energies, scaled back down by the FFT auto-scale shift. */
+#include "tinyops/runtime/signal.h"
+
+/* Bit-by-bit integer square root (two result bits per step), then rounded up by one when
+ * the remainder exceeds the root, i.e. when x > root^2 + root. */
+uint16_t tinyops_signal_sqrt_u32(uint32_t x) {
+  uint32_t root = 0, bit, remaining = x;
+  int32_t top, steps;
+  if (x == 0) return 0;
+  top = (32 - tinyops_signal_msb_u32(x)) | 1;
+  bit = (uint32_t)1 << (31 - top);
+  steps = (31 - top) / 2 + 1;
+  while (steps-- > 0) {
+    if (remaining >= root + bit) {
+      remaining -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  if (remaining > root && root != 0xFFFFu) ++root;
+  return (uint16_t)root;
+}
+
+static int32_t msb_u64(uint64_t x) {
+  int32_t bits = 0;
+  while (x != 0) {
+    x >>= 1;
+    ++bits;
+  }
+  return bits;
+}
+
+uint32_t tinyops_signal_sqrt_u64(uint64_t x) {
+  uint64_t root = 0, bit, remaining = x;
+  int32_t top, steps;
+  /* TFLM takes the 32-bit path whenever the high word is clear. */
+  if ((x >> 32) == 0) return tinyops_signal_sqrt_u32((uint32_t)x);
+  top = (64 - msb_u64(x)) | 1;
+  bit = (uint64_t)1 << (63 - top);
+  steps = (63 - top) / 2 + 1;
+  while (steps-- > 0) {
+    if (remaining >= root + bit) {
+      remaining -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  if (remaining > root && root != 0xFFFFFFFFu) ++root;
+  return (uint32_t)root;
+}
+
+void tinyops_signal_filter_bank_sqrt_u64(const uint64_t* input, int32_t channels, int32_t shift,
+                                         uint32_t* output) {
+  int32_t c;
+  for (c = 0; c < channels; ++c) {
+    const uint32_t root = tinyops_signal_sqrt_u64(input[c]);
+    /* The shift comes from a tensor at run time; out-of-range values must not be UB. */
+    output[c] = shift <= 0 ? root : (shift >= 32 ? 0u : root >> shift);
+  }
+}
