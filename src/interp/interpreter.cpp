@@ -35,7 +35,7 @@ Interpreter::Interpreter(const Graph& graph) : graph_(graph) {
   const KernelRegistry& registry = kernel_registry();
   for (size_t k = 0; k < graph_.ops.size(); ++k) {
     const Op& op = graph_.ops[k];
-    OpContext ctx(graph_, op, k);
+    OpContext ctx(graph_, op, k, &op_resets_);
     PrepareFn prepare = nullptr;
     if (op.type == OpType::Custom) {
       auto it = registry.custom.find(op.name);
@@ -84,6 +84,7 @@ void Interpreter::invoke(const std::function<void(size_t)>& after_op) {
 }
 
 void Interpreter::reset_state() {
+  for (const auto& reset : op_resets_) reset();
   for (size_t i = 0; i < graph_.tensors.size(); ++i) {
     const Tensor& t = graph_.tensors[i];
     if (!t.is_variable) continue;

@@ -78,6 +78,16 @@ TEST_P(ReferenceVectors, MatchesTfliteMicro) {
     ++checked;
   }
   EXPECT_EQ(checked, 8);
+
+  // After reset_state() a stateful model starts afresh: vector 0 gives output 0 again.
+  interpreter.reset_state();
+  const auto input = formats::read_file(vectors / "input_0.bin");
+  std::memcpy(interpreter.input(0).data(), input.data(), input.size());
+  interpreter.invoke();
+  const auto output = interpreter.output(0);
+  const auto expected = formats::read_file(vectors / "output_0.bin");
+  EXPECT_TRUE(compare_values(interpreter.output_tensor(0).type, output, expected).matches())
+      << "vector 0 after reset_state() differs";
 }
 
 std::vector<std::string> models_with_vectors() {

@@ -292,6 +292,7 @@ InvokeFn prepare_spectral_subtraction(const OpContext& ctx) {
       static_cast<int32_t>(int_attribute(ctx, "spectral_subtraction_bits", 0, 63));
   params.clamping = bool_attribute(ctx, "clamping") ? 1 : 0;
   auto noise = std::make_shared<std::vector<uint32_t>>(static_cast<size_t>(n), 0u);
+  ctx.on_reset([noise] { std::fill(noise->begin(), noise->end(), 0u); });
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0),
                 i_noise = ctx.output_index(1);
   return [=](const Tensors& t) {

@@ -35,7 +35,7 @@ class Interpreter {
   void invoke();
   // Runs the ops, calling `after_op(op_index)` after each (profiling, tracing).
   void invoke(const std::function<void(size_t)>& after_op);
-  // Restores variable tensors to their initial values.
+  // Restores variable tensors and the state kept by stateful ops to their initial values.
   void reset_state();
 
  private:
@@ -43,6 +43,7 @@ class Interpreter {
   std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
   Tensors tensors_;
   std::vector<InvokeFn> steps_;
+  std::vector<OpContext::ResetFn> op_resets_;
 };
 
 }  // namespace tinyops::interp

@@ -22,8 +22,11 @@ using InvokeFn = std::function<void(const Tensors&)>;
 // What a prepare function sees: the graph, the op and its position, with checked access.
 class OpContext {
  public:
-  OpContext(const Graph& graph, const Op& op, size_t index)
-      : graph_(graph), op_(op), index_(index) {}
+  using ResetFn = std::function<void()>;
+  // `resets` collects the state-reset hooks of stateful ops (see on_reset); may be null.
+  OpContext(const Graph& graph, const Op& op, size_t index,
+            std::vector<ResetFn>* resets = nullptr)
+      : graph_(graph), op_(op), index_(index), resets_(resets) {}
 
   const Graph& graph() const { return graph_; }
   const Op& op() const { return op_; }
@@ -44,6 +47,12 @@ class OpContext {
   [[noreturn]] void unsupported(const std::string& message) const;
   std::string where() const;
 
+  // A stateful op registers how to return its state to the initial value; the
+  // interpreter calls it from reset_state().
+  void on_reset(ResetFn reset) const {
+    if (resets_ != nullptr) resets_->push_back(std::move(reset));
+  }
+
   template <class T>
   const T& options() const {
     const T* opts = std::get_if<T>(&op_.options);
@@ -55,6 +64,7 @@ class OpContext {
   const Graph& graph_;
   const Op& op_;
   size_t index_;
+  std::vector<ResetFn>* resets_;
 };
 
 using PrepareFn = InvokeFn (*)(const OpContext&);
