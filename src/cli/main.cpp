@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* run_cmd = model->add_subcommand("run", "Run a model on the host reference interpreter");
   run_cmd->add_option("model", run.model, ".tflite file")->required();
-  run_cmd->add_option("-i,--input", run.inputs,
-                      "Input tensor: raw little-endian bytes or .npy (one per model input)")
+  run_cmd
+      ->add_option("-i,--input", run.inputs,
+                   "Input tensor: raw little-endian bytes or .npy (one per model input)")
       ->required();
   run_cmd->add_option("-o,--output", run.output, "Write output 0 here (.npy, or raw bytes)");
   run_cmd->add_option("--top", run.top, "How many top classes to show for classifiers")

@@ -27,7 +27,7 @@ struct ModelReport {
   size_t ops = 0;
   int64_t macs = 0;
   int64_t param_bytes = 0;
-  size_t vectors = 0;          // reference vectors compared
+  size_t vectors = 0;  // reference vectors compared
   size_t vectors_matched = 0;
   double host_us_per_inference = 0;
   Verdict verdict = Verdict::Pass;
@@ -36,9 +36,12 @@ struct ModelReport {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::Pass: return "PASS";
-    case Verdict::Fail: return "FAIL";
-    case Verdict::Unsupported: return "UNSUPPORTED";
+    case Verdict::Pass:
+      return "PASS";
+    case Verdict::Fail:
+      return "FAIL";
+    case Verdict::Unsupported:
+      return "UNSUPPORTED";
   }
   return "?";
 }
@@ -120,9 +123,9 @@ ModelReport check_model(const fs::path& path) {
     } else {
       const auto start = std::chrono::steady_clock::now();
       interpreter.invoke();  // zero inputs: proves every op prepares and runs
-      report.host_us_per_inference = std::chrono::duration<double, std::micro>(
-                                         std::chrono::steady_clock::now() - start)
-                                         .count();
+      report.host_us_per_inference =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count();
       report.detail = "ran on zero input (no reference vectors)";
     }
   } catch (const UnsupportedError& e) {
@@ -142,7 +145,8 @@ int model_check(const CheckArgs& args) {
   std::vector<ModelReport> reports;
   for (size_t i = 0; i < models.size(); ++i) {
     if (!args.json)
-      std::cerr << fmt::format("[{}/{}] {} ...", i + 1, models.size(), models[i].filename().string())
+      std::cerr << fmt::format("[{}/{}] {} ...", i + 1, models.size(),
+                               models[i].filename().string())
                 << std::flush;
     reports.push_back(check_model(models[i]));
     if (!args.json) std::cerr << " " << verdict_name(reports.back().verdict) << "\n";
@@ -180,13 +184,15 @@ int model_check(const CheckArgs& args) {
       const std::string vectors =
           r.vectors ? fmt::format("{}/{} exact", r.vectors_matched, r.vectors) : "-";
       table.add({r.model, std::to_string(r.ops), with_commas(r.macs), with_commas(r.param_bytes),
-                 vectors, r.host_us_per_inference > 0 ? fmt::format("{:.1f}", r.host_us_per_inference) : "-",
+                 vectors,
+                 r.host_us_per_inference > 0 ? fmt::format("{:.1f}", r.host_us_per_inference) : "-",
                  std::string(verdict_name(r.verdict))});
     }
     std::cout << "\n" << table.render();
     for (const auto& r : reports)
       if (r.verdict != Verdict::Pass) std::cout << fmt::format("\n{}: {}", r.model, r.detail);
-    std::cout << fmt::format("\n{} passed, {} failed, {} unsupported\n", passed, failed, unsupported);
+    std::cout << fmt::format("\n{} passed, {} failed, {} unsupported\n", passed, failed,
+                             unsupported);
   }
   return failed > 0 ? 1 : 0;
 }

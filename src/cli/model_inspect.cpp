@@ -47,7 +47,8 @@ int model_inspect(const InspectArgs& args) {
     return 0;
   }
 
-  std::cout << fmt::format("model     {} ({} bytes)\n", args.model, with_commas(static_cast<long long>(file_bytes)));
+  std::cout << fmt::format("model     {} ({} bytes)\n", args.model,
+                           with_commas(static_cast<long long>(file_bytes)));
   if (!graph.description.empty()) std::cout << fmt::format("about     {}\n", graph.description);
   for (int32_t i : graph.inputs) {
     const Tensor& t = graph.tensors[static_cast<size_t>(i)];
@@ -64,8 +65,8 @@ int model_inspect(const InspectArgs& args) {
 
   TextTable table({"#", "op", "output", "MACs", "param bytes"});
   for (const LayerStats& l : stats.layers) {
-    table.add({std::to_string(l.index), l.op, shape_to_string(l.output_shape),
-               with_commas(l.macs), with_commas(l.param_bytes)});
+    table.add({std::to_string(l.index), l.op, shape_to_string(l.output_shape), with_commas(l.macs),
+               with_commas(l.param_bytes)});
   }
   std::cout << table.render();
   std::cout << fmt::format("\ntotal     {} ops, {} MACs, {} parameter bytes, {} tensors\n",

@@ -27,9 +27,8 @@ std::vector<uint8_t> load_input(const std::string& path, const Tensor& tensor) {
   if (formats::looks_like_npy(bytes)) {
     formats::NpyArray array = formats::parse_npy(bytes, path);
     require(array.type == tensor.type,
-            path + ": holds " + std::string(to_string(array.type)) + " but input '" +
-                tensor.name + "' is " + std::string(to_string(tensor.type)) +
-                " (convert with arr.astype(...))");
+            path + ": holds " + std::string(to_string(array.type)) + " but input '" + tensor.name +
+                "' is " + std::string(to_string(tensor.type)) + " (convert with arr.astype(...))");
     require(array.data.size() == tensor.byte_size(),
             path + ": holds " + std::to_string(array.data.size() / element_size(array.type)) +
                 " elements but input '" + tensor.name + "' needs " +
@@ -72,7 +71,8 @@ std::string format_values(const std::vector<double>& values, bool integral) {
   const size_t shown = values.size() <= 64 ? values.size() : 32;
   for (size_t i = 0; i < shown; ++i) {
     if (i) s += ", ";
-    s += integral ? fmt::format("{}", static_cast<long long>(values[i])) : fmt::format("{:.6g}", values[i]);
+    s += integral ? fmt::format("{}", static_cast<long long>(values[i]))
+                  : fmt::format("{:.6g}", values[i]);
   }
   if (shown < values.size()) s += fmt::format(", ... ({} more)", values.size() - shown);
   return s + "]";
@@ -93,7 +93,8 @@ int model_run(const RunArgs& args) {
   }
   interpreter.invoke();
 
-  if (!args.output.empty()) save_output(args.output, interpreter.output_tensor(0), interpreter.output(0));
+  if (!args.output.empty())
+    save_output(args.output, interpreter.output_tensor(0), interpreter.output(0));
 
   nlohmann::json j = nlohmann::json::array();
   for (size_t o = 0; o < interpreter.output_count(); ++o) {

@@ -14,9 +14,8 @@ nlohmann::json tensor_json(const Graph& graph, int32_t index) {
                       {"shape", t.shape},
                       {"bytes", t.byte_size()}};
   if (t.quant.is_quantized()) {
-    j["quantization"] = {{"scale", t.quant.scales},
-                         {"zero_point", t.quant.zero_points},
-                         {"axis", t.quant.axis}};
+    j["quantization"] = {
+        {"scale", t.quant.scales}, {"zero_point", t.quant.zero_points}, {"axis", t.quant.axis}};
   }
   return j;
 }

@@ -55,7 +55,8 @@ std::string TextTable::render() const {
   };
   std::string out = line(header_);
   std::string rule;
-  for (size_t c = 0; c < columns; ++c) rule += std::string(width[c], '-') + (c + 1 < columns ? "  " : "");
+  for (size_t c = 0; c < columns; ++c)
+    rule += std::string(width[c], '-') + (c + 1 < columns ? "  " : "");
   out += rule + "\n";
   for (const auto& row : rows_) out += line(row);
   return out;

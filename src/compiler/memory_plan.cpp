@@ -9,7 +9,9 @@ namespace {
 
 constexpr int32_t kUnused = std::numeric_limits<int32_t>::min();
 
-bool plannable(const Tensor& t) { return !t.is_constant(); }
+bool plannable(const Tensor& t) {
+  return !t.is_constant();
+}
 
 int64_t align_up(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
@@ -24,13 +26,17 @@ bool may_run_in_place(const Op& op) {
     case OpType::Relu:
     case OpType::Relu6:
     case OpType::Logistic:
-    case OpType::Tanh: return true;
-    default: return false;
+    case OpType::Tanh:
+      return true;
+    default:
+      return false;
   }
 }
 
 // Reshapes only relabel the bytes: they may alias even a graph input.
-bool only_relabels(const Op& op) { return op.type == OpType::Reshape || op.type == OpType::Squeeze; }
+bool only_relabels(const Op& op) {
+  return op.type == OpType::Reshape || op.type == OpType::Squeeze;
+}
 
 bool is_graph_io(const Graph& g, int32_t t) {
   return std::find(g.inputs.begin(), g.inputs.end(), t) != g.inputs.end() ||
@@ -100,8 +106,8 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
       const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
       const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
       const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
-      if (plannable(ti) && !ti.is_variable && dies_here && io_ok && ti.byte_size() == to.byte_size() &&
-          !is_graph_io(graph, out)) {
+      if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
+          ti.byte_size() == to.byte_size() && !is_graph_io(graph, out)) {
         group[static_cast<size_t>(out)] = root_of(in);
         plan.aliases[static_cast<size_t>(out)] = in;
       }
@@ -164,7 +170,8 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
          k <= std::min<int32_t>(blk.life.last, static_cast<int32_t>(graph.ops.size()) - 1); ++k)
       plan.live_bytes_per_op[static_cast<size_t>(k)] += blk.bytes;
   }
-  for (int64_t live : plan.live_bytes_per_op) plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
+  for (int64_t live : plan.live_bytes_per_op)
+    plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
   return plan;
 }
 

@@ -5,18 +5,28 @@
 
 namespace tinyops {
 
-int64_t Tensor::element_count() const { return tinyops::element_count(shape); }
+int64_t Tensor::element_count() const {
+  return tinyops::element_count(shape);
+}
 
-std::string_view to_string(Padding padding) { return padding == Padding::Same ? "SAME" : "VALID"; }
+std::string_view to_string(Padding padding) {
+  return padding == Padding::Same ? "SAME" : "VALID";
+}
 
 std::string_view to_string(Activation activation) {
   switch (activation) {
-    case Activation::None: return "NONE";
-    case Activation::Relu: return "RELU";
-    case Activation::ReluN1To1: return "RELU_N1_TO_1";
-    case Activation::Relu6: return "RELU6";
-    case Activation::Tanh: return "TANH";
-    case Activation::SignBit: return "SIGN_BIT";
+    case Activation::None:
+      return "NONE";
+    case Activation::Relu:
+      return "RELU";
+    case Activation::ReluN1To1:
+      return "RELU_N1_TO_1";
+    case Activation::Relu6:
+      return "RELU6";
+    case Activation::Tanh:
+      return "TANH";
+    case Activation::SignBit:
+      return "SIGN_BIT";
   }
   return "?";
 }

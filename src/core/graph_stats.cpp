@@ -24,7 +24,8 @@ int64_t layer_macs(const Graph& g, const Op& op) {
       return f.size() == 4 ? out_elems * f[1] * f[2] : 0;
     case OpType::FullyConnected:  // filter [units, depth]
       return out_elems * f[1];
-    default: return 0;
+    default:
+      return 0;
   }
 }
 

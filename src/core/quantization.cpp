@@ -25,12 +25,16 @@ QuantizedMultiplier quantize_multiplier(double real_multiplier) {
 
 std::pair<int32_t, int32_t> quantized_type_range(DataType type) {
   switch (type) {
-    case DataType::Int8: return {-128, 127};
-    case DataType::UInt8: return {0, 255};
-    case DataType::Int16: return {-32768, 32767};
+    case DataType::Int8:
+      return {-128, 127};
+    case DataType::UInt8:
+      return {0, 255};
+    case DataType::Int16:
+      return {-32768, 32767};
     case DataType::Int32:
       return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
-    default: throw InputError("type " + std::string(to_string(type)) + " is not a quantised type");
+    default:
+      throw InputError("type " + std::string(to_string(type)) + " is not a quantised type");
   }
 }
 
@@ -42,14 +46,17 @@ std::pair<int32_t, int32_t> activation_range_quantized(Activation activation, Da
     return zero_point + static_cast<int32_t>(std::round(real / scale));
   };
   switch (activation) {
-    case Activation::None: return {qmin, qmax};
-    case Activation::Relu: return {std::max(qmin, quantize(0.0f)), qmax};
+    case Activation::None:
+      return {qmin, qmax};
+    case Activation::Relu:
+      return {std::max(qmin, quantize(0.0f)), qmax};
     case Activation::Relu6:
       return {std::max(qmin, quantize(0.0f)), std::min(qmax, quantize(6.0f))};
     case Activation::ReluN1To1:
       return {std::max(qmin, quantize(-1.0f)), std::min(qmax, quantize(1.0f))};
     case Activation::Tanh:
-    case Activation::SignBit: break;
+    case Activation::SignBit:
+      break;
   }
   throw UnsupportedError("fused activation " + std::string(to_string(activation)) +
                          " is not supported on quantised outputs; supported: NONE, RELU, "
@@ -60,12 +67,17 @@ std::pair<float, float> activation_range_float(Activation activation) {
   constexpr float kLowest = std::numeric_limits<float>::lowest();
   constexpr float kMax = std::numeric_limits<float>::max();
   switch (activation) {
-    case Activation::None: return {kLowest, kMax};
-    case Activation::Relu: return {0.0f, kMax};
-    case Activation::Relu6: return {0.0f, 6.0f};
-    case Activation::ReluN1To1: return {-1.0f, 1.0f};
+    case Activation::None:
+      return {kLowest, kMax};
+    case Activation::Relu:
+      return {0.0f, kMax};
+    case Activation::Relu6:
+      return {0.0f, 6.0f};
+    case Activation::ReluN1To1:
+      return {-1.0f, 1.0f};
     case Activation::Tanh:
-    case Activation::SignBit: break;
+    case Activation::SignBit:
+      break;
   }
   throw UnsupportedError("fused activation " + std::string(to_string(activation)) +
                          " is not supported; supported: NONE, RELU, RELU6, RELU_N1_TO_1");

@@ -28,8 +28,7 @@ WindowGeometry compute_window(bool same_padding, int32_t input_size, int32_t fil
   const int32_t effective_filter = (filter_size - 1) * dilation + 1;
   const int32_t output_size = same_padding ? (input_size + stride - 1) / stride
                                            : (input_size - effective_filter + stride) / stride;
-  const int32_t total_pad =
-      std::max(0, (output_size - 1) * stride + effective_filter - input_size);
+  const int32_t total_pad = std::max(0, (output_size - 1) * stride + effective_filter - input_size);
   return {output_size, total_pad / 2};
 }
 

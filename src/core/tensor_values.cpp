@@ -18,16 +18,25 @@ double read_as(const uint8_t* p) {
 
 double read_element(DataType type, const uint8_t* p) {
   switch (type) {
-    case DataType::Float32: return read_as<float>(p);
-    case DataType::Int8: return read_as<int8_t>(p);
+    case DataType::Float32:
+      return read_as<float>(p);
+    case DataType::Int8:
+      return read_as<int8_t>(p);
     case DataType::UInt8:
-    case DataType::Bool: return read_as<uint8_t>(p);
-    case DataType::Int16: return read_as<int16_t>(p);
-    case DataType::UInt16: return read_as<uint16_t>(p);
-    case DataType::Int32: return read_as<int32_t>(p);
-    case DataType::UInt32: return read_as<uint32_t>(p);
-    case DataType::Int64: return read_as<int64_t>(p);
-    case DataType::UInt64: return read_as<uint64_t>(p);
+    case DataType::Bool:
+      return read_as<uint8_t>(p);
+    case DataType::Int16:
+      return read_as<int16_t>(p);
+    case DataType::UInt16:
+      return read_as<uint16_t>(p);
+    case DataType::Int32:
+      return read_as<int32_t>(p);
+    case DataType::UInt32:
+      return read_as<uint32_t>(p);
+    case DataType::Int64:
+      return read_as<int64_t>(p);
+    case DataType::UInt64:
+      return read_as<uint64_t>(p);
   }
   return 0;
 }

@@ -18,65 +18,118 @@ namespace tfl = ::tinyops::tfl;
 // BuiltinOperator codes of the TFLite schema that map onto IR operators.
 std::optional<OpType> builtin_to_op_type(int32_t code) {
   switch (code) {
-    case 0: return OpType::Add;
-    case 1: return OpType::AveragePool2D;
-    case 2: return OpType::Concatenation;
-    case 3: return OpType::Conv2D;
-    case 4: return OpType::DepthwiseConv2D;
-    case 6: return OpType::Dequantize;
-    case 9: return OpType::FullyConnected;
-    case 14: return OpType::Logistic;
-    case 17: return OpType::MaxPool2D;
-    case 18: return OpType::Mul;
-    case 19: return OpType::Relu;
-    case 21: return OpType::Relu6;
-    case 22: return OpType::Reshape;
-    case 25: return OpType::Softmax;
-    case 28: return OpType::Tanh;
-    case 34: return OpType::Pad;
-    case 39: return OpType::Transpose;
-    case 40: return OpType::Mean;
-    case 41: return OpType::Sub;
-    case 42: return OpType::Div;
-    case 43: return OpType::Squeeze;
-    case 45: return OpType::StridedSlice;
-    case 53: return OpType::Cast;
-    case 55: return OpType::Maximum;
-    case 57: return OpType::Minimum;
-    case 114: return OpType::Quantize;
-    default: return std::nullopt;
+    case 0:
+      return OpType::Add;
+    case 1:
+      return OpType::AveragePool2D;
+    case 2:
+      return OpType::Concatenation;
+    case 3:
+      return OpType::Conv2D;
+    case 4:
+      return OpType::DepthwiseConv2D;
+    case 6:
+      return OpType::Dequantize;
+    case 9:
+      return OpType::FullyConnected;
+    case 14:
+      return OpType::Logistic;
+    case 17:
+      return OpType::MaxPool2D;
+    case 18:
+      return OpType::Mul;
+    case 19:
+      return OpType::Relu;
+    case 21:
+      return OpType::Relu6;
+    case 22:
+      return OpType::Reshape;
+    case 25:
+      return OpType::Softmax;
+    case 28:
+      return OpType::Tanh;
+    case 34:
+      return OpType::Pad;
+    case 39:
+      return OpType::Transpose;
+    case 40:
+      return OpType::Mean;
+    case 41:
+      return OpType::Sub;
+    case 42:
+      return OpType::Div;
+    case 43:
+      return OpType::Squeeze;
+    case 45:
+      return OpType::StridedSlice;
+    case 53:
+      return OpType::Cast;
+    case 55:
+      return OpType::Maximum;
+    case 57:
+      return OpType::Minimum;
+    case 114:
+      return OpType::Quantize;
+    default:
+      return std::nullopt;
   }
 }
 
 // Names of common builtins the IR does not model, so errors can say what the op is.
 std::string builtin_name(int32_t code) {
   switch (code) {
-    case 5: return "DEPTH_TO_SPACE";
-    case 16: return "LSTM";
-    case 20: return "RELU_N1_TO_1";
-    case 23: return "RESIZE_BILINEAR";
-    case 24: return "RNN";
-    case 27: return "SVDF";
-    case 36: return "GATHER";
-    case 44: return "UNIDIRECTIONAL_SEQUENCE_LSTM";
-    case 47: return "EXP";
-    case 49: return "SPLIT";
-    case 54: return "PRELU";
-    case 56: return "ARG_MAX";
-    case 60: return "PADV2";
-    case 65: return "SLICE";
-    case 67: return "TRANSPOSE_CONV";
-    case 74: return "SUM";
-    case 75: return "SQRT";
-    case 76: return "RSQRT";
-    case 82: return "REDUCE_MAX";
-    case 83: return "PACK";
-    case 88: return "UNPACK";
-    case 97: return "RESIZE_NEAREST_NEIGHBOR";
-    case 98: return "LEAKY_RELU";
-    case 117: return "HARD_SWISH";
-    case 126: return "BATCH_MATMUL";
-    default: return "BUILTIN_" + std::to_string(code);
+    case 5:
+      return "DEPTH_TO_SPACE";
+    case 16:
+      return "LSTM";
+    case 20:
+      return "RELU_N1_TO_1";
+    case 23:
+      return "RESIZE_BILINEAR";
+    case 24:
+      return "RNN";
+    case 27:
+      return "SVDF";
+    case 36:
+      return "GATHER";
+    case 44:
+      return "UNIDIRECTIONAL_SEQUENCE_LSTM";
+    case 47:
+      return "EXP";
+    case 49:
+      return "SPLIT";
+    case 54:
+      return "PRELU";
+    case 56:
+      return "ARG_MAX";
+    case 60:
+      return "PADV2";
+    case 65:
+      return "SLICE";
+    case 67:
+      return "TRANSPOSE_CONV";
+    case 74:
+      return "SUM";
+    case 75:
+      return "SQRT";
+    case 76:
+      return "RSQRT";
+    case 82:
+      return "REDUCE_MAX";
+    case 83:
+      return "PACK";
+    case 88:
+      return "UNPACK";
+    case 97:
+      return "RESIZE_NEAREST_NEIGHBOR";
+    case 98:
+      return "LEAKY_RELU";
+    case 117:
+      return "HARD_SWISH";
+    case 126:
+      return "BATCH_MATMUL";
+    default:
+      return "BUILTIN_" + std::to_string(code);
   }
 }
 
@@ -104,8 +157,8 @@ class Importer {
       : bytes_(bytes), source_(std::move(source)) {}
 
   Graph run() {
-    check(bytes_.size() >= 8, "file is " + std::to_string(bytes_.size()) +
-                                  " bytes, too short to be a .tflite model");
+    check(bytes_.size() >= 8,
+          "file is " + std::to_string(bytes_.size()) + " bytes, too short to be a .tflite model");
     check(tfl::ModelBufferHasIdentifier(bytes_.data()),
           "missing the 'TFL3' file identifier at byte 4: this is not a TFLite flatbuffer "
           "model (convert it with the TFLite converter)");
@@ -154,17 +207,28 @@ class Importer {
 
   static std::optional<DataType> map_type(tfl::TensorType t) {
     switch (t) {
-      case tfl::TensorType::FLOAT32: return DataType::Float32;
-      case tfl::TensorType::INT8: return DataType::Int8;
-      case tfl::TensorType::UINT8: return DataType::UInt8;
-      case tfl::TensorType::INT16: return DataType::Int16;
-      case tfl::TensorType::UINT16: return DataType::UInt16;
-      case tfl::TensorType::UINT32: return DataType::UInt32;
-      case tfl::TensorType::INT32: return DataType::Int32;
-      case tfl::TensorType::INT64: return DataType::Int64;
-      case tfl::TensorType::UINT64: return DataType::UInt64;
-      case tfl::TensorType::BOOL: return DataType::Bool;
-      default: return std::nullopt;
+      case tfl::TensorType::FLOAT32:
+        return DataType::Float32;
+      case tfl::TensorType::INT8:
+        return DataType::Int8;
+      case tfl::TensorType::UINT8:
+        return DataType::UInt8;
+      case tfl::TensorType::INT16:
+        return DataType::Int16;
+      case tfl::TensorType::UINT16:
+        return DataType::UInt16;
+      case tfl::TensorType::UINT32:
+        return DataType::UInt32;
+      case tfl::TensorType::INT32:
+        return DataType::Int32;
+      case tfl::TensorType::INT64:
+        return DataType::Int64;
+      case tfl::TensorType::UINT64:
+        return DataType::UInt64;
+      case tfl::TensorType::BOOL:
+        return DataType::Bool;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -175,7 +239,8 @@ class Importer {
               std::to_string(buffers ? buffers->size() : 0) + " buffers");
     const tfl::Buffer* b = buffers->Get(index);
     if (b == nullptr) return {};
-    if (b->data() != nullptr && b->data()->size() > 0) return {b->data()->data(), b->data()->size()};
+    if (b->data() != nullptr && b->data()->size() > 0)
+      return {b->data()->data(), b->data()->size()};
     // Models over 2 GB keep data outside the flatbuffer, addressed from the file start.
     if (b->offset() > 1) {
       const uint64_t offset = b->offset(), size = b->size();
@@ -244,7 +309,8 @@ class Importer {
       // byte-wise rather than dereferencing possibly misaligned pointers.
       const uint8_t* raw = q->zero_point()->Data();
       out.quant.zero_points.resize(q->zero_point()->size());
-      std::memcpy(out.quant.zero_points.data(), raw, out.quant.zero_points.size() * sizeof(int64_t));
+      std::memcpy(out.quant.zero_points.data(), raw,
+                  out.quant.zero_points.size() * sizeof(int64_t));
     } else
       out.quant.zero_points.assign(out.quant.scales.size(), 0);
     out.quant.axis = q->quantized_dimension();
@@ -271,8 +337,7 @@ class Importer {
   static Padding padding(int8_t p) { return p == 1 ? Padding::Valid : Padding::Same; }
 
   Activation activation(int8_t a, const std::string& where) const {
-    check(a >= 0 && a <= 5,
-          where + " has unknown fused activation code " + std::to_string(a));
+    check(a >= 0 && a <= 5, where + " has unknown fused activation code " + std::to_string(a));
     return static_cast<Activation>(a);
   }
 
@@ -281,7 +346,8 @@ class Importer {
       case OpType::Conv2D: {
         ConvOptions o;
         if (const auto* p = options_as<tfl::Conv2DOptions>(op, kConv2D, where)) {
-          o = {padding(p->padding()), p->stride_w(), p->stride_h(), p->dilation_w_factor(),
+          o = {padding(p->padding()),  p->stride_w(),
+               p->stride_h(),          p->dilation_w_factor(),
                p->dilation_h_factor(), activation(p->fused_activation_function(), where)};
         }
         check(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
@@ -292,9 +358,12 @@ class Importer {
       case OpType::DepthwiseConv2D: {
         DepthwiseConvOptions o;
         if (const auto* p = options_as<tfl::DepthwiseConv2DOptions>(op, kDepthwiseConv2D, where)) {
-          o = {padding(p->padding()),       p->stride_w(),
-               p->stride_h(),               p->dilation_w_factor(),
-               p->dilation_h_factor(),      p->depth_multiplier(),
+          o = {padding(p->padding()),
+               p->stride_w(),
+               p->stride_h(),
+               p->dilation_w_factor(),
+               p->dilation_h_factor(),
+               p->depth_multiplier(),
                activation(p->fused_activation_function(), where)};
         }
         check(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
@@ -306,8 +375,9 @@ class Importer {
       case OpType::MaxPool2D: {
         PoolOptions o;
         if (const auto* p = options_as<tfl::Pool2DOptions>(op, kPool2D, where)) {
-          o = {padding(p->padding()), p->stride_w(),        p->stride_h(),
-               p->filter_width(),     p->filter_height(), activation(p->fused_activation_function(), where)};
+          o = {padding(p->padding()), p->stride_w(),
+               p->stride_h(),         p->filter_width(),
+               p->filter_height(),    activation(p->fused_activation_function(), where)};
         }
         check(o.stride_w > 0 && o.stride_h > 0 && o.filter_w > 0 && o.filter_h > 0,
               where + " has a non-positive stride or filter size");
@@ -328,7 +398,8 @@ class Importer {
       }
       case OpType::Softmax: {
         SoftmaxOptions o;
-        if (const auto* p = options_as<tfl::SoftmaxOptions>(op, kSoftmax, where)) o.beta = p->beta();
+        if (const auto* p = options_as<tfl::SoftmaxOptions>(op, kSoftmax, where))
+          o.beta = p->beta();
         out.options = o;
         break;
       }
@@ -380,13 +451,14 @@ class Importer {
       case OpType::StridedSlice: {
         StridedSliceOptions o;
         if (const auto* p = options_as<tfl::StridedSliceOptions>(op, kStridedSlice, where)) {
-          o = {p->begin_mask(),       p->end_mask(),         p->ellipsis_mask(),
-               p->new_axis_mask(),    p->shrink_axis_mask(), p->offset()};
+          o = {p->begin_mask(),    p->end_mask(),         p->ellipsis_mask(),
+               p->new_axis_mask(), p->shrink_axis_mask(), p->offset()};
         }
         out.options = o;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -406,7 +478,8 @@ class Importer {
       const tfl::OperatorCode* code = codes->Get(op->opcode_index());
       check(code != nullptr, where + " has a null operator code");
       // Older models keep the code only in the 8-bit deprecated field; newer ones fill both.
-      const int32_t builtin = std::max<int32_t>(code->deprecated_builtin_code(), code->builtin_code());
+      const int32_t builtin =
+          std::max<int32_t>(code->deprecated_builtin_code(), code->builtin_code());
       Op out;
       if (builtin == 32) {
         out.type = OpType::Custom;

@@ -60,7 +60,9 @@ const Tensor& Interpreter::output_tensor(size_t i) const {
   return graph_.tensors.at(static_cast<size_t>(graph_.outputs.at(i)));
 }
 
-std::span<uint8_t> Interpreter::input(size_t i) { return tensors_.bytes(graph_.inputs.at(i)); }
+std::span<uint8_t> Interpreter::input(size_t i) {
+  return tensors_.bytes(graph_.inputs.at(i));
+}
 
 std::span<const uint8_t> Interpreter::output(size_t i) const {
   return tensors_.bytes(graph_.outputs.at(i));

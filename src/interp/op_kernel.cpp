@@ -8,7 +8,9 @@ std::string OpContext::where() const {
   return "operator " + std::to_string(index_) + " (" + op_.display_name() + ")";
 }
 
-void OpContext::fail(const std::string& message) const { throw InputError(where() + ": " + message); }
+void OpContext::fail(const std::string& message) const {
+  throw InputError(where() + ": " + message);
+}
 
 void OpContext::unsupported(const std::string& message) const {
   throw UnsupportedError(where() + ": " + message);

@@ -3,4 +3,6 @@
 #include "tinyops/runtime/fixed_point.h"
 
 int32_t tinyops_runtime_abi_version(void);
-int32_t tinyops_runtime_abi_version(void) { return 1; }
+int32_t tinyops_runtime_abi_version(void) {
+  return 1;
+}

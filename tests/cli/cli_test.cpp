@@ -37,8 +37,9 @@ const fs::path kModels(TINYOPS_SHARED_MODELS);
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("tinyops-cli-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(counter_++))) {
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              ("tinyops-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
     fs::create_directories(path_);
   }
   ~TempDir() { fs::remove_all(path_); }
@@ -50,8 +51,9 @@ class TempDir {
 };
 
 void write_bytes(const fs::path& p, const std::vector<uint8_t>& bytes) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                           static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST(Cli, InspectPrintsOperatorsAndTotals) {
@@ -79,28 +81,33 @@ TEST(Cli, RunWritesTheReferenceOutput) {
   TempDir tmp;
   const fs::path vectors = kModels / "tflm_hello_world_int8.vectors";
   const fs::path out = tmp.path() / "y.bin";
-  const Result r = run_cli("model run " + (kModels / "tflm_hello_world_int8.tflite").string() +
-                           " --input " + (vectors / "input_3.bin").string() + " --output " +
-                           out.string());
+  const Result r =
+      run_cli("model run " + (kModels / "tflm_hello_world_int8.tflite").string() + " --input " +
+              (vectors / "input_3.bin").string() + " --output " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(tinyops::formats::read_file(out), tinyops::formats::read_file(vectors / "output_3.bin"));
+  EXPECT_EQ(tinyops::formats::read_file(out),
+            tinyops::formats::read_file(vectors / "output_3.bin"));
 }
 
 TEST(Cli, RunAcceptsNpyAndPrintsJson) {
   TempDir tmp;
-  const auto raw = tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/input_0.bin");
+  const auto raw =
+      tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/input_0.bin");
   std::string header = "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 1960), }";
   while ((10 + header.size() + 1) % 64) header += ' ';
   header += '\n';
-  std::vector<uint8_t> npy{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<uint8_t>(header.size()), 0};
+  std::vector<uint8_t> npy{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<uint8_t>(header.size()),
+                           0};
   npy.insert(npy.end(), header.begin(), header.end());
   npy.insert(npy.end(), raw.begin(), raw.end());
   write_bytes(tmp.path() / "x.npy", npy);
-  const Result r = run_cli("model run --json " + (kModels / "tflm_micro_speech_int8.tflite").string() +
-                           " -i " + (tmp.path() / "x.npy").string());
+  const Result r =
+      run_cli("model run --json " + (kModels / "tflm_micro_speech_int8.tflite").string() + " -i " +
+              (tmp.path() / "x.npy").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  const auto expected = tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/output_0.bin");
+  const auto expected =
+      tinyops::formats::read_file(kModels / "tflm_micro_speech_int8.vectors/output_0.bin");
   ASSERT_EQ(j["outputs"][0]["values"].size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i)
     EXPECT_EQ(j["outputs"][0]["values"][i].get<int>(), static_cast<int8_t>(expected[i]));
@@ -137,7 +144,8 @@ TEST(Cli, MalformedModelsExitTwoWithAMessage) {
 }
 
 TEST(Cli, UnsupportedOperatorNamesTheOpAndTheSupportedList) {
-  const Result r = run_cli("model check " + (kModels / "extra/tflm_keyword_scrambled_int8.tflite").string());
+  const Result r =
+      run_cli("model check " + (kModels / "extra/tflm_keyword_scrambled_int8.tflite").string());
   EXPECT_EQ(r.exit_code, 0) << r.out;  // unsupported is reported, not a failed check
   EXPECT_THAT(r.out, HasSubstr("UNSUPPORTED"));
   EXPECT_THAT(r.out, HasSubstr("SVDF"));
@@ -162,7 +170,8 @@ TEST(Cli, CheckPassesOnReferenceVectorsAndFailsOnWrongOnes) {
 
   auto output = tinyops::formats::read_file(tmp.path() / "m.vectors/output_2.bin");
   output[0] ^= 1;
-  fs::permissions(tmp.path() / "m.vectors/output_2.bin", fs::perms::owner_write, fs::perm_options::add);
+  fs::permissions(tmp.path() / "m.vectors/output_2.bin", fs::perms::owner_write,
+                  fs::perm_options::add);
   write_bytes(tmp.path() / "m.vectors/output_2.bin", output);
   const Result bad = run_cli("model check " + tmp.path().string());
   EXPECT_EQ(bad.exit_code, 1) << bad.out;

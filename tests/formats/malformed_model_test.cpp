@@ -54,8 +54,8 @@ TEST(MalformedModel, EveryTruncationIsRejected) {
 }
 
 TEST(MalformedModel, TruncatedRealModelIsRejected) {
-  const auto bytes = read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) /
-                               "mlperf_tiny_kws_int8.tflite");
+  const auto bytes =
+      read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
   for (size_t len : {size_t{8}, size_t{64}, bytes.size() / 2, bytes.size() - 1}) {
     std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(len));
     EXPECT_THAT(import_error(cut), HasSubstr("model.tflite")) << len;
@@ -69,7 +69,8 @@ TEST(MalformedModel, BitFlipsNeverCrash) {
   for (int trial = 0; trial < 3000; ++trial) {
     auto bytes = original;
     const int flips = 1 + static_cast<int>(rng() % 4);
-    for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    for (int f = 0; f < flips; ++f)
+      bytes[rng() % bytes.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
     try {
       Graph g = import_tflite(bytes, "flipped");
       g.validate();  // accepted files must still be internally consistent

@@ -25,8 +25,8 @@ std::vector<uint8_t> npy_with_header(const std::string& dict, const std::vector<
 }
 
 TEST(Npy, ParsesWhatNumpyWrites) {
-  const auto bytes = npy_with_header(
-      "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }", {1, 2, 3, 4, 5, 6});
+  const auto bytes = npy_with_header("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }",
+                                     {1, 2, 3, 4, 5, 6});
   const NpyArray a = parse_npy(bytes, "x.npy");
   EXPECT_EQ(a.type, DataType::Int8);
   EXPECT_EQ(a.shape, (std::vector<int32_t>{2, 3}));
@@ -39,10 +39,10 @@ TEST(Npy, OneDimensionalAndScalarShapes) {
                       "x")
                 .shape,
             (std::vector<int32_t>{1}));
-  EXPECT_TRUE(parse_npy(npy_with_header("{'descr': '<i2', 'fortran_order': False, 'shape': (), }",
-                                        {1, 0}),
-                        "x")
-                  .shape.empty());
+  EXPECT_TRUE(
+      parse_npy(npy_with_header("{'descr': '<i2', 'fortran_order': False, 'shape': (), }", {1, 0}),
+                "x")
+          .shape.empty());
 }
 
 TEST(Npy, RoundTrips) {
@@ -68,9 +68,9 @@ TEST(Npy, RejectsBadFiles) {
   EXPECT_THAT(error_of(npy_with_header("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
                                        {0, 0, 0, 0})),
               HasSubstr("not supported"));
-  EXPECT_THAT(error_of(npy_with_header("{'descr': '|i1', 'fortran_order': True, 'shape': (2,), }",
-                                       {0, 0})),
-              HasSubstr("Fortran"));
+  EXPECT_THAT(
+      error_of(npy_with_header("{'descr': '|i1', 'fortran_order': True, 'shape': (2,), }", {0, 0})),
+      HasSubstr("Fortran"));
   EXPECT_THAT(error_of(npy_with_header("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }",
                                        {0, 0})),
               HasSubstr("needs 3"));

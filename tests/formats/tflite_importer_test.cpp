@@ -37,7 +37,8 @@ TEST(TfliteImporter, ImportsEverySharedModel) {
 }
 
 TEST(TfliteImporter, ReadsHelloWorldInt8Structure) {
-  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  const Graph g =
+      import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
   ASSERT_EQ(g.ops.size(), 3u);
   for (const Op& op : g.ops) EXPECT_EQ(op.type, OpType::FullyConnected);
   const Tensor& in = g.tensors[static_cast<size_t>(g.inputs[0])];
@@ -51,7 +52,8 @@ TEST(TfliteImporter, ReadsHelloWorldInt8Structure) {
 }
 
 TEST(TfliteImporter, ReadsKwsConvOptionsAndPerChannelWeights) {
-  const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  const Graph g =
+      import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
   const Op& conv = g.ops[0];
   ASSERT_EQ(conv.type, OpType::Conv2D);
   const auto& opts = std::get<ConvOptions>(conv.options);

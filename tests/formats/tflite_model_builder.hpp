@@ -32,9 +32,9 @@ inline std::vector<uint8_t> build_tiny_model(const TinyModelSpec& spec = {}) {
   std::vector<uint8_t> bias_bytes(reinterpret_cast<uint8_t*>(bias.data()),
                                   reinterpret_cast<uint8_t*>(bias.data()) + 12);
 
-  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers{
-      tfl::CreateBufferDirect(fbb), tfl::CreateBufferDirect(fbb, &weight_bytes),
-      tfl::CreateBufferDirect(fbb, &bias_bytes)};
+  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers{tfl::CreateBufferDirect(fbb),
+                                                        tfl::CreateBufferDirect(fbb, &weight_bytes),
+                                                        tfl::CreateBufferDirect(fbb, &bias_bytes)};
   const std::vector<int32_t> weight_shape{3, 4}, bias_shape{3}, out_shape{1, 3};
   std::vector<flatbuffers::Offset<tfl::Tensor>> tensors{
       tfl::CreateTensorDirect(fbb, &spec.input_shape, tfl::TensorType::FLOAT32, 0, "input"),

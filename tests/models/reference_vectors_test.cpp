@@ -155,8 +155,7 @@ std::vector<std::string> models_without_vectors() {
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedModels, RunsWithoutVectors,
-                         testing::ValuesIn(models_without_vectors()),
-                         [](const auto& param_info) {
+                         testing::ValuesIn(models_without_vectors()), [](const auto& param_info) {
                            return fs::path(param_info.param).stem().string();
                          });
 

@@ -70,7 +70,9 @@ InvokeFn prepare_arith(const OpContext& ctx) {
   const DataType type = out.type;
 
   if (type == DataType::Float32) {
-    const auto [lo, hi] = float_activation_range(ctx, activation);
+    // Plain variables, not a structured binding: lambdas capture them (clang 14).
+    const auto range = float_activation_range(ctx, activation);
+    const float lo = range.first, hi = range.second;
     return [shape, a, b, o, lo, hi](const Tensors& t) {
       const float* x = t.data<float>(a);
       const float* y = t.data<float>(b);
@@ -83,10 +85,11 @@ InvokeFn prepare_arith(const OpContext& ctx) {
   }
 
   if (type == DataType::Int32) {
-    // TFLM's int32 ADD clamps to the full int32 range whatever the fused activation.
-    const auto [lo, hi] = kOp == Arith::Add ? std::pair<int32_t, int32_t>{INT32_MIN, INT32_MAX}
-                                            : int32_activation_range(ctx, activation);
-    return [shape, a, b, o, lo, hi](const Tensors& t) {
+    // TFLM's int32 ADD ignores the fused activation (tinyops_add_s32 takes no range);
+    // SUB, MUL and DIV clamp to it.
+    const auto range = int32_activation_range(ctx, activation);
+    const int32_t lo = range.first, hi = range.second;
+    return [=](const Tensors& t) {
       const int32_t* x = t.data<int32_t>(a);
       const int32_t* y = t.data<int32_t>(b);
       int32_t* z = t.data<int32_t>(o);

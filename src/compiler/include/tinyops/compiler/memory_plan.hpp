@@ -29,8 +29,8 @@ struct MemoryPlan {
   std::vector<Lifetime> lifetimes;            // per tensor (meaningful where planned)
   std::vector<int32_t> aliases;               // per tensor: index it shares bytes with, or -1
   int64_t arena_bytes = 0;
-  std::vector<int64_t> live_bytes_per_op;     // bytes of planned tensors alive at each op
-  int64_t peak_live_bytes = 0;                // lower bound for any plan of this op order
+  std::vector<int64_t> live_bytes_per_op;  // bytes of planned tensors alive at each op
+  int64_t peak_live_bytes = 0;             // lower bound for any plan of this op order
 };
 
 struct PlanOptions {

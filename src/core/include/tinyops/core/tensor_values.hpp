@@ -15,10 +15,10 @@ std::vector<double> stored_values(DataType type, std::span<const uint8_t> bytes)
 std::vector<double> real_values(const Tensor& tensor, std::span<const uint8_t> bytes);
 
 struct Comparison {
-  size_t total = 0;          // elements compared
-  size_t differing = 0;      // elements outside tolerance
+  size_t total = 0;      // elements compared
+  size_t differing = 0;  // elements outside tolerance
   size_t first_differing = 0;
-  double max_abs_diff = 0;   // in stored units
+  double max_abs_diff = 0;  // in stored units
   bool matches() const { return differing == 0; }
 };
 

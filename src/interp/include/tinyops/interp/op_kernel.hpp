@@ -24,8 +24,7 @@ class OpContext {
  public:
   using ResetFn = std::function<void()>;
   // `resets` collects the state-reset hooks of stateful ops (see on_reset); may be null.
-  OpContext(const Graph& graph, const Op& op, size_t index,
-            std::vector<ResetFn>* resets = nullptr)
+  OpContext(const Graph& graph, const Op& op, size_t index, std::vector<ResetFn>* resets = nullptr)
       : graph_(graph), op_(op), index_(index), resets_(resets) {}
 
   const Graph& graph() const { return graph_; }
