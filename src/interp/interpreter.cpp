@@ -33,9 +33,11 @@ Interpreter::Interpreter(const Graph& graph) : graph_(graph) {
   reset_state();
 
   const KernelRegistry& registry = kernel_registry();
+  emitters_.reserve(graph_.ops.size());  // OpContext holds a pointer into it during prepare
   for (size_t k = 0; k < graph_.ops.size(); ++k) {
     const Op& op = graph_.ops[k];
-    OpContext ctx(graph_, op, k, &op_resets_);
+    emitters_.emplace_back();
+    OpContext ctx(graph_, op, k, &op_resets_, &emitters_.back());
     PrepareFn prepare = nullptr;
     if (op.type == OpType::Custom) {
       auto it = registry.custom.find(op.name);

@@ -35,6 +35,9 @@ class Interpreter {
   void invoke();
   // Runs the ops, calling `after_op(op_index)` after each (profiling, tracing).
   void invoke(const std::function<void(size_t)>& after_op);
+  // How op k prints itself as C; empty when the op has no emitter yet.
+  const EmitFn& emitter(size_t k) const { return emitters_.at(k); }
+
   // Restores variable tensors and the state kept by stateful ops to their initial values.
   void reset_state();
 
@@ -44,6 +47,7 @@ class Interpreter {
   Tensors tensors_;
   std::vector<InvokeFn> steps_;
   std::vector<OpContext::ResetFn> op_resets_;
+  std::vector<EmitFn> emitters_;
 };
 
 }  // namespace tinyops::interp

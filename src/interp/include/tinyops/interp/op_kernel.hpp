@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tinyops/core/graph.hpp"
+#include "tinyops/interp/c_emit.hpp"
 #include "tinyops/interp/tensors.hpp"
 
 namespace tinyops::interp {
@@ -24,8 +25,9 @@ class OpContext {
  public:
   using ResetFn = std::function<void()>;
   // `resets` collects the state-reset hooks of stateful ops (see on_reset); may be null.
-  OpContext(const Graph& graph, const Op& op, size_t index, std::vector<ResetFn>* resets = nullptr)
-      : graph_(graph), op_(op), index_(index), resets_(resets) {}
+  OpContext(const Graph& graph, const Op& op, size_t index,
+            std::vector<ResetFn>* resets = nullptr, EmitFn* emit = nullptr)
+      : graph_(graph), op_(op), index_(index), resets_(resets), emit_(emit) {}
 
   const Graph& graph() const { return graph_; }
   const Op& op() const { return op_; }
@@ -52,6 +54,12 @@ class OpContext {
     if (resets_ != nullptr) resets_->push_back(std::move(reset));
   }
 
+  // Registers how this op prints itself as C (see c_emit.hpp), from the same parameters
+  // its invoke step uses. Ops without an emitter cannot be compiled to C yet.
+  void on_emit(EmitFn emit) const {
+    if (emit_ != nullptr) *emit_ = std::move(emit);
+  }
+
   template <class T>
   const T& options() const {
     const T* opts = std::get_if<T>(&op_.options);
@@ -64,6 +72,7 @@ class OpContext {
   const Op& op_;
   size_t index_;
   std::vector<ResetFn>* resets_;
+  EmitFn* emit_;
 };
 
 using PrepareFn = InvokeFn (*)(const OpContext&);

@@ -1,0 +1,49 @@
+// How a prepared op prints itself as C99 for the code generator.
+//
+// Prepare computes an op's kernel parameters once; it hands the same values to the
+// interpreter's invoke step and, through OpContext::on_emit, to an emitter that prints
+// them as `static const` initialisers and one kernel call. Host interpretation and
+// generated code therefore cannot drift apart: both start from one set of numbers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tinyops::interp {
+
+class EmitContext {
+ public:
+  virtual ~EmitContext() = default;
+  // C expression for tensor `index`'s data, typed by the tensor's element type:
+  // an arena slice "((int8_t*)(tinyops_arena + 128))" or a weight array "w12".
+  virtual std::string tensor(int32_t index) = 0;
+  // A file-scope name unique to this op: unique("params") -> "op3_params".
+  virtual std::string unique(const std::string& base) = 0;
+  // Adds a file-scope declaration (a static const struct or array) before the calls.
+  virtual void declare(const std::string& declaration) = 0;
+  // Adds a statement to the model's invoke function, in op order.
+  virtual void statement(const std::string& c_statement) = 0;
+  // Names a runtime source file the call needs ("conv_s8.c"); its header comes along.
+  virtual void use_source(const std::string& file) = 0;
+};
+
+using EmitFn = std::function<void(EmitContext&)>;
+
+// Printing helpers for declarations.
+// c_struct("tinyops_conv_params", "op3_params", {{"stride_h", "2"}, ...}) ->
+//   "static const tinyops_conv_params op3_params = {.stride_h = 2, ...};"
+std::string c_struct(const std::string& type, const std::string& name,
+                     const std::vector<std::pair<std::string, std::string>>& fields);
+// c_array("int32_t", "op3_multiplier", {1, 2}) -> "static const int32_t op3_multiplier[2] = {1, 2};"
+std::string c_array(const std::string& element_type, const std::string& name,
+                    const std::vector<int64_t>& values);
+std::string c_float_array(const std::string& name, const std::vector<float>& values);
+// Exact C spelling of an int32/float literal (INT32_MIN spelled as an expression,
+// floats with all significant digits and an f suffix).
+std::string c_int(int64_t value);
+std::string c_float(float value);
+
+}  // namespace tinyops::interp
