@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # host platform libraries
   libflatbuffers-dev flatbuffers-compiler
-  nlohmann-json3-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libsodium-dev
   # tests, benchmarks, fuzzing
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

@@ -29,4 +29,13 @@ struct CheckArgs {
 };
 int model_check(const CheckArgs& args);
 
+struct CompileArgs {
+  std::string model;
+  std::string board = "host";
+  std::string output;
+  std::string name = "model";
+  bool json = false;
+};
+int model_compile(const CompileArgs& args);
+
 }  // namespace tinyops::cli

@@ -46,6 +46,16 @@ int main(int argc, char** argv) {
   check_cmd->add_option("paths", check.paths, ".tflite files or folders")->required();
   check_cmd->add_flag("--json", check.json, "Machine-readable output");
 
+  CompileArgs compile;
+  CLI::App* compile_cmd = model->add_subcommand(
+      "compile", "Generate a dependency-free C99 bundle (header, source, used kernels)");
+  compile_cmd->add_option("model", compile.model, ".tflite file")->required();
+  compile_cmd->add_option("--board", compile.board, "Target board")->default_val("host");
+  compile_cmd->add_option("-o,--output", compile.output, "Folder to write the bundle into")
+      ->required();
+  compile_cmd->add_option("--name", compile.name, "C prefix and file names")->default_val("model");
+  compile_cmd->add_flag("--json", compile.json, "Machine-readable output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -57,6 +67,7 @@ int main(int argc, char** argv) {
     if (*inspect_cmd) return model_inspect(inspect);
     if (*run_cmd) return model_run(run);
     if (*check_cmd) return model_check(check);
+    if (*compile_cmd) return model_compile(compile);
   } catch (const tinyops::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -26,6 +26,9 @@ class EmitContext {
   virtual void declare(const std::string& declaration) = 0;
   // Adds a statement to the model's invoke function, in op order.
   virtual void statement(const std::string& c_statement) = 0;
+  // Adds a statement to the model's reset function, which returns op state (e.g. a
+  // static noise estimate) to its initial value; it also runs before the first invoke.
+  virtual void reset_statement(const std::string& c_statement) = 0;
   // Names a runtime source file the call needs ("conv_s8.c"); its header comes along.
   virtual void use_source(const std::string& file) = 0;
 };

@@ -1,0 +1,282 @@
+#include "tinyops/compiler/codegen.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstring>
+#include <regex>
+#include <set>
+
+#include "runtime_sources.hpp"
+#include "tinyops/core/error.hpp"
+#include "tinyops/core/graph_stats.hpp"
+#include "tinyops/core/shape.hpp"
+#include "tinyops/core/tensor_values.hpp"
+#include "tinyops/interp/c_emit.hpp"
+#include "tinyops/interp/interpreter.hpp"
+
+namespace tinyops::compiler {
+namespace {
+
+std::string c_type(DataType type) {
+  switch (type) {
+    case DataType::Float32: return "float";
+    case DataType::Int8: return "int8_t";
+    case DataType::UInt8:
+    case DataType::Bool: return "uint8_t";
+    case DataType::Int16: return "int16_t";
+    case DataType::UInt16: return "uint16_t";
+    case DataType::Int32: return "int32_t";
+    case DataType::UInt32: return "uint32_t";
+    case DataType::Int64: return "int64_t";
+    case DataType::UInt64: return "uint64_t";
+  }
+  return "uint8_t";
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Comment-safe text: no "*/" can end the comment early.
+std::string comment_text(std::string s) {
+  for (size_t p = s.find("*/"); p != std::string::npos; p = s.find("*/")) s.replace(p, 2, "* /");
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+std::string weight_initializer(const Tensor& t) {
+  const std::vector<double> values = stored_values(t.type, t.data);
+  std::string s;
+  s.reserve(values.size() * 6);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) s += (i % 16 == 0) ? ",\n    " : ", ";
+    if (t.type == DataType::Float32) {
+      s += interp::c_float(static_cast<float>(values[i]));
+    } else if (t.type == DataType::UInt64) {
+      uint64_t v;
+      std::memcpy(&v, &t.data[i * 8], 8);
+      s += std::to_string(v) + "ULL";
+    } else if (t.type == DataType::Int64) {
+      int64_t v;
+      std::memcpy(&v, &t.data[i * 8], 8);
+      s += interp::c_int(v);
+    } else if (t.type == DataType::UInt32) {
+      s += fmt::format("{}u", static_cast<uint64_t>(values[i]));
+    } else {
+      s += interp::c_int(static_cast<int64_t>(values[i]));
+    }
+  }
+  return s;
+}
+
+class BundleEmitter : public interp::EmitContext {
+ public:
+  BundleEmitter(const Graph& graph, const MemoryPlan& plan, std::string prefix)
+      : graph_(graph), plan_(plan), prefix_(std::move(prefix)) {}
+
+  void begin_op(size_t k) { op_ = k; }
+
+  std::string tensor(int32_t index) override {
+    if (index < 0) return "NULL";
+    const Tensor& t = graph_.tensors.at(static_cast<size_t>(index));
+    if (t.is_constant()) {
+      used_constants_.insert(index);
+      return "w" + std::to_string(index);
+    }
+    const int64_t offset = plan_.offsets.at(static_cast<size_t>(index));
+    if (offset == MemoryPlan::kNotPlanned)
+      throw UnsupportedError("tensor " + std::to_string(index) + " has no place in the arena");
+    return fmt::format("(({}*)({}_arena.bytes + {}))", c_type(t.type), prefix_, offset);
+  }
+  std::string unique(const std::string& base) override {
+    return fmt::format("op{}_{}", op_, base);
+  }
+  void declare(const std::string& declaration) override { declarations_.push_back(declaration); }
+  void statement(const std::string& s) override { body_.push_back("  " + s); }
+  void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
+  void use_source(const std::string& file) override { sources_.insert(file); }
+  void comment(const std::string& c) { body_.push_back("  /* " + comment_text(c) + " */"); }
+
+  const std::set<int32_t>& used_constants() const { return used_constants_; }
+  const std::vector<std::string>& declarations() const { return declarations_; }
+  const std::vector<std::string>& body() const { return body_; }
+  const std::vector<std::string>& resets() const { return resets_; }
+  const std::set<std::string>& sources() const { return sources_; }
+
+ private:
+  const Graph& graph_;
+  const MemoryPlan& plan_;
+  std::string prefix_;
+  size_t op_ = 0;
+  std::set<int32_t> used_constants_;
+  std::vector<std::string> declarations_, body_, resets_;
+  std::set<std::string> sources_;
+};
+
+// The runtime headers a set of files includes, transitively.
+std::set<std::string> runtime_headers(const std::set<std::string>& files) {
+  const auto& all = runtime_sources();
+  static const std::regex include_re(R"re(#include\s+"tinyops/runtime/([A-Za-z0-9_]+\.h)")re");
+  std::set<std::string> headers;
+  std::vector<std::string> todo(files.begin(), files.end());
+  while (!todo.empty()) {
+    const std::string file = todo.back();
+    todo.pop_back();
+    const auto it = all.find(file);
+    if (it == all.end()) throw std::logic_error("runtime file " + file + " is not embedded");
+    const std::string text(it->second);
+    for (std::sregex_iterator m(text.begin(), text.end(), include_re), end; m != end; ++m) {
+      const std::string h = (*m)[1];
+      if (headers.insert(h).second) todo.push_back(h);
+    }
+  }
+  return headers;
+}
+
+}  // namespace
+
+GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
+  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+  require(std::regex_match(options.name, identifier),
+          "bundle name '" + options.name + "' is not a C identifier (use letters, digits, _)");
+  const std::string& p = options.name;
+  const std::string P = upper(p);
+
+  interp::Interpreter interpreter(graph);  // prepares every op: same parameters as the host
+  GeneratedBundle bundle;
+  bundle.plan = plan_memory(graph, options.plan);
+  check_memory_plan(graph, bundle.plan);
+  const MemoryPlan& plan = bundle.plan;
+  const GraphStats stats = compute_stats(graph);
+
+  BundleEmitter emitter(graph, plan, p);
+  for (size_t k = 0; k < graph.ops.size(); ++k) {
+    const Op& op = graph.ops[k];
+    const interp::EmitFn& emit = interpreter.emitter(k);
+    if (!emit) {
+      throw UnsupportedError("operator " + std::to_string(k) + " (" + op.display_name() +
+                             ") runs on the host interpreter but cannot be compiled to C yet");
+    }
+    const LayerStats& layer = stats.layers[k];
+    emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
+                                shape_to_string(layer.output_shape),
+                                layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
+    emitter.begin_op(k);
+    emit(emitter);
+  }
+
+  // ---- header ----
+  std::string h;
+  h += fmt::format("/* {}.h: generated by TinyOps; do not edit.\n", p);
+  h += fmt::format(" * model {}\n * board {}\n * arena {} bytes (one static buffer, planned offline)\n */\n",
+                   comment_text(options.model_id.empty() ? "(unnamed)" : options.model_id),
+                   comment_text(options.board), plan.arena_bytes);
+  h += fmt::format("#ifndef {0}_H\n#define {0}_H\n\n#include <stdint.h>\n\n", P);
+  h += fmt::format("#define {}_ARENA_BYTES {}\n", P, plan.arena_bytes);
+  auto io_macros = [&](const char* kind, const std::vector<int32_t>& list) {
+    h += fmt::format("#define {}_{}_COUNT {}\n", P, kind, list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Tensor& t = graph.tensors[static_cast<size_t>(list[i])];
+      const std::string m = fmt::format("{}_{}{}", P, kind, i);
+      h += fmt::format("/* {} {}: '{}' {}{} */\n", kind, i, comment_text(t.name),
+                       to_string(t.type), shape_to_string(t.shape));
+      h += fmt::format("#define {}_BYTES {}\n", m, t.byte_size());
+      h += fmt::format("#define {}_ELEMENTS {}\n", m, t.element_count());
+      if (t.quant.is_quantized() && !t.quant.is_per_channel()) {
+        h += fmt::format("#define {}_SCALE {}\n", m, interp::c_float(t.quant.scales[0]));
+        h += fmt::format("#define {}_ZERO_POINT {}\n", m, t.quant.zero_points[0]);
+      }
+    }
+  };
+  io_macros("INPUT", graph.inputs);
+  io_macros("OUTPUT", graph.outputs);
+  h += fmt::format(
+      "\n/* Where to write input i (INPUTi_BYTES bytes) before {0}_invoke(). */\n"
+      "void* {0}_input(int index);\n"
+      "/* Where output i is after {0}_invoke(); valid until the next call. */\n"
+      "const void* {0}_output(int index);\n"
+      "/* Runs one inference. */\n"
+      "void {0}_invoke(void);\n"
+      "/* Returns stateful layers to their initial state (done before the first invoke). */\n"
+      "void {0}_reset(void);\n\n#endif\n",
+      p);
+
+  // ---- source ----
+  std::set<std::string> sources = emitter.sources();
+  const std::set<std::string> headers = runtime_headers(sources);
+  std::string c;
+  c += fmt::format("/* {}.c: generated by TinyOps; do not edit.\n", p);
+  c += fmt::format(" * model {}\n * board {}\n * arena {} bytes, peak live {} bytes\n",
+                   comment_text(options.model_id.empty() ? "(unnamed)" : options.model_id),
+                   comment_text(options.board), plan.arena_bytes, plan.peak_live_bytes);
+  c += fmt::format(" * {} layers, {} MACs\n *\n *  #  op                      MACs  live bytes\n",
+                   graph.ops.size(), stats.total_macs);
+  for (const LayerStats& l : stats.layers) {
+    c += fmt::format(" * {:>2}  {:<20} {:>10} {:>11}\n", l.index, comment_text(l.op), l.macs,
+                     plan.live_bytes_per_op[l.index]);
+  }
+  c += " */\n";
+  c += fmt::format("#include \"{}.h\"\n\n#include <math.h>\n#include <stddef.h>\n#include <string.h>\n\n", p);
+  for (const std::string& hdr : headers) c += fmt::format("#include \"tinyops/runtime/{}\"\n", hdr);
+  c += fmt::format(
+      "\n/* All activations live here; offsets come from the memory planner. */\n"
+      "static union {{\n  uint8_t bytes[{1}];\n  int64_t align8;\n}} {0}_arena;\n",
+      p, std::max<int64_t>(plan.arena_bytes, 8));
+
+  c += "\n/* Weights and other constant tensors. */\n";
+  for (int32_t index : emitter.used_constants()) {
+    const Tensor& t = graph.tensors[static_cast<size_t>(index)];
+    c += fmt::format("/* tensor {} '{}' {}{} */\n", index, comment_text(t.name), to_string(t.type),
+                     shape_to_string(t.shape));
+    c += fmt::format("static const {} w{}[{}] = {{\n    {}}};\n", c_type(t.type), index,
+                     std::max<int64_t>(t.element_count(), 1), weight_initializer(t));
+    bundle.weight_bytes += static_cast<int64_t>(t.data.size());
+  }
+  c += "\n/* Layer parameters. */\n";
+  for (const std::string& d : emitter.declarations()) c += d + "\n";
+
+  c += fmt::format("\nstatic int {}_ready = 0;\n\nvoid {}_reset(void) {{\n", p, p);
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const Tensor& tensor = graph.tensors[t];
+    if (!tensor.is_variable || plan.offsets[t] == MemoryPlan::kNotPlanned) continue;
+    const int fill = tensor.type == DataType::Int8 && tensor.quant.is_quantized()
+                         ? static_cast<int>(tensor.quant.zero_points[0])
+                         : 0;
+    c += fmt::format("  memset({}_arena.bytes + {}, {}, {});\n", p, plan.offsets[t], fill,
+                     tensor.byte_size());
+  }
+  for (const std::string& s : emitter.resets()) c += s + "\n";
+  c += fmt::format("  {}_ready = 1;\n}}\n\n", p);
+
+  c += fmt::format("void* {}_input(int index) {{\n  switch (index) {{\n", p);
+  for (size_t i = 0; i < graph.inputs.size(); ++i)
+    c += fmt::format("    case {}: return {}_arena.bytes + {};\n", i, p,
+                     plan.offsets[static_cast<size_t>(graph.inputs[i])]);
+  c += "    default: return NULL;\n  }\n}\n\n";
+  c += fmt::format("const void* {}_output(int index) {{\n  switch (index) {{\n", p);
+  for (size_t i = 0; i < graph.outputs.size(); ++i) {
+    const int32_t t = graph.outputs[i];
+    if (graph.tensors[static_cast<size_t>(t)].is_constant())
+      c += fmt::format("    case {}: return w{};\n", i, t);
+    else
+      c += fmt::format("    case {}: return {}_arena.bytes + {};\n", i, p,
+                       plan.offsets[static_cast<size_t>(t)]);
+  }
+  c += "    default: return NULL;\n  }\n}\n\n";
+  c += fmt::format("void {0}_invoke(void) {{\n  if (!{0}_ready) {0}_reset();\n", p);
+  for (const std::string& line : emitter.body()) c += line + "\n";
+  c += "}\n";
+
+  bundle.files[p + ".h"] = h;
+  bundle.files[p + ".c"] = c;
+  const auto& all = runtime_sources();
+  for (const std::string& s : sources) bundle.files[s] = std::string(all.at(s));
+  for (const std::string& hdr : headers)
+    bundle.files["tinyops/runtime/" + hdr] = std::string(all.at(hdr));
+  return bundle;
+}
+
+}  // namespace tinyops::compiler

@@ -1,0 +1,32 @@
+// C99 code generation: turns a prepared graph into a self-contained bundle — a header
+// with the model's API and sizes, a source with one kernel call per layer and weights as
+// `static const` arrays, and only the runtime files those calls need. No malloc, no
+// interpreter, no flatbuffer at run time; one static arena sized by the memory planner.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "tinyops/compiler/memory_plan.hpp"
+#include "tinyops/core/graph.hpp"
+
+namespace tinyops::compiler {
+
+struct CodegenOptions {
+  std::string name = "model";  // C identifier prefix and file names: model.h, model.c
+  std::string board = "host";  // recorded in the header comment
+  std::string model_id;        // e.g. the .tflite's sha256, recorded in the header comment
+  PlanOptions plan;
+};
+
+struct GeneratedBundle {
+  std::map<std::string, std::string> files;  // relative path -> contents
+  MemoryPlan plan;
+  int64_t weight_bytes = 0;
+};
+
+// Throws UnsupportedError naming the first op that has no C emitter yet, InputError for
+// names that are not C identifiers.
+GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options);
+
+}  // namespace tinyops::compiler
