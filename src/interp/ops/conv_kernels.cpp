@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tinyops/core/quantization.hpp"
 #include "tinyops/core/shape.hpp"
+#include "tinyops/interp/c_emit.hpp"
 #include "tinyops/interp/op_kernel.hpp"
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
@@ -179,6 +181,164 @@ const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels)
                   "bias");
 }
 
+// ---- printing prepared parameters as C (see c_emit.hpp) ------------------------------------
+//
+// Each struct's fields are listed once here, in header order; the static_asserts fail when
+// a runtime struct gains a field this list does not print.
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+static_assert(sizeof(tinyops_dims4) == 4 * sizeof(int32_t));
+Fields fields_of(const tinyops_dims4& d) {
+  return {{"n", c_int(d.n)}, {"h", c_int(d.h)}, {"w", c_int(d.w)}, {"c", c_int(d.c)}};
+}
+
+static_assert(sizeof(tinyops_conv_params) == 10 * sizeof(int32_t));
+Fields fields_of(const tinyops_conv_params& p) {
+  return {{"stride_h", c_int(p.stride_h)},
+          {"stride_w", c_int(p.stride_w)},
+          {"dilation_h", c_int(p.dilation_h)},
+          {"dilation_w", c_int(p.dilation_w)},
+          {"pad_h", c_int(p.pad_h)},
+          {"pad_w", c_int(p.pad_w)},
+          {"input_offset", c_int(p.input_offset)},
+          {"output_offset", c_int(p.output_offset)},
+          {"act_min", c_int(p.act_min)},
+          {"act_max", c_int(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_conv_params_f32) == 8 * 4);
+Fields fields_of(const tinyops_conv_params_f32& p) {
+  return {{"stride_h", c_int(p.stride_h)},     {"stride_w", c_int(p.stride_w)},
+          {"dilation_h", c_int(p.dilation_h)}, {"dilation_w", c_int(p.dilation_w)},
+          {"pad_h", c_int(p.pad_h)},           {"pad_w", c_int(p.pad_w)},
+          {"act_min", c_float(p.act_min)},     {"act_max", c_float(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_depthwise_conv_params) == 11 * sizeof(int32_t));
+Fields fields_of(const tinyops_depthwise_conv_params& p) {
+  return {{"stride_h", c_int(p.stride_h)},
+          {"stride_w", c_int(p.stride_w)},
+          {"dilation_h", c_int(p.dilation_h)},
+          {"dilation_w", c_int(p.dilation_w)},
+          {"pad_h", c_int(p.pad_h)},
+          {"pad_w", c_int(p.pad_w)},
+          {"depth_multiplier", c_int(p.depth_multiplier)},
+          {"input_offset", c_int(p.input_offset)},
+          {"output_offset", c_int(p.output_offset)},
+          {"act_min", c_int(p.act_min)},
+          {"act_max", c_int(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_depthwise_conv_params_f32) == 9 * 4);
+Fields fields_of(const tinyops_depthwise_conv_params_f32& p) {
+  return {{"stride_h", c_int(p.stride_h)},
+          {"stride_w", c_int(p.stride_w)},
+          {"dilation_h", c_int(p.dilation_h)},
+          {"dilation_w", c_int(p.dilation_w)},
+          {"pad_h", c_int(p.pad_h)},
+          {"pad_w", c_int(p.pad_w)},
+          {"depth_multiplier", c_int(p.depth_multiplier)},
+          {"act_min", c_float(p.act_min)},
+          {"act_max", c_float(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_fully_connected_params) == 9 * sizeof(int32_t));
+Fields fields_of(const tinyops_fully_connected_params& p) {
+  return {{"batches", c_int(p.batches)},
+          {"accum_depth", c_int(p.accum_depth)},
+          {"output_depth", c_int(p.output_depth)},
+          {"input_offset", c_int(p.input_offset)},
+          {"filter_offset", c_int(p.filter_offset)},
+          {"output_offset", c_int(p.output_offset)},
+          {"act_min", c_int(p.act_min)},
+          {"act_max", c_int(p.act_max)},
+          {"per_channel", c_int(p.per_channel)}};
+}
+
+static_assert(sizeof(tinyops_fully_connected_params_f32) == 5 * 4);
+Fields fields_of(const tinyops_fully_connected_params_f32& p) {
+  return {{"batches", c_int(p.batches)},
+          {"accum_depth", c_int(p.accum_depth)},
+          {"output_depth", c_int(p.output_depth)},
+          {"act_min", c_float(p.act_min)},
+          {"act_max", c_float(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_pool_params) == 8 * sizeof(int32_t));
+Fields fields_of(const tinyops_pool_params& p) {
+  return {{"stride_h", c_int(p.stride_h)}, {"stride_w", c_int(p.stride_w)},
+          {"filter_h", c_int(p.filter_h)}, {"filter_w", c_int(p.filter_w)},
+          {"pad_h", c_int(p.pad_h)},       {"pad_w", c_int(p.pad_w)},
+          {"act_min", c_int(p.act_min)},   {"act_max", c_int(p.act_max)}};
+}
+
+static_assert(sizeof(tinyops_pool_params_f32) == 8 * 4);
+Fields fields_of(const tinyops_pool_params_f32& p) {
+  return {{"stride_h", c_int(p.stride_h)}, {"stride_w", c_int(p.stride_w)},
+          {"filter_h", c_int(p.filter_h)}, {"filter_w", c_int(p.filter_w)},
+          {"pad_h", c_int(p.pad_h)},       {"pad_w", c_int(p.pad_w)},
+          {"act_min", c_float(p.act_min)}, {"act_max", c_float(p.act_max)}};
+}
+
+// Declares `static const <type> opK_<base> = {...};` and returns its name.
+template <class T>
+std::string declare_struct(EmitContext& e, const std::string& type, const std::string& base,
+                           const T& value) {
+  const std::string name = e.unique(base);
+  e.declare(c_struct(type, name, fields_of(value)));
+  return name;
+}
+
+std::string declare_dims(EmitContext& e, const std::string& base, const tinyops_dims4& d) {
+  return declare_struct(e, "tinyops_dims4", base, d);
+}
+
+// The multiplier and shift arrays, then the struct pointing at them.
+std::string declare_channel_quant(EmitContext& e, const ChannelQuant& q) {
+  const std::string multiplier = e.unique("multiplier");
+  const std::string shift = e.unique("shift");
+  const std::string quant = e.unique("quant");
+  e.declare(c_array("int32_t", multiplier, {q.multiplier.begin(), q.multiplier.end()}));
+  e.declare(c_array("int32_t", shift, {q.shift.begin(), q.shift.end()}));
+  e.declare(
+      c_struct("tinyops_per_channel_quant", quant, {{"multiplier", multiplier}, {"shift", shift}}));
+  return quant;
+}
+
+// C comments end at "*/"; a tensor name must not end one early.
+std::string comment_safe(std::string s) {
+  for (size_t at = s.find("*/"); at != std::string::npos; at = s.find("*/", at)) s[at + 1] = '_';
+  return s;
+}
+
+// Hybrid weights, dequantised at prepare time, as a float array named after the int8 tensor.
+std::string declare_dequantized(EmitContext& e, const std::string& source_name,
+                                const std::string& shape, const std::vector<float>& weights) {
+  const std::string name = e.unique("weights");
+  e.declare("/* '" + comment_safe(source_name) + "' " + shape +
+            ", int8 dequantised to float at compile time */\n" + c_float_array(name, weights));
+  return name;
+}
+
+// The weights a float kernel reads: the dequantised array when there is one.
+std::string float_weights(EmitContext& e, const std::vector<float>& dequantized,
+                          const std::string& source_name, const std::string& shape,
+                          int32_t filter_index) {
+  return dequantized.empty() ? e.tensor(filter_index)
+                             : declare_dequantized(e, source_name, shape, dequantized);
+}
+
+std::string optional_tensor(EmitContext& e, int32_t index) {
+  return index == kNoTensor ? std::string("NULL") : e.tensor(index);
+}
+
+std::string call(const std::string& function, const std::vector<std::string>& args) {
+  std::string s = function + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ");";
+}
+
 // ---- CONV_2D -------------------------------------------------------------------------------
 
 InvokeFn prepare_conv2d(const OpContext& ctx) {
@@ -227,6 +387,18 @@ InvokeFn prepare_conv2d(const OpContext& ctx) {
     s->out = out;
     const int32_t f_idx = ctx.input_index(1);
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+      e.use_source("conv_s8.c");
+      const std::string params = declare_struct(e, "tinyops_conv_params", "params", s->params);
+      const std::string quant = declare_channel_quant(e, s->quant);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string filter_dims = declare_dims(e, "filter_dims", s->fd);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      e.statement(
+          call("tinyops_conv2d_s8",
+               {"&" + params, "&" + quant, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims,
+                e.tensor(f_idx), optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       tinyops_conv2d_s8(
           &s->params, &s->view, &s->in, t.data<int8_t>(in_idx), &s->fd, t.data<int8_t>(f_idx),
@@ -252,6 +424,18 @@ InvokeFn prepare_conv2d(const OpContext& ctx) {
     s->out = out;
     const int32_t f_idx = ctx.input_index(1);
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_name = filter.name,
+                 filter_shape = shape_to_string(filter.shape)](EmitContext& e) {
+      e.use_source("conv_f32.c");
+      const std::string params = declare_struct(e, "tinyops_conv_params_f32", "params", s->params);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string filter_dims = declare_dims(e, "filter_dims", s->fd);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      const std::string weights = float_weights(e, s->weights, filter_name, filter_shape, f_idx);
+      e.statement(call("tinyops_conv2d_f32",
+                       {"&" + params, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims, weights,
+                        optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
       tinyops_conv2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->fd, w,
@@ -317,6 +501,19 @@ InvokeFn prepare_depthwise_conv2d(const OpContext& ctx) {
     s->fd = fd;
     s->out = out;
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+      e.use_source("depthwise_conv_s8.c");
+      const std::string params =
+          declare_struct(e, "tinyops_depthwise_conv_params", "params", s->params);
+      const std::string quant = declare_channel_quant(e, s->quant);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string filter_dims = declare_dims(e, "filter_dims", s->fd);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      e.statement(
+          call("tinyops_depthwise_conv2d_s8",
+               {"&" + params, "&" + quant, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims,
+                e.tensor(f_idx), optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       tinyops_depthwise_conv2d_s8(
           &s->params, &s->view, &s->in, t.data<int8_t>(in_idx), &s->fd, t.data<int8_t>(f_idx),
@@ -341,6 +538,19 @@ InvokeFn prepare_depthwise_conv2d(const OpContext& ctx) {
     s->fd = fd;
     s->out = out;
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_name = filter.name,
+                 filter_shape = shape_to_string(filter.shape)](EmitContext& e) {
+      e.use_source("depthwise_conv_f32.c");
+      const std::string params =
+          declare_struct(e, "tinyops_depthwise_conv_params_f32", "params", s->params);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string filter_dims = declare_dims(e, "filter_dims", s->fd);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      const std::string weights = float_weights(e, s->weights, filter_name, filter_shape, f_idx);
+      e.statement(call("tinyops_depthwise_conv2d_f32",
+                       {"&" + params, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims, weights,
+                        optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
       tinyops_depthwise_conv2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->fd, w,
@@ -406,6 +616,15 @@ InvokeFn prepare_fully_connected(const OpContext& ctx) {
     s->params = {batches,       depth,   output_depth, -iq.zero_point,     0,
                  oq.zero_point, act_min, act_max,      per_channel ? 1 : 0};
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+      e.use_source("fully_connected_s8.c");
+      const std::string params =
+          declare_struct(e, "tinyops_fully_connected_params", "params", s->params);
+      const std::string quant = declare_channel_quant(e, s->quant);
+      e.statement(call("tinyops_fully_connected_s8",
+                       {"&" + params, "&" + quant, e.tensor(in_idx), e.tensor(f_idx),
+                        optional_tensor(e, b_idx), e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       tinyops_fully_connected_s8(
           &s->params, &s->view, t.data<int8_t>(in_idx), t.data<int8_t>(f_idx),
@@ -425,6 +644,16 @@ InvokeFn prepare_fully_connected(const OpContext& ctx) {
     s->params = {batches, depth, output_depth, act_min, act_max};
     if (filter.type == DataType::Int8) s->weights = dequantize_weights(ctx, filter);
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_name = filter.name,
+                 filter_shape = shape_to_string(filter.shape)](EmitContext& e) {
+      e.use_source("fully_connected_f32.c");
+      const std::string params =
+          declare_struct(e, "tinyops_fully_connected_params_f32", "params", s->params);
+      const std::string weights = float_weights(e, s->weights, filter_name, filter_shape, f_idx);
+      e.statement(call(
+          "tinyops_fully_connected_f32",
+          {"&" + params, e.tensor(in_idx), weights, optional_tensor(e, b_idx), e.tensor(out_idx)}));
+    });
     return [s, in_idx, f_idx, b_idx, out_idx](const Tensors& t) {
       const float* w = s->weights.empty() ? t.data<float>(f_idx) : s->weights.data();
       tinyops_fully_connected_f32(&s->params, t.data<float>(in_idx), w,
@@ -478,6 +707,15 @@ InvokeFn prepare_pool2d(const OpContext& ctx) {
                  pad_h,         pad_w,         act_min,       act_max};
     s->in = in;
     s->out = out;
+    ctx.on_emit([s, in_idx, out_idx](EmitContext& e) {
+      e.use_source("pooling_s8.c");
+      const std::string params = declare_struct(e, "tinyops_pool_params", "params", s->params);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      e.statement(
+          call(kind == PoolKind::Average ? "tinyops_avg_pool2d_s8" : "tinyops_max_pool2d_s8",
+               {"&" + params, "&" + in_dims, e.tensor(in_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, out_idx](const Tensors& t) {
       if constexpr (kind == PoolKind::Average) {
         tinyops_avg_pool2d_s8(&s->params, &s->in, t.data<int8_t>(in_idx), &s->out,
@@ -500,6 +738,15 @@ InvokeFn prepare_pool2d(const OpContext& ctx) {
                  pad_h,         pad_w,         act_min,       act_max};
     s->in = in;
     s->out = out;
+    ctx.on_emit([s, in_idx, out_idx](EmitContext& e) {
+      e.use_source("pooling_f32.c");
+      const std::string params = declare_struct(e, "tinyops_pool_params_f32", "params", s->params);
+      const std::string in_dims = declare_dims(e, "in_dims", s->in);
+      const std::string out_dims = declare_dims(e, "out_dims", s->out);
+      e.statement(
+          call(kind == PoolKind::Average ? "tinyops_avg_pool2d_f32" : "tinyops_max_pool2d_f32",
+               {"&" + params, "&" + in_dims, e.tensor(in_idx), "&" + out_dims, e.tensor(out_idx)}));
+    });
     return [s, in_idx, out_idx](const Tensors& t) {
       if constexpr (kind == PoolKind::Average) {
         tinyops_avg_pool2d_f32(&s->params, &s->in, t.data<float>(in_idx), &s->out,

@@ -5,6 +5,7 @@
 #ifndef TINYOPS_RUNTIME_DEPTHWISE_CONV_H
 #define TINYOPS_RUNTIME_DEPTHWISE_CONV_H
 
+#include <stddef.h> /* NULL for an absent bias */
 #include <stdint.h>
 
 #include "tinyops/runtime/tensor_shape.h"
