@@ -27,6 +27,17 @@ int32_t input_radius(int integer_bits, int left_shift) {
   return static_cast<int32_t>(std::floor(max_input_rescaled));
 }
 
+// Registers the emitter of a unary call fn(<leading>input, output) from runtime `source`.
+template <class Leading>
+void emit_unary(const OpContext& ctx, const std::string& source, const std::string& fn, int32_t a,
+                int32_t o, Leading leading) {
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source(source);
+    const std::string lead = leading(e);
+    e.statement(fn + "(" + lead + e.tensor(a) + ", " + e.tensor(o) + ");");
+  });
+}
+
 InvokeFn prepare_softmax(const OpContext& ctx) {
   const float beta = ctx.options<SoftmaxOptions>().beta;
   const Tensor& in = ctx.input(0);
@@ -42,6 +53,13 @@ InvokeFn prepare_softmax(const OpContext& ctx) {
   if (in.type == DataType::Float32 && out.type == DataType::Float32) {
     auto p =
         std::make_shared<tinyops_softmax_params_f32>(tinyops_softmax_params_f32{rows, depth, beta});
+    emit_unary(ctx, "softmax_f32.c", "tinyops_softmax_f32", a, o, [p](EmitContext& e) {
+      const std::string name = e.unique("params");
+      e.declare(c_struct(
+          "tinyops_softmax_params_f32", name,
+          {{"rows", c_int(p->rows)}, {"depth", c_int(p->depth)}, {"beta", c_float(p->beta)}}));
+      return "&" + name + ", ";
+    });
     return [p, a, o](const Tensors& t) {
       tinyops_softmax_f32(p.get(), t.data<float>(a), t.data<float>(o));
     };
@@ -75,6 +93,18 @@ InvokeFn prepare_softmax(const OpContext& ctx) {
     p->input_multiplier = m.multiplier;
     p->input_left_shift = m.shift;
     p->diff_min = -input_radius(kScaledDiffIntegerBits, m.shift);
+    emit_unary(ctx, "softmax_s8.c",
+               out.type == DataType::Int8 ? "tinyops_softmax_s8" : "tinyops_softmax_s8_s16", a, o,
+               [p](EmitContext& e) {
+                 const std::string name = e.unique("params");
+                 e.declare(c_struct("tinyops_softmax_params", name,
+                                    {{"rows", c_int(p->rows)},
+                                     {"depth", c_int(p->depth)},
+                                     {"input_multiplier", c_int(p->input_multiplier)},
+                                     {"input_left_shift", c_int(p->input_left_shift)},
+                                     {"diff_min", c_int(p->diff_min)}}));
+                 return "&" + name + ", ";
+               });
     if (out.type == DataType::Int8) {
       return [p, a, o](const Tensors& t) {
         tinyops_softmax_s8(p.get(), t.data<int8_t>(a), t.data<int8_t>(o));
@@ -98,6 +128,9 @@ InvokeFn prepare_sigmoid(const OpContext& ctx) {
   const int32_t count = element_count32(ctx, in, "input");
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
   if (in.type == DataType::Float32) {
+    emit_unary(ctx, kTanh ? "tanh_f32.c" : "logistic_f32.c",
+               kTanh ? "tinyops_tanh_f32" : "tinyops_logistic_f32", a, o,
+               [count](EmitContext&) { return c_int(count) + ", "; });
     return [count, a, o](const Tensors& t) {
       (kTanh ? tinyops_tanh_f32 : tinyops_logistic_f32)(count, t.data<float>(a), t.data<float>(o));
     };
@@ -122,6 +155,17 @@ InvokeFn prepare_sigmoid(const OpContext& ctx) {
     p->input_multiplier = mantissa >= 2147483647.0 ? INT32_MAX : static_cast<int32_t>(mantissa);
     p->input_shift = shift;
     p->input_range_radius = input_radius(kInputIntegerBits, shift);
+    emit_unary(ctx, kTanh ? "tanh_s8.c" : "logistic_s8.c",
+               kTanh ? "tinyops_tanh_s8" : "tinyops_logistic_s8", a, o, [p](EmitContext& e) {
+                 const std::string name = e.unique("params");
+                 e.declare(c_struct("tinyops_sigmoid_params", name,
+                                    {{"count", c_int(p->count)},
+                                     {"input_zero_point", c_int(p->input_zero_point)},
+                                     {"input_range_radius", c_int(p->input_range_radius)},
+                                     {"input_multiplier", c_int(p->input_multiplier)},
+                                     {"input_shift", c_int(p->input_shift)}}));
+                 return "&" + name + ", ";
+               });
     return [p, a, o](const Tensors& t) {
       (kTanh ? tinyops_tanh_s8 : tinyops_logistic_s8)(p.get(), t.data<int8_t>(a),
                                                       t.data<int8_t>(o));
@@ -140,6 +184,8 @@ InvokeFn prepare_relu(const OpContext& ctx) {
   const int32_t count = element_count32(ctx, in, "input");
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
   if (in.type == DataType::Float32) {
+    emit_unary(ctx, "relu_f32.c", kRelu6 ? "tinyops_relu6_f32" : "tinyops_relu_f32", a, o,
+               [count](EmitContext&) { return c_int(count) + ", "; });
     return [count, a, o](const Tensors& t) {
       (kRelu6 ? tinyops_relu6_f32 : tinyops_relu_f32)(count, t.data<float>(a), t.data<float>(o));
     };
@@ -155,6 +201,9 @@ InvokeFn prepare_relu(const OpContext& ctx) {
       };
       const int8_t zero = static_cast<int8_t>(std::clamp(qi.zero_point, -128, 127));
       const int8_t six = quantize(6.0f);
+      emit_unary(ctx, "relu_s8.c", "tinyops_relu6_s8", a, o, [count, zero, six](EmitContext&) {
+        return c_int(count) + ", " + c_int(zero) + ", " + c_int(six) + ", ";
+      });
       return [count, zero, six, a, o](const Tensors& t) {
         tinyops_relu6_s8(count, zero, six, t.data<int8_t>(a), t.data<int8_t>(o));
       };
@@ -172,6 +221,18 @@ InvokeFn prepare_relu(const OpContext& ctx) {
       p->act_min =
           std::max(-128, qo.zero_point + static_cast<int32_t>(std::round(0.0f / qo.scale)));
       p->act_max = 127;
+      emit_unary(ctx, "relu_s8.c", "tinyops_relu_s8", a, o, [p](EmitContext& e) {
+        const std::string name = e.unique("params");
+        e.declare(c_struct("tinyops_relu_params", name,
+                           {{"count", c_int(p->count)},
+                            {"input_zero_point", c_int(p->input_zero_point)},
+                            {"output_zero_point", c_int(p->output_zero_point)},
+                            {"output_multiplier", c_int(p->output_multiplier)},
+                            {"output_shift", c_int(p->output_shift)},
+                            {"act_min", c_int(p->act_min)},
+                            {"act_max", c_int(p->act_max)}}));
+        return "&" + name + ", ";
+      });
       return [p, a, o](const Tensors& t) {
         tinyops_relu_s8(p.get(), t.data<int8_t>(a), t.data<int8_t>(o));
       };

@@ -55,6 +55,68 @@ tinyops_add_params add_sub_params(const TensorQuant& in1, const TensorQuant& in2
   return p;
 }
 
+const char* arith_kernel(Arith op) {
+  switch (op) {
+    case Arith::Add:
+      return "add";
+    case Arith::Sub:
+      return "sub";
+    case Arith::Mul:
+      return "mul";
+    case Arith::Div:
+      return "div";
+  }
+  return "?";
+}
+
+// Registers the emitter of one broadcast kernel call,
+//   tinyops_<kernel>_<suffix>(<leading>&shape, input1, input2, output);
+// from runtime source <file>_<suffix>.c. `leading` prints the arguments before the shape
+// (declaring any parameter struct) and ends with ", " when it prints any.
+template <class Leading>
+void emit_binary(const OpContext& ctx, const std::string& file, const std::string& kernel,
+                 const std::string& suffix, std::shared_ptr<const tinyops_broadcast> shape,
+                 int32_t a, int32_t b, int32_t o, Leading leading) {
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source(file + "_" + suffix + ".c");
+    const std::string lead = leading(e);
+    const std::string s = declare_broadcast(e, *shape);
+    e.statement("tinyops_" + kernel + "_" + suffix + "(" + lead + "&" + s + ", " + e.tensor(a) +
+                ", " + e.tensor(b) + ", " + e.tensor(o) + ");");
+  });
+}
+
+std::string declare_add_params(EmitContext& e, const tinyops_add_params& p) {
+  const std::string name = e.unique("params");
+  e.declare(c_struct("tinyops_add_params", name,
+                     {{"input1_offset", c_int(p.input1_offset)},
+                      {"input2_offset", c_int(p.input2_offset)},
+                      {"output_offset", c_int(p.output_offset)},
+                      {"left_shift", c_int(p.left_shift)},
+                      {"input1_multiplier", c_int(p.input1_multiplier)},
+                      {"input1_shift", c_int(p.input1_shift)},
+                      {"input2_multiplier", c_int(p.input2_multiplier)},
+                      {"input2_shift", c_int(p.input2_shift)},
+                      {"output_multiplier", c_int(p.output_multiplier)},
+                      {"output_shift", c_int(p.output_shift)},
+                      {"act_min", c_int(p.act_min)},
+                      {"act_max", c_int(p.act_max)}}));
+  return name;
+}
+
+std::string declare_mul_params(EmitContext& e, const tinyops_mul_params& p) {
+  const std::string name = e.unique("params");
+  e.declare(c_struct("tinyops_mul_params", name,
+                     {{"input1_offset", c_int(p.input1_offset)},
+                      {"input2_offset", c_int(p.input2_offset)},
+                      {"output_offset", c_int(p.output_offset)},
+                      {"output_multiplier", c_int(p.output_multiplier)},
+                      {"output_shift", c_int(p.output_shift)},
+                      {"act_min", c_int(p.act_min)},
+                      {"act_max", c_int(p.act_max)}}));
+  return name;
+}
+
 template <Arith kOp>
 InvokeFn prepare_arith(const OpContext& ctx) {
   const Activation activation = ctx.options<ElementwiseOptions>().activation;
@@ -73,6 +135,8 @@ InvokeFn prepare_arith(const OpContext& ctx) {
     // Plain variables, not a structured binding: lambdas capture them (clang 14).
     const auto range = float_activation_range(ctx, activation);
     const float lo = range.first, hi = range.second;
+    emit_binary(ctx, arith_kernel(kOp), arith_kernel(kOp), "f32", shape, a, b, o,
+                [lo, hi](EmitContext&) { return c_float(lo) + ", " + c_float(hi) + ", "; });
     return [shape, a, b, o, lo, hi](const Tensors& t) {
       const float* x = t.data<float>(a);
       const float* y = t.data<float>(b);
@@ -89,6 +153,11 @@ InvokeFn prepare_arith(const OpContext& ctx) {
     // SUB, MUL and DIV clamp to it.
     const auto range = int32_activation_range(ctx, activation);
     const int32_t lo = range.first, hi = range.second;
+    emit_binary(ctx, arith_kernel(kOp), arith_kernel(kOp), "s32", shape, a, b, o,
+                [lo, hi](EmitContext&) -> std::string {
+                  if constexpr (kOp == Arith::Add) return "";
+                  return c_int(lo) + ", " + c_int(hi) + ", ";
+                });
     return [=](const Tensors& t) {
       const int32_t* x = t.data<int32_t>(a);
       const int32_t* y = t.data<int32_t>(b);
@@ -107,6 +176,9 @@ InvokeFn prepare_arith(const OpContext& ctx) {
     const auto range = quantized_activation_range(ctx, activation, type, qo);
     if constexpr (kOp == Arith::Add || kOp == Arith::Sub) {
       auto p = std::make_shared<tinyops_add_params>(add_sub_params(q1, q2, qo, type, range));
+      emit_binary(ctx, arith_kernel(kOp), arith_kernel(kOp), type == DataType::Int8 ? "s8" : "s16",
+                  shape, a, b, o,
+                  [p](EmitContext& e) { return "&" + declare_add_params(e, *p) + ", "; });
       if (type == DataType::Int8) {
         return [shape, p, a, b, o](const Tensors& t) {
           if constexpr (kOp == Arith::Add)
@@ -137,6 +209,8 @@ InvokeFn prepare_arith(const OpContext& ctx) {
       auto p = std::make_shared<tinyops_mul_params>(
           tinyops_mul_params{-q1.zero_point, -q2.zero_point, qo.zero_point, m.multiplier, m.shift,
                              range.first, range.second});
+      emit_binary(ctx, "mul", "mul", type == DataType::Int8 ? "s8" : "s16", shape, a, b, o,
+                  [p](EmitContext& e) { return "&" + declare_mul_params(e, *p) + ", "; });
       if (type == DataType::Int8) {
         return [shape, p, a, b, o](const Tensors& t) {
           tinyops_mul_s8(p.get(), shape.get(), t.data<int8_t>(a), t.data<int8_t>(b),
@@ -163,6 +237,12 @@ InvokeFn prepare_min_max(const OpContext& ctx) {
               "inputs and output must share one type");
   auto shape = std::make_shared<tinyops_broadcast>(resolve_broadcast(ctx, in1, in2, out));
   const int32_t a = ctx.input_index(0), b = ctx.input_index(1), o = ctx.output_index(0);
+  const char* suffix = out.type == DataType::Float32 ? "f32"
+                       : out.type == DataType::Int8  ? "s8"
+                       : out.type == DataType::Int16 ? "s16"
+                                                     : "s32";
+  emit_binary(ctx, "maximum_minimum", kMaximum ? "maximum" : "minimum", suffix, shape, a, b, o,
+              [](EmitContext&) { return std::string(); });
   switch (out.type) {
     case DataType::Float32:
       return [shape, a, b, o](const Tensors& t) {

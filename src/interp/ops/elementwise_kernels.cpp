@@ -176,6 +176,56 @@ tinyops_type runtime_type(const OpContext& ctx, DataType type) {
   ctx.unsupported("type " + std::string(to_string(type)) + " has no runtime representation");
 }
 
+std::string c_list(const int32_t* values, int32_t n) {
+  if (n <= 0) return "{0}";
+  std::string s = "{";
+  for (int32_t i = 0; i < n; ++i) s += (i ? ", " : "") + c_int(values[i]);
+  return s + "}";
+}
+
+std::string c_call(const std::string& fn, const std::vector<std::string>& args) {
+  std::string s = fn + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ");";
+}
+
+std::string declare_broadcast(EmitContext& e, const tinyops_broadcast& b) {
+  const std::string name = e.unique("shape");
+  e.declare(c_struct("tinyops_broadcast", name,
+                     {{"rank", c_int(b.rank)},
+                      {"count", c_int(b.count)},
+                      {"dims", c_list(b.dims, b.rank)},
+                      {"stride1", c_list(b.stride1, b.rank)},
+                      {"stride2", c_list(b.stride2, b.rank)}}));
+  return name;
+}
+
+const char* runtime_type_name(tinyops_type type) {
+  switch (type) {
+    case TINYOPS_TYPE_F32:
+      return "TINYOPS_TYPE_F32";
+    case TINYOPS_TYPE_S8:
+      return "TINYOPS_TYPE_S8";
+    case TINYOPS_TYPE_U8:
+      return "TINYOPS_TYPE_U8";
+    case TINYOPS_TYPE_S16:
+      return "TINYOPS_TYPE_S16";
+    case TINYOPS_TYPE_U16:
+      return "TINYOPS_TYPE_U16";
+    case TINYOPS_TYPE_S32:
+      return "TINYOPS_TYPE_S32";
+    case TINYOPS_TYPE_U32:
+      return "TINYOPS_TYPE_U32";
+    case TINYOPS_TYPE_S64:
+      return "TINYOPS_TYPE_S64";
+    case TINYOPS_TYPE_U64:
+      return "TINYOPS_TYPE_U64";
+    case TINYOPS_TYPE_BOOL:
+      return "TINYOPS_TYPE_BOOL";
+  }
+  return "TINYOPS_TYPE_S8";
+}
+
 }  // namespace elementwise
 
 void register_elementwise_kernels(KernelRegistry& registry) {

@@ -52,4 +52,18 @@ std::vector<int32_t> constant_ints(const OpContext& ctx, size_t input, const cha
 // The C runtime's type code of an IR type; throws UnsupportedError when it has none.
 tinyops_type runtime_type(const OpContext& ctx, DataType type);
 
+// ---- C emission (see c_emit.hpp) ---------------------------------------------------------
+
+// "{1, 2, 3}": the first n values as a C brace initialiser ("{0}" when n is 0).
+std::string c_list(const int32_t* values, int32_t n);
+
+// "fn(arg0, arg1, ...);"
+std::string c_call(const std::string& fn, const std::vector<std::string>& args);
+
+// Declares `b` as a static const tinyops_broadcast and returns its name.
+std::string declare_broadcast(EmitContext& e, const tinyops_broadcast& b);
+
+// The enumerator spelling of a runtime type code ("TINYOPS_TYPE_S8").
+const char* runtime_type_name(tinyops_type type);
+
 }  // namespace tinyops::interp::elementwise

@@ -23,6 +23,65 @@ int32_t element_size32(DataType type) {
   return static_cast<int32_t>(element_size(type));
 }
 
+// The C element type of `type` for emitted constants ("float", "int8_t", ...).
+const char* c_element_type(DataType type) {
+  switch (type) {
+    case DataType::Float32:
+      return "float";
+    case DataType::Int8:
+      return "int8_t";
+    case DataType::UInt8:
+    case DataType::Bool:
+      return "uint8_t";
+    case DataType::Int16:
+      return "int16_t";
+    case DataType::UInt16:
+      return "uint16_t";
+    case DataType::Int32:
+      return "int32_t";
+    case DataType::UInt32:
+      return "uint32_t";
+    case DataType::Int64:
+      return "int64_t";
+    case DataType::UInt64:
+      return "uint64_t";
+  }
+  return "uint8_t";
+}
+
+// C literal of one element of `type` stored at `bytes` (host byte order).
+std::string c_element(DataType type, const uint8_t* bytes) {
+  auto load = [bytes](auto v) {
+    std::memcpy(&v, bytes, sizeof v);
+    return v;
+  };
+  switch (type) {
+    case DataType::Float32:
+      return c_float(load(float{}));
+    case DataType::Int8:
+      return c_int(load(int8_t{}));
+    case DataType::UInt8:
+    case DataType::Bool:
+      return c_int(load(uint8_t{}));
+    case DataType::Int16:
+      return c_int(load(int16_t{}));
+    case DataType::UInt16:
+      return c_int(load(uint16_t{}));
+    case DataType::Int32:
+      return c_int(load(int32_t{}));
+    case DataType::UInt32:
+      return std::to_string(load(uint32_t{})) + "u";
+    case DataType::Int64: {
+      const int64_t v = load(int64_t{});
+      // The most negative int64 has no literal; spell it as an expression.
+      return v == INT64_MIN ? "(-9223372036854775807LL - 1)" : std::to_string(v) + "LL";
+    }
+    case DataType::UInt64:
+      return std::to_string(load(uint64_t{})) + "ULL";
+  }
+  return "0";
+}
+
 // ---- RESHAPE / SQUEEZE -------------------------------------------------------------------
 
 // The shape a RESHAPE asks for (options or input 1), with one -1 inferred.
@@ -89,6 +148,12 @@ InvokeFn prepare_reshape(const OpContext& ctx) {
   }
   const size_t bytes = in.byte_size();
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  // The memory planner may place the output on the input; tinyops_reshape copies only
+  // when the two differ (memmove), so one call serves both cases.
+  ctx.on_emit([bytes, a, o](EmitContext& e) {
+    e.use_source("reshape.c");
+    e.statement(c_call("tinyops_reshape", {std::to_string(bytes) + "u", e.tensor(a), e.tensor(o)}));
+  });
   return [bytes, a, o](const Tensors& t) {
     tinyops_reshape(bytes, t.bytes(a).data(), t.bytes(o).data());
   };
@@ -133,6 +198,21 @@ InvokeFn prepare_pad(const OpContext& ctx) {
     (*pad_value)[0] = static_cast<uint8_t>(static_cast<int8_t>(qo.zero_point));
   }
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  const DataType type = in.type;
+  ctx.on_emit([p, pad_value, type, a, o](EmitContext& e) {
+    e.use_source("pad.c");
+    const std::string params = e.unique("params");
+    e.declare(c_struct("tinyops_pad_params", params,
+                       {{"rank", c_int(p->rank)},
+                        {"element_size", c_int(p->element_size)},
+                        {"input_dims", c_list(p->input_dims, p->rank)},
+                        {"before", c_list(p->before, p->rank)},
+                        {"after", c_list(p->after, p->rank)}}));
+    const std::string value = e.unique("pad_value");
+    e.declare("static const " + std::string(c_element_type(type)) + " " + value + "[1] = {" +
+              c_element(type, pad_value->data()) + "};");
+    e.statement(c_call("tinyops_pad", {"&" + params, e.tensor(a), value, e.tensor(o)}));
+  });
   return [p, pad_value, a, o](const Tensors& t) {
     tinyops_pad(p.get(), t.bytes(a).data(), pad_value->data(), t.bytes(o).data());
   };
@@ -166,6 +246,16 @@ InvokeFn prepare_transpose(const OpContext& ctx) {
                     shape_to_string(in.shape));
   }
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  ctx.on_emit([p, a, o](EmitContext& e) {
+    e.use_source("transpose.c");
+    const std::string params = e.unique("params");
+    e.declare(c_struct("tinyops_transpose_params", params,
+                       {{"rank", c_int(p->rank)},
+                        {"element_size", c_int(p->element_size)},
+                        {"input_dims", c_list(p->input_dims, p->rank)},
+                        {"perm", c_list(p->perm, p->rank)}}));
+    e.statement(c_call("tinyops_transpose", {"&" + params, e.tensor(a), e.tensor(o)}));
+  });
   return [p, a, o](const Tensors& t) {
     tinyops_transpose(p.get(), t.bytes(a).data(), t.bytes(o).data());
   };
@@ -206,6 +296,18 @@ InvokeFn prepare_strided_slice(const OpContext& ctx) {
               "output " + shape_to_string(out.shape) + " does not match the slice " +
                   shape_to_string(out_shape));
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  ctx.on_emit([p, a, o](EmitContext& e) {
+    e.use_source("strided_slice.c");
+    const std::string params = e.unique("params");
+    e.declare(c_struct("tinyops_strided_slice_params", params,
+                       {{"rank", c_int(p->rank)},
+                        {"element_size", c_int(p->element_size)},
+                        {"input_dims", c_list(p->input_dims, p->rank)},
+                        {"start", c_list(p->start, p->rank)},
+                        {"stride", c_list(p->stride, p->rank)},
+                        {"count", c_list(p->count, p->rank)}}));
+    e.statement(c_call("tinyops_strided_slice", {"&" + params, e.tensor(a), e.tensor(o)}));
+  });
   return [p, a, o](const Tensors& t) {
     tinyops_strided_slice(p.get(), t.bytes(a).data(), t.bytes(o).data());
   };
@@ -260,6 +362,22 @@ InvokeFn prepare_concatenation(const OpContext& ctx) {
   const tinyops_concatenation_params params{static_cast<int32_t>(indices.size()),
                                             static_cast<int32_t>(outer)};
   const int32_t o = ctx.output_index(0);
+  ctx.on_emit([params, copy_bytes, indices, o](EmitContext& e) {
+    e.use_source("concatenation.c");
+    const std::string p = e.unique("params");
+    e.declare(c_struct(
+        "tinyops_concatenation_params", p,
+        {{"input_count", c_int(params.input_count)}, {"outer_size", c_int(params.outer_size)}}));
+    const std::string bytes = e.unique("copy_bytes");
+    e.declare(
+        c_array("int32_t", bytes, std::vector<int64_t>(copy_bytes->begin(), copy_bytes->end())));
+    // The input pointers are arena slices or constant arrays; a block-scope array holds them.
+    std::string list;
+    for (size_t i = 0; i < indices.size(); ++i) list += (i ? ", " : "") + e.tensor(indices[i]);
+    e.statement("{\n    const void* const inputs[" + std::to_string(indices.size()) + "] = {" +
+                list + "};\n    " +
+                c_call("tinyops_concatenation", {"&" + p, bytes, "inputs", e.tensor(o)}) + "\n  }");
+  });
   return [params, copy_bytes, indices, o](const Tensors& t) {
     std::vector<const void*> inputs(indices.size());
     for (size_t i = 0; i < indices.size(); ++i) inputs[i] = t.bytes(indices[i]).data();
@@ -279,6 +397,11 @@ InvokeFn prepare_cast(const OpContext& ctx) {
   const tinyops_type from = runtime_type(ctx, in.type);
   const tinyops_type to = runtime_type(ctx, out.type);
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  ctx.on_emit([count, from, to, a, o](EmitContext& e) {
+    e.use_source("cast.c");
+    e.statement(c_call("tinyops_cast", {c_int(count), runtime_type_name(from), e.tensor(a),
+                                        runtime_type_name(to), e.tensor(o)}));
+  });
   return [count, from, to, a, o](const Tensors& t) {
     tinyops_cast(count, from, t.bytes(a).data(), to, t.bytes(o).data());
   };
@@ -312,7 +435,20 @@ InvokeFn prepare_mean(const OpContext& ctx) {
                   std::to_string(kept_count) + " means of input " + shape_to_string(in.shape));
   ctx.require(in.type == out.type, "input and output must share one type");
   const int32_t a = ctx.input_index(0), o = ctx.output_index(0);
+  const auto declare_shape = [shape](EmitContext& e) {
+    const std::string name = e.unique("shape");
+    e.declare(c_struct("tinyops_reduce_shape", name,
+                       {{"rank", c_int(shape->rank)},
+                        {"dims", c_list(shape->dims, shape->rank)},
+                        {"reduce", c_list(shape->reduce, shape->rank)}}));
+    return name;
+  };
   if (in.type == DataType::Float32) {
+    ctx.on_emit([declare_shape, a, o](EmitContext& e) {
+      e.use_source("mean_f32.c");
+      const std::string s = declare_shape(e);
+      e.statement(c_call("tinyops_mean_f32", {"&" + s, e.tensor(a), e.tensor(o)}));
+    });
     return [shape, a, o](const Tensors& t) {
       tinyops_mean_f32(shape.get(), t.data<float>(a), t.data<float>(o));
     };
@@ -339,6 +475,18 @@ InvokeFn prepare_mean(const OpContext& ctx) {
     }
     p->multiplier = m.multiplier;
     p->shift = m.shift;
+    ctx.on_emit([p, declare_shape, a, o](EmitContext& e) {
+      e.use_source("mean_s8.c");
+      const std::string params = e.unique("params");
+      e.declare(c_struct("tinyops_mean_params", params,
+                         {{"same_quant", c_int(p->same_quant)},
+                          {"input_zero_point", c_int(p->input_zero_point)},
+                          {"output_zero_point", c_int(p->output_zero_point)},
+                          {"multiplier", c_int(p->multiplier)},
+                          {"shift", c_int(p->shift)}}));
+      const std::string s = declare_shape(e);
+      e.statement(c_call("tinyops_mean_s8", {"&" + params, "&" + s, e.tensor(a), e.tensor(o)}));
+    });
     return [p, shape, a, o](const Tensors& t) {
       tinyops_mean_s8(p.get(), shape.get(), t.data<int8_t>(a), t.data<int8_t>(o));
     };
