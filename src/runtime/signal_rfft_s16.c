@@ -80,9 +80,10 @@ int tinyops_signal_rfft_s16_init(tinyops_signal_rfft_s16_plan* plan, int32_t fft
   plan->twiddles = buffer;
   plan->super_twiddles = buffer + half;
   plan->work = buffer + half + half / 2;
-  for (i = 0; i < half; ++i) plan->twiddles[i] = unit(-2.0 * pi * (double)i / (double)half);
+  /* Written through `buffer`: the plan only reads its tables. */
+  for (i = 0; i < half; ++i) buffer[i] = unit(-2.0 * pi * (double)i / (double)half);
   for (i = 0; i < half / 2; ++i) {
-    plan->super_twiddles[i] = unit(-pi * ((double)(i + 1) / (double)half + 0.5));
+    buffer[half + i] = unit(-pi * ((double)(i + 1) / (double)half + 0.5));
   }
   /* Radix 4 while it divides, then a final radix 2 (lengths are powers of two). */
   n = half;
@@ -182,5 +183,18 @@ void tinyops_signal_rfft_s16(const tinyops_signal_rfft_s16_plan* plan, const int
     output[k].i = (int16_t)(((int32_t)sum.i + tw.i) >> 1);
     output[half - k].r = (int16_t)(((int32_t)sum.r - tw.r) >> 1);
     output[half - k].i = (int16_t)(((int32_t)tw.i - sum.i) >> 1);
+  }
+}
+
+void tinyops_signal_rfft_s16_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
+                                    int32_t input_length, const int16_t* input, int16_t* padded,
+                                    tinyops_complex_s16* output) {
+  const int32_t bins = plan->fft_length / 2 + 1;
+  int32_t f, i;
+  for (f = 0; f < frames; ++f) {
+    const int16_t* frame = input + (size_t)f * (size_t)input_length;
+    for (i = 0; i < input_length; ++i) padded[i] = frame[i];
+    for (; i < plan->fft_length; ++i) padded[i] = 0;
+    tinyops_signal_rfft_s16(plan, padded, output + (size_t)f * (size_t)bins);
   }
 }

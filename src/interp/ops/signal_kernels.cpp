@@ -4,11 +4,17 @@
 //
 // State that TFLM keeps in persistent buffers (the spectral-subtraction noise estimate, the
 // FFT tables) lives in a heap buffer captured by the invoke lambda, so it survives across
-// invoke() calls of one Interpreter. Interpreter::reset_state() does not reach it yet.
+// invoke() calls of one Interpreter; the noise estimate registers a reset hook.
+//
+// Each op also registers a C emitter (c_emit.hpp) built from the values its invoke step
+// captures: parameters and FFT tables become `static const` initialisers, the noise estimate
+// a zero-initialised `static` array, and the call is the same kernel call.
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "tinyops/interp/op_kernel.hpp"
@@ -63,6 +69,47 @@ int32_t element_count(const OpContext& ctx, const Tensor& t) {
   return static_cast<int32_t>(n);
 }
 
+// ---- C printing shared by the emitters ----
+
+// "f(a, b, c);"
+std::string c_call(const std::string& function, const std::vector<std::string>& args) {
+  std::string s = function + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ");";
+}
+
+// "static const tinyops_complex_s16 name[n] = {{r, i}, ...};"
+std::string c_complex_array(const std::string& name, std::span<const tinyops_complex_s16> values) {
+  std::string s = "static const tinyops_complex_s16 " + name + "[" +
+                  std::to_string(std::max<size_t>(values.size(), 1)) + "] = {";
+  if (values.empty()) s += "{0, 0}";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) s += (i % 8 == 0) ? ",\n    " : ", ";
+    s += "{" + c_int(values[i].r) + ", " + c_int(values[i].i) + "}";
+  }
+  return s + "};";
+}
+
+// "{4, 64, 4, 16}" for an int array field of a struct initialiser; trailing zeros are left
+// to C's zero-initialisation of the remaining elements.
+std::string c_brace_list(std::span<const int32_t> values) {
+  size_t n = values.size();
+  while (n > 1 && values[n - 1] == 0) --n;
+  std::string s = "{";
+  for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + c_int(values[i]);
+  return s + "}";
+}
+
+// "4294967295u": a uint32 literal of type unsigned int.
+std::string c_uint(uint32_t value) {
+  return std::to_string(value) + "u";
+}
+
+// A scalar tensor's value: "*(expr)".
+std::string c_deref(const std::string& pointer) {
+  return "*(" + pointer + ")";
+}
+
 // ---- Ops ----
 
 // SignalWindow: inputs (int16 frames, int16 weights); option shift.
@@ -84,6 +131,15 @@ InvokeFn prepare_window(const OpContext& ctx) {
   tinyops_signal_window_params params{w, static_cast<int32_t>(int_attribute(ctx, "shift", 0, 31))};
   const int32_t frames = n / w;
   const int32_t i_in = ctx.input_index(0), i_w = ctx.input_index(1), i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_window.c");
+    const std::string p = e.unique("params");
+    e.declare(
+        c_struct("tinyops_signal_window_params", p,
+                 {{"window_size", c_int(params.window_size)}, {"shift", c_int(params.shift)}}));
+    e.statement(c_call("tinyops_signal_window_s16",
+                       {"&" + p, c_int(frames), e.tensor(i_in), e.tensor(i_w), e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
     tinyops_signal_window_s16(&params, frames, t.data<int16_t>(i_in), t.data<int16_t>(i_w),
                               t.data<int16_t>(i_out));
@@ -102,6 +158,12 @@ InvokeFn prepare_fft_auto_scale(const OpContext& ctx) {
   ctx.require(element_count(ctx, ctx.output(1)) == 1, "the scale output must be a scalar");
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0),
                 i_scale = ctx.output_index(1);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_fft_auto_scale.c");
+    const std::string call =
+        c_call("tinyops_signal_fft_auto_scale_s16", {e.tensor(i_in), c_int(n), e.tensor(i_out)});
+    e.statement(c_deref(e.tensor(i_scale)) + " = " + call);
+  });
   return [=](const Tensors& t) {
     *t.data<int32_t>(i_scale) =
         tinyops_signal_fft_auto_scale_s16(t.data<int16_t>(i_in), n, t.data<int16_t>(i_out));
@@ -153,16 +215,33 @@ InvokeFn prepare_rfft(const OpContext& ctx) {
                                            state->tables.size()) == 0,
               "could not build the FFT tables");
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_rfft_s16.c");
+    const tinyops_signal_rfft_s16_plan& plan = state->plan;
+    const auto half = static_cast<size_t>(plan.half_length);
+    const std::span<const tinyops_complex_s16> tables(state->tables);
+    const std::string twiddles = e.unique("twiddles"), super = e.unique("super_twiddles"),
+                      work = e.unique("work"), padded = e.unique("padded"), p = e.unique("plan");
+    // The tables computed here, printed; the work area and padded frame are scratch.
+    e.declare(c_complex_array(twiddles, tables.subspan(0, half)));
+    e.declare(c_complex_array(super, tables.subspan(half, half / 2)));
+    e.declare("static tinyops_complex_s16 " + work + "[" + std::to_string(half) + "];");
+    e.declare("static int16_t " + padded + "[" + c_int(fft_length) + "];");
+    e.declare(c_struct("tinyops_signal_rfft_s16_plan", p,
+                       {{"fft_length", c_int(plan.fft_length)},
+                        {"half_length", c_int(plan.half_length)},
+                        {"factors", c_brace_list(plan.factors)},
+                        {"twiddles", twiddles},
+                        {"super_twiddles", super},
+                        {"work", work}}));
+    e.statement(c_call("tinyops_signal_rfft_s16_frames",
+                       {"&" + p, c_int(frames), c_int(input_length), e.tensor(i_in), padded,
+                        "(tinyops_complex_s16*)" + e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
-    const int16_t* src = t.data<int16_t>(i_in);
-    auto* dst = reinterpret_cast<tinyops_complex_s16*>(t.data<int16_t>(i_out));
-    for (int32_t f = 0; f < frames; ++f) {
-      // Samples past input_length stay zero from construction.
-      std::memcpy(state->padded.data(), src + static_cast<size_t>(f) * input_length,
-                  sizeof(int16_t) * static_cast<size_t>(input_length));
-      tinyops_signal_rfft_s16(&state->plan, state->padded.data(),
-                              dst + static_cast<size_t>(f) * bins);
-    }
+    tinyops_signal_rfft_s16_frames(&state->plan, frames, input_length, t.data<int16_t>(i_in),
+                                   state->padded.data(),
+                                   reinterpret_cast<tinyops_complex_s16*>(t.data<int16_t>(i_out)));
   };
 }
 
@@ -182,6 +261,16 @@ InvokeFn prepare_energy(const OpContext& ctx) {
   params.end_index =
       static_cast<int32_t>(int_attribute(ctx, "end_index", params.start_index, bins));
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_energy.c");
+    const std::string p = e.unique("params");
+    e.declare(c_struct(
+        "tinyops_signal_energy_params", p,
+        {{"start_index", c_int(params.start_index)}, {"end_index", c_int(params.end_index)}}));
+    e.statement(c_call(
+        "tinyops_signal_energy_s16",
+        {"&" + p, c_int(bins), "(const tinyops_complex_s16*)" + e.tensor(i_in), e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
     tinyops_signal_energy_s16(&params, bins,
                               reinterpret_cast<const tinyops_complex_s16*>(t.data<int16_t>(i_in)),
@@ -232,6 +321,25 @@ InvokeFn prepare_filter_bank(const OpContext& ctx) {
   std::vector<int32_t> idx;
   for (size_t i = 0; i < 6; ++i) idx.push_back(ctx.input_index(i));
   const int32_t i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_filter_bank.c");
+    // The parameters point at tensors, which may be arena slices rather than address
+    // constants, so the struct is built in a block around the call.
+    const std::string p = e.unique("params");
+    const std::string init =
+        c_struct("tinyops_signal_filter_bank_params", p,
+                 {{"num_channels", c_int(channels)},
+                  {"weights", e.tensor(idx[1])},
+                  {"unweights", e.tensor(idx[2])},
+                  {"channel_frequency_starts", e.tensor(idx[3])},
+                  {"channel_weight_starts", e.tensor(idx[4])},
+                  {"channel_widths", e.tensor(idx[5])}})
+            .substr(std::string("static ").size());  // automatic: pointers need not be constant
+    e.statement(
+        "{\n    " + init + "\n    " +
+        c_call("tinyops_signal_filter_bank_u32", {"&" + p, e.tensor(idx[0]), e.tensor(i_out)}) +
+        "\n  }");
+  });
   return [=](const Tensors& t) {
     tinyops_signal_filter_bank_params params{};
     params.num_channels = channels;
@@ -256,6 +364,11 @@ InvokeFn prepare_filter_bank_square_root(const OpContext& ctx) {
   ctx.require(element_count(ctx, ctx.output(0)) == n, "output size differs from the input's");
   const int32_t i_in = ctx.input_index(0), i_shift = ctx.input_index(1),
                 i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_filter_bank_square_root.c");
+    e.statement(c_call("tinyops_signal_filter_bank_sqrt_u64",
+                       {e.tensor(i_in), c_int(n), c_deref(e.tensor(i_shift)), e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
     tinyops_signal_filter_bank_sqrt_u64(t.data<uint64_t>(i_in), n, *t.data<int32_t>(i_shift),
                                         t.data<uint32_t>(i_out));
@@ -295,6 +408,29 @@ InvokeFn prepare_spectral_subtraction(const OpContext& ctx) {
   ctx.on_reset([noise] { std::fill(noise->begin(), noise->end(), 0u); });
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0),
                 i_noise = ctx.output_index(1);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_spectral_subtraction.c");
+    const std::string p = e.unique("params"), state = e.unique("noise");
+    e.declare(
+        c_struct("tinyops_signal_spectral_subtraction_params", p,
+                 {{"num_channels", c_int(params.num_channels)},
+                  {"smoothing", c_uint(params.smoothing)},
+                  {"one_minus_smoothing", c_uint(params.one_minus_smoothing)},
+                  {"alternate_smoothing", c_uint(params.alternate_smoothing)},
+                  {"alternate_one_minus_smoothing", c_uint(params.alternate_one_minus_smoothing)},
+                  {"min_signal_remaining", c_uint(params.min_signal_remaining)},
+                  {"smoothing_bits", c_int(params.smoothing_bits)},
+                  {"spectral_subtraction_bits", c_int(params.spectral_subtraction_bits)},
+                  {"clamping", c_int(params.clamping)}}));
+    // State: zero at start (static storage), carried across calls like the interpreter's.
+    e.declare("static uint32_t " + state + "[" + c_int(n) + "];");
+    e.reset_statement("{\n    int32_t i;\n    for (i = 0; i < " + c_int(n) + "; ++i) " + state +
+                      "[i] = 0u;\n  }");
+    e.statement(c_call("tinyops_signal_spectral_subtraction_u32",
+                       {"&" + p, e.tensor(i_in), e.tensor(i_out), state}));
+    e.statement("{\n    int32_t i;\n    for (i = 0; i < " + c_int(n) + "; ++i) (" +
+                e.tensor(i_noise) + ")[i] = " + state + "[i];\n  }");
+  });
   return [=](const Tensors& t) {
     tinyops_signal_spectral_subtraction_u32(&params, t.data<uint32_t>(i_in),
                                             t.data<uint32_t>(i_out), noise->data());
@@ -323,6 +459,15 @@ InvokeFn prepare_pcan(const OpContext& ctx) {
                                     static_cast<int32_t>(int_attribute(ctx, "snr_shift", 0, 63))};
   const int32_t i_in = ctx.input_index(0), i_noise = ctx.input_index(1), i_lut = ctx.input_index(2),
                 i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_pcan.c");
+    const std::string p = e.unique("params");
+    e.declare(c_struct(
+        "tinyops_signal_pcan_params", p,
+        {{"num_channels", c_int(params.num_channels)}, {"snr_shift", c_int(params.snr_shift)}}));
+    e.statement(c_call("tinyops_signal_pcan_u32", {"&" + p, e.tensor(i_in), e.tensor(i_noise),
+                                                   e.tensor(i_lut), e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
     tinyops_signal_pcan_u32(&params, t.data<uint32_t>(i_in), t.data<uint32_t>(i_noise),
                             t.data<int16_t>(i_lut), t.data<uint32_t>(i_out));
@@ -345,6 +490,16 @@ InvokeFn prepare_filter_bank_log(const OpContext& ctx) {
   params.output_scale = static_cast<uint32_t>(
       int_attribute(ctx, "output_scale", 0, std::numeric_limits<uint32_t>::max()));
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
+  ctx.on_emit([=](EmitContext& e) {
+    e.use_source("signal_filter_bank_log.c");
+    const std::string p = e.unique("params");
+    e.declare(c_struct("tinyops_signal_filter_bank_log_params", p,
+                       {{"num_channels", c_int(params.num_channels)},
+                        {"input_correction_bits", c_int(params.input_correction_bits)},
+                        {"output_scale", c_uint(params.output_scale)}}));
+    e.statement(
+        c_call("tinyops_signal_filter_bank_log_u32", {"&" + p, e.tensor(i_in), e.tensor(i_out)}));
+  });
   return [=](const Tensors& t) {
     tinyops_signal_filter_bank_log_u32(&params, t.data<uint32_t>(i_in), t.data<int16_t>(i_out));
   };

@@ -47,8 +47,10 @@ typedef struct {
   int32_t fft_length;
   int32_t half_length; /* length of the complex FFT inside: fft_length / 2 */
   int32_t factors[2 * TINYOPS_SIGNAL_RFFT_MAX_FACTORS]; /* (radix, remaining) pairs */
-  tinyops_complex_s16* twiddles;                        /* half_length entries */
-  tinyops_complex_s16* super_twiddles;                  /* half_length / 2 entries */
+  /* Read-only after init, so generated code can point a `static const` plan at
+   * `static const` tables; only the work area is written by each call. */
+  const tinyops_complex_s16* twiddles;                  /* half_length entries */
+  const tinyops_complex_s16* super_twiddles;            /* half_length / 2 entries */
   tinyops_complex_s16* work; /* half_length entries, overwritten by each call */
 } tinyops_signal_rfft_s16_plan;
 
@@ -63,6 +65,13 @@ int tinyops_signal_rfft_s16_init(tinyops_signal_rfft_s16_plan* plan, int32_t fft
 /* input: fft_length samples; output: fft_length / 2 + 1 bins (DC .. Nyquist). */
 void tinyops_signal_rfft_s16(const tinyops_signal_rfft_s16_plan* plan, const int16_t* input,
                              tinyops_complex_s16* output);
+
+/* `frames` consecutive frames of input_length (1..fft_length) samples, each zero-padded to
+ * fft_length in `padded` (fft_length entries, overwritten) and transformed into
+ * fft_length / 2 + 1 bins of `output`. What the SignalRfft op runs, on host and device. */
+void tinyops_signal_rfft_s16_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
+                                    int32_t input_length, const int16_t* input, int16_t* padded,
+                                    tinyops_complex_s16* output);
 
 /* ---- Energy: out[k] = re^2 + im^2 for k in [start_index, end_index). ----
  * Entries outside the range are set to 0 (TFLM leaves them unwritten). */
