@@ -1,5 +1,7 @@
 #include "tinyops/core/graph.hpp"
 
+#include <cmath>
+
 #include "tinyops/core/error.hpp"
 #include "tinyops/core/shape.hpp"
 
@@ -51,6 +53,11 @@ void validate_tensor(const Tensor& t, size_t index) {
   }
   const QuantParams& q = t.quant;
   if (q.is_quantized()) {
+    for (float scale : q.scales) {
+      require(std::isfinite(scale) && scale >= 0.0f,
+              where + " has quantisation scale " + std::to_string(scale) +
+                  "; scales must be finite and non-negative");
+    }
     require(q.zero_points.size() == q.scales.size(),
             where + " has " + std::to_string(q.scales.size()) + " quantisation scales but " +
                 std::to_string(q.zero_points.size()) + " zero points");

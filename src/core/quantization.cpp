@@ -9,6 +9,12 @@
 namespace tinyops {
 
 QuantizedMultiplier quantize_multiplier(double real_multiplier) {
+  // Scales come from model files: a zero, negative, infinite or NaN effective scale
+  // (e.g. an output scale of 0) has no fixed-point form.
+  require(std::isfinite(real_multiplier) && real_multiplier >= 0.0,
+          "effective quantisation scale " + std::to_string(real_multiplier) +
+              " is not a finite non-negative number: check the tensors' scales (they must be "
+              "positive and finite)");
   if (real_multiplier == 0.0) return {0, 0};
   int exponent = 0;
   const double fraction = std::frexp(real_multiplier, &exponent);

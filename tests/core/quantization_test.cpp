@@ -48,6 +48,12 @@ TEST(QuantizeMultiplier, TinyMultipliersFlushToZero) {
   EXPECT_EQ(q.shift, 0);
 }
 
+TEST(QuantizeMultiplier, RejectsNonFiniteAndNegativeScales) {
+  EXPECT_THROW(quantize_multiplier(std::nan("")), InputError);
+  EXPECT_THROW(quantize_multiplier(1.0 / 0.0), InputError);
+  EXPECT_THROW(quantize_multiplier(-0.5), InputError);
+}
+
 TEST(ActivationRange, Int8ReluAndRelu6) {
   // scale 0.05, zero point -10: 0.0 -> -10, 6.0 -> 110
   EXPECT_EQ(activation_range_quantized(Activation::Relu, DataType::Int8, 0.05f, -10),
