@@ -75,8 +75,9 @@ TEST(Dequantize, ScaleTimesOffsetInDouble) {
   EXPECT_EQ(out[0], 0.0f);
   EXPECT_EQ(out[1], static_cast<float>(static_cast<double>(0.1f) * 10));
   EXPECT_EQ(out[2], static_cast<float>(static_cast<double>(0.1f) * -133));
+  const tinyops_dequantize_params one{1, 0.1f, 5};
   const std::vector<int16_t> in16 = {-32768};
-  tinyops_dequantize_s16_f32(&p, in16.data(), out.data());
+  tinyops_dequantize_s16_f32(&one, in16.data(), out.data());
   EXPECT_EQ(out[0], static_cast<float>(static_cast<double>(0.1f) * -32773));
 }
 
