@@ -2,6 +2,7 @@
 
 #include <flatbuffers/flexbuffers.h>
 
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -95,7 +96,15 @@ Attributes decode_flexbuffer_attributes(std::span<const uint8_t> bytes, const st
   for (size_t i = 0; i < keys.size(); ++i) {
     const flexbuffers::Reference key_ref = keys[i];
     if (!key_ref.IsKey()) decoder.fail("have a map key that is not a string");
-    std::string key = key_ref.AsKey();
+    // flexbuffers 2.0.8's verifier does not prove a key's terminator lies inside the
+    // buffer (a fuzzer found one that did not): bound the read ourselves.
+    const char* raw = key_ref.AsKey();
+    const auto* begin = reinterpret_cast<const char*>(bytes.data());
+    if (raw < begin || raw >= begin + bytes.size()) decoder.fail("have a map key outside the buffer");
+    const size_t room = static_cast<size_t>(begin + bytes.size() - raw);
+    const size_t length = strnlen(raw, room);
+    if (length == room) decoder.fail("have a map key without its terminating zero byte");
+    std::string key(raw, length);
     if (key.empty()) decoder.fail("have an empty option name");
     if (out.count(key) != 0) decoder.fail("name option '" + key + "' twice");
     if (auto v = decoder.value(values[i], key)) out.emplace(std::move(key), std::move(*v));
