@@ -38,4 +38,9 @@ struct CompileArgs {
 };
 int model_compile(const CompileArgs& args);
 
+struct BoardsArgs {
+  bool json = false;
+};
+int farm_boards(const BoardsArgs& args);
+
 }  // namespace tinyops::cli

@@ -56,6 +56,12 @@ int main(int argc, char** argv) {
   compile_cmd->add_option("--name", compile.name, "C prefix and file names")->default_val("model");
   compile_cmd->add_flag("--json", compile.json, "Machine-readable output");
 
+  CLI::App* farm = app.add_subcommand("farm", "Board profiles and (later) emulated device tests");
+  farm->require_subcommand(1);
+  BoardsArgs boards;
+  CLI::App* boards_cmd = farm->add_subcommand("boards", "List the board profiles");
+  boards_cmd->add_flag("--json", boards.json, "Machine-readable output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +74,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return model_run(run);
     if (*check_cmd) return model_check(check);
     if (*compile_cmd) return model_compile(compile);
+    if (*boards_cmd) return farm_boards(boards);
   } catch (const tinyops::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

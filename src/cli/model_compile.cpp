@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "text_table.hpp"
+#include "tinyops/compiler/board.hpp"
 #include "tinyops/compiler/codegen.hpp"
 #include "tinyops/core/content_id.hpp"
 #include "tinyops/core/error.hpp"
@@ -17,16 +18,12 @@ namespace tinyops::cli {
 namespace fs = std::filesystem;
 
 int model_compile(const CompileArgs& args) {
-  // Board profiles (flash/RAM limits, compiler flags, emulators) are not written yet:
-  // only the host target exists, and the message says so.
-  require(args.board == "host", "board '" + args.board +
-                                    "' is unknown: board profiles are not implemented yet; the "
-                                    "available target is 'host'");
+  const compiler::Board& board = compiler::find_board(args.board);
   const std::vector<uint8_t> bytes = formats::read_file(args.model);
   const Graph graph = formats::import_tflite(bytes, args.model);
   compiler::CodegenOptions options;
   options.name = args.name;
-  options.board = args.board;
+  options.board = board.name + " (" + board.title + ")";
   options.model_id = fs::path(args.model).filename().string() + " sha256:" + sha256_hex(bytes);
   const compiler::GeneratedBundle bundle = compiler::generate_c(graph, options);
 
@@ -38,6 +35,12 @@ int model_compile(const CompileArgs& args) {
                         {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
 
+  // Until the farm links real firmware, the fit check covers the planned arena and the
+  // weights only (not code, stack or libc), and says so.
+  const bool has_limits = board.ram_bytes > 0;
+  const bool ram_ok = !has_limits || bundle.plan.arena_bytes <= board.ram_bytes;
+  const bool flash_ok = !has_limits || bundle.weight_bytes <= board.flash_bytes;
+
   if (args.json) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& [path, text] : bundle.files) files.push_back({{"path", path}, {"bytes", text.size()}});
@@ -48,18 +51,38 @@ int model_compile(const CompileArgs& args) {
                                 {"peak_live_bytes", bundle.plan.peak_live_bytes},
                                 {"weight_bytes", bundle.weight_bytes},
                                 {"live_bytes_per_op", bundle.plan.live_bytes_per_op},
-                                {"files", files}}
+                                {"files", files},
+                                {"fits_estimate",
+                                 {{"checked", has_limits},
+                                  {"ram_ok", ram_ok},
+                                  {"flash_ok", flash_ok},
+                                  {"covers", "arena and weights only; code, stack and libc are "
+                                             "measured by the device farm (not implemented yet)"}}}}
                      .dump(2)
               << "\n";
-    return 0;
+    return ram_ok && flash_ok ? 0 : 1;
   }
   std::cout << fmt::format("compiled {} for {} into {}/\n", args.model, args.board, args.output);
   std::cout << fmt::format("  arena   {} bytes (peak live {} bytes)\n", with_commas(bundle.plan.arena_bytes),
                            with_commas(bundle.plan.peak_live_bytes));
   std::cout << fmt::format("  weights {} bytes\n", with_commas(bundle.weight_bytes));
   std::cout << fmt::format("  files   {}\n", bundle.files.size());
+  if (has_limits) {
+    std::string verdict = "fits";
+    if (!ram_ok)
+      verdict = fmt::format("DOES NOT FIT: RAM over by {} bytes",
+                            with_commas(bundle.plan.arena_bytes - board.ram_bytes));
+    if (!flash_ok)
+      verdict = fmt::format("{}DOES NOT FIT: flash over by {} bytes", ram_ok ? "" : verdict + "; ",
+                            with_commas(bundle.weight_bytes - board.flash_bytes));
+    std::cout << fmt::format(
+        "  fit     arena {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
+        "          (estimate: code, stack and libc are not counted until the device farm exists)\n",
+        with_commas(bundle.plan.arena_bytes), with_commas(board.ram_bytes),
+        with_commas(bundle.weight_bytes), with_commas(board.flash_bytes), verdict);
+  }
   std::cout << fmt::format("  use: #include \"{0}.h\", fill {0}_input(0), call {0}_invoke()\n", args.name);
-  return 0;
+  return ram_ok && flash_ok ? 0 : 1;
 }
 
 }  // namespace tinyops::cli

@@ -145,10 +145,10 @@ TEST(Cli, MalformedModelsExitTwoWithAMessage) {
 
 TEST(Cli, UnsupportedOperatorNamesTheOpAndTheSupportedList) {
   const Result r =
-      run_cli("model check " + (kModels / "extra/tflm_keyword_scrambled_int8.tflite").string());
+      run_cli("model check " + (kModels / "extra/tflm_mnist_lstm_int8.tflite").string());
   EXPECT_EQ(r.exit_code, 0) << r.out;  // unsupported is reported, not a failed check
   EXPECT_THAT(r.out, HasSubstr("UNSUPPORTED"));
-  EXPECT_THAT(r.out, HasSubstr("SVDF"));
+  EXPECT_THAT(r.out, HasSubstr("UNIDIRECTIONAL_SEQUENCE_LSTM"));
   EXPECT_THAT(r.out, HasSubstr("Supported operators: "));
 }
 
@@ -177,6 +177,39 @@ TEST(Cli, CheckPassesOnReferenceVectorsAndFailsOnWrongOnes) {
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
   EXPECT_THAT(bad.out, HasSubstr("7/8 exact"));
   EXPECT_THAT(bad.out, HasSubstr("FAIL"));
+}
+
+TEST(Cli, FarmBoardsListsProfiles) {
+  const Result r = run_cli("farm boards --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  bool saw_nano = false;
+  for (const auto& b : j) saw_nano |= b["name"] == "nano33ble" && b["ram_bytes"] == 262144;
+  EXPECT_TRUE(saw_nano);
+}
+
+TEST(Cli, CompileWritesABundleAndChecksTheFit) {
+  TempDir tmp;
+  const Result ok = run_cli("model compile --json --board nano33ble " +
+                            (kModels / "mlperf_tiny_kws_int8.tflite").string() + " -o " +
+                            (tmp.path() / "kws").string());
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  const auto j = nlohmann::json::parse(ok.out);
+  EXPECT_GT(j["arena_bytes"].get<int>(), 0);
+  EXPECT_TRUE(fs::exists(tmp.path() / "kws/model.c"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "kws/conv_s8.c"));
+  EXPECT_FALSE(fs::exists(tmp.path() / "kws/signal_rfft_s16.c"));  // only the kernels it uses
+
+  const Result big = run_cli("model compile --board nano33ble " +
+                             (kModels / "mlperf_tiny_ad_float32.tflite").string() + " -o " +
+                             (tmp.path() / "ad").string());
+  EXPECT_EQ(big.exit_code, 1) << big.out;
+  EXPECT_THAT(big.out, HasSubstr("flash over by 14,880 bytes"));
+
+  EXPECT_EQ(run_cli("model compile --board nope " + (kModels / "tflm_hello_world_int8.tflite").string() +
+                    " -o " + (tmp.path() / "x").string())
+                .exit_code,
+            2);
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "text_table.hpp"
+#include "tinyops/compiler/board.hpp"
+
+namespace tinyops::cli {
+
+int farm_boards(const BoardsArgs& args) {
+  const auto& all = compiler::boards();
+  if (args.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& b : all) {
+      list.push_back({{"name", b.name},
+                      {"title", b.title},
+                      {"mcu", b.mcu},
+                      {"core", b.core},
+                      {"arch", b.arch},
+                      {"clock_hz", b.clock_hz},
+                      {"flash_bytes", b.flash_bytes},
+                      {"ram_bytes", b.ram_bytes},
+                      {"cflags", b.cflags},
+                      {"qemu_machine", b.qemu_machine ? nlohmann::json(*b.qemu_machine) : nlohmann::json()},
+                      {"notes", b.notes}});
+    }
+    std::cout << list.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"board", "title", "core", "MHz", "flash KiB", "RAM KiB", "emulator"});
+  for (const auto& b : all) {
+    table.add({b.name, b.title, b.core, b.clock_hz ? std::to_string(b.clock_hz / 1'000'000) : "",
+               b.flash_bytes ? with_commas(b.flash_bytes / 1024) : "",
+               b.ram_bytes ? with_commas(b.ram_bytes / 1024) : "",
+               b.arch == "host" ? "(native)" : b.qemu_machine.value_or("none: size check only")});
+  }
+  std::cout << table.render();
+  std::cout << "\nThe device farm (firmware build, QEMU runs) is not implemented yet: boards are "
+               "used by `model compile` for sizes only.\n";
+  return 0;
+}
+
+}  // namespace tinyops::cli
