@@ -24,6 +24,11 @@ int64_t layer_macs(const Graph& g, const Op& op) {
       return f.size() == 4 ? out_elems * f[1] * f[2] : 0;
     case OpType::FullyConnected:  // filter [units, depth]
       return out_elems * f[1];
+    case OpType::Svdf: {  // per batch: every filter sees the input and its memory slots
+      const Tensor* time = tensor_at(g, op.inputs, 2);
+      if (time == nullptr || time->shape.size() != 2 || out->shape.empty()) return 0;
+      return int64_t{out->shape[0]} * f[0] * (f[1] + time->shape[1]);
+    }
     default:
       return 0;
   }

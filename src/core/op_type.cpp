@@ -6,7 +6,7 @@
 namespace tinyops {
 namespace {
 
-constexpr std::array<std::pair<OpType, std::string_view>, 28> kNames{{
+constexpr std::array<std::pair<OpType, std::string_view>, 29> kNames{{
     {OpType::Add, "ADD"},
     {OpType::AveragePool2D, "AVERAGE_POOL_2D"},
     {OpType::Cast, "CAST"},
@@ -31,6 +31,7 @@ constexpr std::array<std::pair<OpType, std::string_view>, 28> kNames{{
     {OpType::Squeeze, "SQUEEZE"},
     {OpType::StridedSlice, "STRIDED_SLICE"},
     {OpType::Sub, "SUB"},
+    {OpType::Svdf, "SVDF"},
     {OpType::Tanh, "TANH"},
     {OpType::Transpose, "TRANSPOSE"},
     {OpType::Custom, "CUSTOM"},

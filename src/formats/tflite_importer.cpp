@@ -46,6 +46,8 @@ std::optional<OpType> builtin_to_op_type(int32_t code) {
       return OpType::Reshape;
     case 25:
       return OpType::Softmax;
+    case 27:
+      return OpType::Svdf;
     case 28:
       return OpType::Tanh;
     case 34:
@@ -88,8 +90,6 @@ std::string builtin_name(int32_t code) {
       return "RESIZE_BILINEAR";
     case 24:
       return "RNN";
-    case 27:
-      return "SVDF";
     case 36:
       return "GATHER";
     case 44:
@@ -138,6 +138,7 @@ enum OptionsTag : uint8_t {
   kConv2D = 1,
   kDepthwiseConv2D = 2,
   kPool2D = 5,
+  kSvdf = 6,
   kFullyConnected = 8,
   kSoftmax = 9,
   kConcatenation = 10,
@@ -393,6 +394,16 @@ class Importer {
           }
           o = {activation(p->fused_activation_function(), where), p->keep_num_dims()};
         }
+        out.options = o;
+        break;
+      }
+      case OpType::Svdf: {
+        SvdfOptions o;
+        if (const auto* p = options_as<tfl::SVDFOptions>(op, kSvdf, where)) {
+          o = {p->rank(), activation(p->fused_activation_function(), where),
+               p->asymmetric_quantize_inputs()};
+        }
+        check(o.rank > 0, where + " has rank " + std::to_string(o.rank) + "; it must be positive");
         out.options = o;
         break;
       }

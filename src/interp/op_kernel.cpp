@@ -61,6 +61,7 @@ const KernelRegistry& kernel_registry() {
     register_conv_kernels(r);
     register_elementwise_kernels(r);
     register_signal_kernels(r);
+    register_svdf_kernels(r);
     return r;
   }();
   return registry;

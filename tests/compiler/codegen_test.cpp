@@ -23,8 +23,6 @@ namespace fs = std::filesystem;
 
 // Operators with no kernel yet (see tests/models): their models must be refused by name.
 const std::map<std::string, std::string> kNotYetSupported = {
-    {"tflm_keyword_scrambled_int8", "SVDF"},
-    {"tflm_keyword_scrambled_8bit", "SVDF"},
     {"tflm_mnist_lstm_int8", "UNIDIRECTIONAL_SEQUENCE_LSTM"},
 };
 

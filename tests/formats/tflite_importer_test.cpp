@@ -79,11 +79,26 @@ TEST(TfliteImporter, KeepsCustomOpNamesAndOptions) {
 }
 
 TEST(TfliteImporter, NamesUnmodelledBuiltins) {
+  const Graph g =
+      import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" / "tflm_mnist_lstm_int8.tflite");
+  bool saw_lstm = false;
+  for (const Op& op : g.ops)
+    saw_lstm |= op.type == OpType::Other && op.name == "UNIDIRECTIONAL_SEQUENCE_LSTM";
+  EXPECT_TRUE(saw_lstm);
+}
+
+TEST(TfliteImporter, ReadsSvdfOptions) {
   const Graph g = import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" /
                                      "tflm_keyword_scrambled_int8.tflite");
-  bool saw_svdf = false;
-  for (const Op& op : g.ops) saw_svdf |= op.type == OpType::Other && op.name == "SVDF";
-  EXPECT_TRUE(saw_svdf);
+  int svdf = 0;
+  for (const Op& op : g.ops) {
+    if (op.type != OpType::Svdf) continue;
+    ++svdf;
+    const auto* o = std::get_if<SvdfOptions>(&op.options);
+    ASSERT_NE(o, nullptr);
+    EXPECT_GT(o->rank, 0);
+  }
+  EXPECT_GT(svdf, 0);
 }
 
 }  // namespace

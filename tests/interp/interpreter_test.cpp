@@ -62,12 +62,12 @@ TEST(Interpreter, AppliesFusedActivation) {
 TEST(Interpreter, UnsupportedOpNamesIndexNameAndSupportedList) {
   Graph g = tiny_dense(Activation::None);
   g.ops[0].type = OpType::Other;
-  g.ops[0].name = "SVDF";
+  g.ops[0].name = "UNIDIRECTIONAL_SEQUENCE_LSTM";
   try {
     Interpreter interp(g);
     FAIL();
   } catch (const UnsupportedError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("operator 0 (SVDF)"));
+    EXPECT_THAT(e.what(), HasSubstr("operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM)"));
     EXPECT_THAT(e.what(), HasSubstr("FULLY_CONNECTED"));
   }
 }

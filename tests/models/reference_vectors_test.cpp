@@ -111,8 +111,6 @@ class RunsWithoutVectors : public testing::TestWithParam<std::string> {};
 
 // Operators outside the kernel set so far; such models must be refused by name.
 const std::map<std::string, std::string> kNotYetSupported = {
-    {"extra/tflm_keyword_scrambled_int8.tflite", "SVDF"},
-    {"extra/tflm_keyword_scrambled_8bit.tflite", "SVDF"},
     {"extra/tflm_mnist_lstm_int8.tflite", "UNIDIRECTIONAL_SEQUENCE_LSTM"},
 };
 

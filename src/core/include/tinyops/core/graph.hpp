@@ -113,10 +113,17 @@ struct StridedSliceOptions {
 
 struct CastOptions {};
 
+// SVDF: weights_feature rows are filters; each output unit sums `rank` filters.
+struct SvdfOptions {
+  int32_t rank = 1;
+  Activation activation = Activation::None;
+  bool asymmetric_quantize_inputs = false;
+};
+
 using OpOptions =
     std::variant<std::monostate, ConvOptions, DepthwiseConvOptions, PoolOptions,
                  FullyConnectedOptions, SoftmaxOptions, ConcatenationOptions, ElementwiseOptions,
-                 ReshapeOptions, ReducerOptions, SqueezeOptions, StridedSliceOptions>;
+                 ReshapeOptions, ReducerOptions, SqueezeOptions, StridedSliceOptions, SvdfOptions>;
 
 // A named attribute of a custom op, decoded from its format (FlexBuffers maps in TFLite).
 using AttributeValue =
@@ -127,7 +134,7 @@ inline constexpr int32_t kNoTensor = -1;  // an omitted optional input (e.g. no 
 
 struct Op {
   OpType type = OpType::Other;
-  // For Custom and Other: the operator's name in its source format ("SignalRfft", "SVDF").
+  // For Custom and Other: the operator's name in its source format ("SignalRfft", "LSTM").
   std::string name;
   std::vector<int32_t> inputs;  // tensor indices; kNoTensor for an omitted optional input
   std::vector<int32_t> outputs;

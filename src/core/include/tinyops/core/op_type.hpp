@@ -33,6 +33,7 @@ enum class OpType {
   Squeeze,
   StridedSlice,
   Sub,
+  Svdf,
   Tanh,
   Transpose,
   Custom,  // a named custom operator (TFLite CUSTOM); Op::name says which

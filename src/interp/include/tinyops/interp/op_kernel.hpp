@@ -91,5 +91,6 @@ const KernelRegistry& kernel_registry();
 void register_conv_kernels(KernelRegistry& registry);         // conv, depthwise, FC, pooling
 void register_elementwise_kernels(KernelRegistry& registry);  // arithmetic, activations, shape ops
 void register_signal_kernels(KernelRegistry& registry);       // TFLM Signal-library custom ops
+void register_svdf_kernels(KernelRegistry& registry);         // SVDF (stateful time filter)
 
 }  // namespace tinyops::interp
