@@ -3,6 +3,13 @@
 #include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/svdf.h"
 
+/* int32 addition that wraps on overflow as two's complement. TFLite Micro accumulates in
+ * plain int32 (undefined on overflow, wrapping in practice); unsigned arithmetic gives the
+ * same bits without undefined behaviour (the scrambled keyword models do overflow). */
+static int32_t wrapping_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 size_t tinyops_svdf_s8_scratch_size(const tinyops_svdf_params* params) {
   return (size_t)params->batches * (size_t)(params->num_filters + params->num_units);
 }
@@ -31,7 +38,7 @@ static void reduce_to_output(const tinyops_svdf_params* p, const int32_t* filter
     int32_t* sums = unit_sums + b * p->num_units;
     for (u = 0; u < p->num_units; ++u) {
       sums[u] = bias != NULL ? bias[u] : 0;
-      for (r = 0; r < p->rank; ++r) sums[u] += *f++;
+      for (r = 0; r < p->rank; ++r) sums[u] = wrapping_add(sums[u], *f++);
     }
   }
   for (i = 0; i < n; ++i) {
@@ -64,8 +71,8 @@ void tinyops_svdf_s8(const tinyops_svdf_params* params, const int8_t* input,
     for (f = 0; f < filters; ++f) {
       int32_t acc = 0;
       for (j = 0; j < mem; ++j)
-        acc += (int32_t)weights_time[f * mem + j] *
-               ((int32_t)st[f * mem + j] - params->state_zero_point);
+        acc = wrapping_add(acc, (int32_t)weights_time[f * mem + j] *
+                                    ((int32_t)st[f * mem + j] - params->state_zero_point));
       filter_sums[b * filters + f] = acc;
     }
   }
@@ -94,8 +101,8 @@ void tinyops_svdf_s8_state8(const tinyops_svdf_params* params, const int8_t* inp
     for (f = 0; f < filters; ++f) {
       int32_t acc = 0;
       for (j = 0; j < mem; ++j)
-        acc += (int32_t)weights_time[f * mem + j] *
-               ((int32_t)st[f * mem + j] - params->state_zero_point);
+        acc = wrapping_add(acc, (int32_t)weights_time[f * mem + j] *
+                                    ((int32_t)st[f * mem + j] - params->state_zero_point));
       filter_sums[b * filters + f] = acc;
     }
   }
