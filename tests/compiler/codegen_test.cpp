@@ -3,6 +3,8 @@
 // and run on its reference inputs (or seeded random inputs) in one process, in order.
 #include "tinyops/compiler/codegen.hpp"
 
+#include "tinyops/compiler/board.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -97,6 +99,18 @@ TEST_P(GeneratedCode, BuildsStrictC99AndMatchesTheInterpreter) {
            std::ifstream log(dir / "build.log");
            return std::string(std::istreambuf_iterator<char>(log), {}).substr(0, 4000);
          }();
+
+  // The same bundle must also build warning-free for a Cortex-M4F with the board's flags.
+  std::string cross = "cd " + dir.string() + " && arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -ffp-contract=off -I.";
+  for (const std::string& flag : find_board("cortex-m4f").cflags) cross += " " + flag;
+  cross += " -c";
+  for (const auto& [path, text] : bundle.files)
+    if (path.ends_with(".c")) cross += " " + path;
+  cross += " > cross.log 2>&1";
+  EXPECT_EQ(std::system(cross.c_str()), 0) << "generated code does not build for Cortex-M4F:\n" << [&] {
+    std::ifstream log(dir / "cross.log");
+    return std::string(std::istreambuf_iterator<char>(log), {}).substr(0, 4000);
+  }();
 
   interp::Interpreter interpreter(graph);
   const auto inputs = inputs_for(model, interpreter.input_tensor(0));
