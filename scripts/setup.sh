@@ -9,8 +9,8 @@ packages=(
   # host platform libraries
   libflatbuffers-dev flatbuffers-compiler
   nlohmann-json3-dev libcli11-dev libfmt-dev libsodium-dev
-  # device toolchain: generated code is checked with the Cortex-M cross compiler
-  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  # device toolchain and emulator: generated code is built and run for Cortex-M
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   # tests, benchmarks, fuzzing
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
