@@ -7,6 +7,8 @@ int main(void);
 void tinyops_semihost_exit(int status);
 void tinyops_reset_handler(void);
 void tinyops_fault_handler(void);
+void tinyops_default_handler(void);
+void tinyops_systick_handler(void) __attribute__((weak, alias("tinyops_default_handler")));
 
 __attribute__((section(".vectors"), used)) static const void* const vectors[16] = {
     &__stack_top,
@@ -15,7 +17,16 @@ __attribute__((section(".vectors"), used)) static const void* const vectors[16] 
     (const void*)tinyops_fault_handler,
     (const void*)tinyops_fault_handler,
     (const void*)tinyops_fault_handler,
-    (const void*)tinyops_fault_handler};
+    (const void*)tinyops_fault_handler,
+    0,
+    0,
+    0,
+    0,
+    (const void*)tinyops_default_handler, /* SVCall */
+    (const void*)tinyops_default_handler, /* DebugMonitor */
+    0,
+    (const void*)tinyops_default_handler, /* PendSV */
+    (const void*)tinyops_systick_handler};
 
 void tinyops_reset_handler(void) {
   uint32_t* src = &__data_load;
@@ -33,3 +44,5 @@ void tinyops_reset_handler(void) {
 void tinyops_fault_handler(void) {
   tinyops_semihost_exit(99);
 }
+
+void tinyops_default_handler(void) {}

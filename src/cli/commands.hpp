@@ -43,4 +43,17 @@ struct BoardsArgs {
 };
 int farm_boards(const BoardsArgs& args);
 
+struct FarmTestArgs {
+  std::string model;
+  std::vector<std::string> boards;  // names, possibly comma-separated
+  std::string vectors;              // reference vector folder; empty: default
+  int random_vectors = 4;
+  bool reference_kernels = false;
+  std::string build_dir;  // keep the firmware builds here; empty: a temporary folder
+  int timeout_seconds = 300;
+  bool quiet = false;
+  bool json = false;
+};
+int farm_test(const FarmTestArgs& args);
+
 }  // namespace tinyops::cli

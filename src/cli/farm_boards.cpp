@@ -23,7 +23,9 @@ int farm_boards(const BoardsArgs& args) {
                       {"flash_bytes", b.flash_bytes},
                       {"ram_bytes", b.ram_bytes},
                       {"cflags", b.cflags},
-                      {"qemu_machine", b.qemu_machine ? nlohmann::json(*b.qemu_machine) : nlohmann::json()},
+                      {"dsp_extension", b.dsp_extension},
+                      {"qemu_machine",
+                       b.emulator ? nlohmann::json(b.emulator->qemu_machine) : nlohmann::json()},
                       {"notes", b.notes}});
     }
     std::cout << list.dump(2) << "\n";
@@ -34,7 +36,9 @@ int farm_boards(const BoardsArgs& args) {
     table.add({b.name, b.title, b.core, b.clock_hz ? std::to_string(b.clock_hz / 1'000'000) : "",
                b.flash_bytes ? with_commas(b.flash_bytes / 1024) : "",
                b.ram_bytes ? with_commas(b.ram_bytes / 1024) : "",
-               b.arch == "host" ? "(native)" : b.qemu_machine.value_or("none: size check only")});
+               b.arch == "host" ? "(native)"
+               : b.emulator     ? "QEMU " + b.emulator->qemu_machine
+                                : "none: size check only"});
   }
   std::cout << table.render();
   std::cout << "\nThe device farm (firmware build, QEMU runs) is not implemented yet: boards are "

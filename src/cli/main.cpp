@@ -56,11 +56,35 @@ int main(int argc, char** argv) {
   compile_cmd->add_option("--name", compile.name, "C prefix and file names")->default_val("model");
   compile_cmd->add_flag("--json", compile.json, "Machine-readable output");
 
-  CLI::App* farm = app.add_subcommand("farm", "Board profiles and (later) emulated device tests");
+  CLI::App* farm = app.add_subcommand("farm", "Board profiles and tests on emulated boards");
   farm->require_subcommand(1);
   BoardsArgs boards;
   CLI::App* boards_cmd = farm->add_subcommand("boards", "List the board profiles");
   boards_cmd->add_flag("--json", boards.json, "Machine-readable output");
+
+  FarmTestArgs farm_args;
+  CLI::App* farm_test_cmd = farm->add_subcommand(
+      "test", "Compile, build firmware, run every vector on emulated boards (QEMU) and compare");
+  farm_test_cmd->add_option("model", farm_args.model, ".tflite file")->required();
+  farm_test_cmd->add_option("--board", farm_args.boards, "Boards, comma-separated or repeated")
+      ->required();
+  farm_test_cmd->add_option("--vectors", farm_args.vectors,
+                            "Reference vectors folder (input_K.bin, output_K.bin); default "
+                            "<model>.vectors/ when present, else random inputs");
+  farm_test_cmd
+      ->add_option("--random", farm_args.random_vectors,
+                   "How many random inputs when there are no vectors")
+      ->default_val(4)
+      ->check(CLI::Range(1, 10000));
+  farm_test_cmd->add_flag("--reference-kernels", farm_args.reference_kernels,
+                          "Use the portable kernels even where the core has DSP instructions");
+  farm_test_cmd->add_option("--build-dir", farm_args.build_dir,
+                            "Keep the firmware builds (sources, ELF, map) in this folder");
+  farm_test_cmd->add_option("--timeout", farm_args.timeout_seconds, "Seconds per device command")
+      ->default_val(300)
+      ->check(CLI::Range(1, 86400));
+  farm_test_cmd->add_flag("-q,--quiet", farm_args.quiet, "No progress lines on stderr");
+  farm_test_cmd->add_flag("--json", farm_args.json, "Machine-readable output");
 
   try {
     app.parse(argc, argv);
@@ -75,6 +99,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return model_check(check);
     if (*compile_cmd) return model_compile(compile);
     if (*boards_cmd) return farm_boards(boards);
+    if (*farm_test_cmd) return farm_test(farm_args);
   } catch (const tinyops::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

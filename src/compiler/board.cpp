@@ -8,6 +8,28 @@
 namespace tinyops::compiler {
 namespace {
 
+uint32_t parse_address(const nlohmann::json& j, const char* key) {
+  const std::string text = j.at(key);
+  size_t used = 0;
+  const unsigned long value = std::stoul(text, &used, 16);
+  if (used != text.size() || value > 0xFFFFFFFFul)
+    throw std::invalid_argument(std::string(key) + " is not a 32-bit hex address: " + text);
+  return static_cast<uint32_t>(value);
+}
+
+Emulator parse_emulator(const nlohmann::json& j) {
+  Emulator e;
+  e.qemu_machine = j.at("qemu_machine");
+  e.qemu_cpu = j.at("qemu_cpu");
+  if (j.contains("vector_table")) e.vector_table = parse_address(j, "vector_table");
+  e.flash_origin = parse_address(j, "flash_origin");
+  e.ram_origin = parse_address(j, "ram_origin");
+  e.uart = j.at("uart");
+  e.uart_base = parse_address(j, "uart_base");
+  e.systick_hz = j.at("systick_hz");
+  return e;
+}
+
 Board parse_board(const std::string& file, std::string_view text) {
   // Profiles ship inside the binary, so a bad one is a build defect, reported plainly.
   try {
@@ -22,11 +44,11 @@ Board parse_board(const std::string& file, std::string_view text) {
     b.flash_bytes = j.at("flash_bytes");
     b.ram_bytes = j.at("ram_bytes");
     b.cflags = j.at("cflags").get<std::vector<std::string>>();
-    if (!j.at("qemu_machine").is_null()) b.qemu_machine = j.at("qemu_machine").get<std::string>();
-    if (!j.at("qemu_cpu").is_null()) b.qemu_cpu = j.at("qemu_cpu").get<std::string>();
+    b.dsp_extension = j.at("dsp_extension");
+    if (!j.at("emulator").is_null()) b.emulator = parse_emulator(j.at("emulator"));
     b.notes = j.at("notes");
     return b;
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {
     throw std::logic_error("board profile " + file + " is malformed: " + e.what());
   }
 }

@@ -85,11 +85,12 @@ TEST_P(EmulatedCortexM4, MatchesTfliteMicroReference) {
           (fw / "cortex-m/semihost.c").string() + " -lm -o fw.elf > link.log 2>&1";
   ASSERT_EQ(std::system(link.c_str()), 0) << "firmware does not link; see " << dir / "link.log";
 
-  const std::string out = run_capture(
-      "timeout 120 qemu-system-arm -machine " + *board.qemu_machine + " -cpu " + *board.qemu_cpu +
-      " -nographic -monitor none -serial none"
-      " -semihosting-config enable=on,target=native -icount shift=0 -kernel " +
-      (dir / "fw.elf").string() + " < /dev/null 2>&1");
+  const std::string out =
+      run_capture("timeout 120 qemu-system-arm -machine " + board.emulator->qemu_machine +
+                  " -cpu " + board.emulator->qemu_cpu +
+                  " -nographic -monitor none -serial none"
+                  " -semihosting-config enable=on,target=native -icount shift=0 -kernel " +
+                  (dir / "fw.elf").string() + " < /dev/null 2>&1");
   const auto expected = formats::read_file(models / (name + ".vectors") / "output_0.bin");
   std::string hex;
   for (uint8_t b : expected) {

@@ -1,0 +1,46 @@
+// Firmware for an emulated board: a generated model bundle, the EnergyRunner device
+// harness and start-up code (firmware/cortex-m/, embedded in the binary), compiled with
+// the board's flags and linked with a linker script that holds the board's real flash
+// and RAM, so a model that does not fit fails to link and the overflow is reported.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "tinyops/compiler/board.hpp"
+#include "tinyops/compiler/codegen.hpp"
+#include "tinyops/core/graph.hpp"
+
+namespace tinyops::farm {
+
+// The smallest stack the linker script keeps free above data and bss. The stack actually
+// used is measured on the device (high-water mark) and reported on its own.
+constexpr int64_t kMinimumStackBytes = 1024;
+
+struct FirmwareSizes {
+  int64_t flash_bytes = 0;        // vectors, code, constants and the .data image
+  int64_t model_flash_bytes = 0;  // of which the generated model and its kernels
+  int64_t static_ram_bytes = 0;   // .data + .bss (the arena included), without the stack
+  int64_t arena_bytes = 0;
+};
+
+struct FirmwareBuild {
+  bool fits = true;
+  std::string overflow;  // why it does not fit, e.g. "flash over by 1,234 bytes"
+  std::filesystem::path elf;
+  FirmwareSizes sizes;
+};
+
+// Builds under `dir` (created). Throws InputError when the board has no emulator or the
+// cross toolchain is missing, std::runtime_error when compiling fails for another reason
+// (the log path is in the message).
+FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
+                             const compiler::GeneratedBundle& bundle,
+                             const std::filesystem::path& dir);
+
+// The linker script for a board: FLASH and RAM regions of the board's sizes at the
+// emulator's addresses (and a BOOT region for the vector table where the core needs it).
+std::string linker_script(const compiler::Board& board);
+
+}  // namespace tinyops::farm
