@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# The main job: installs dependencies, builds, then imports every shared model, runs the
-# TFLite Micro reference vectors where they exist, and ends with one pass/fail table.
+# The main job: installs dependencies, builds, then
+#  1. imports every shared model and runs the TFLite Micro reference vectors on the host
+#     (one pass/fail table), and
+#  2. compiles every model for a Cortex-M4F board (Arduino Nano 33 BLE Sense: 1 MB flash,
+#     256 kB RAM), runs it in QEMU on the device farm, and prints one table: model, board,
+#     fits, flash, RAM, instructions per inference, estimated ms, bit-exact.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
@@ -8,3 +12,7 @@ bash "$root/scripts/build.sh"
 paths=("$models")
 [ -d "$models/extra" ] && paths+=("$models/extra")
 "$root/build/src/cli/tinyops" model check "${paths[@]}"
+echo
+echo "== Device farm: every model compiled for nano33ble and run in QEMU (mps2-an386) =="
+# A model too big for the board is reported in the table, not treated as a failure.
+"$root/build/src/cli/tinyops" farm test "${paths[@]}" --board "${TINYOPS_BOARD:-nano33ble}" --allow-no-fit

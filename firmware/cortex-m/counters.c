@@ -21,6 +21,7 @@ void tinyops_systick_handler(void) {
 }
 
 void tinyops_ticks_start(void) {
+  wraps = 0u;
   SYST_RVR = SYST_RELOAD;
   SYST_CVR = 0u;
   SYST_CSR = 7u;           /* processor clock, interrupt on wrap, enabled */

@@ -10,7 +10,9 @@ void tinyops_uart_init(void);
 int tinyops_uart_getc(void); /* blocks until a byte arrives */
 void tinyops_uart_putc(char c);
 
-/* SysTick as a free-running 64-bit tick counter (processor clock source). */
+/* SysTick as a 64-bit tick counter (processor clock source). Start restarts it at zero
+ * right before a measurement: QEMU then also restarts the tick phase at that instruction,
+ * so counts do not depend on when the host's command arrived and repeat run to run. */
 void tinyops_ticks_start(void);
 uint64_t tinyops_ticks_now(void);
 

@@ -130,12 +130,28 @@ static void infer(const char* args) {
   put("m-warmup-done\r\n");
   put_line_u64("m-infer-start-", runs);
   tinyops_stack_paint();
+  tinyops_ticks_start();
   start = tinyops_ticks_now();
   for (i = 0; i < runs; ++i) model_invoke();
   end = tinyops_ticks_now();
   put_line_u64("m-ticks-", end - start);
   put_line_u64("m-stack-", tinyops_stack_high_water());
   put("m-infer-done\r\n");
+}
+
+static void calibrate(const char* args) {
+  uint32_t n;
+  uint64_t start, end;
+  if (!parse_u32(args, &n) || n == 0) {
+    put("e-[calibrate: usage calibrate N, N >= 1]\r\n");
+    return;
+  }
+  tinyops_ticks_start();
+  start = tinyops_ticks_now();
+  /* Two instructions per iteration on every Cortex-M (Thumb-1 encodings). */
+  __asm volatile(".syntax unified\n1: subs %0, %0, #1\n bne 1b" : "+l"(n) : : "cc");
+  end = tinyops_ticks_now();
+  put_line_u64("m-ticks-", end - start);
 }
 
 static void results(void) {
@@ -168,6 +184,8 @@ static void dispatch(const char* c) {
     infer(c + 6);
   } else if (starts_with(c, "results")) {
     results();
+  } else if (starts_with(c, "calibrate ")) {
+    calibrate(c + 10);
   } else if (starts_with(c, "reset")) {
     model_reset();
     put("m-reset-done\r\n");

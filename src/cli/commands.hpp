@@ -44,13 +44,15 @@ struct BoardsArgs {
 int farm_boards(const BoardsArgs& args);
 
 struct FarmTestArgs {
-  std::string model;
+  std::vector<std::string> models;  // .tflite files or folders of them
   std::vector<std::string> boards;  // names, possibly comma-separated
   std::string vectors;              // reference vector folder; empty: default
   int random_vectors = 4;
   bool reference_kernels = false;
   std::string build_dir;  // keep the firmware builds here; empty: a temporary folder
   int timeout_seconds = 300;
+  bool allow_no_fit = false;  // a model that does not fit a board is not a failure
+  bool verbose = false;
   bool quiet = false;
   bool json = false;
 };

@@ -1,12 +1,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "text_table.hpp"
+#include "tinyops/core/error.hpp"
 #include "tinyops/farm/farm_test.hpp"
 
 namespace tinyops::cli {
@@ -59,66 +61,107 @@ nlohmann::json board_json(const farm::BoardOutcome& b) {
 
 }  // namespace
 
+// Folders stand for the .tflite files in them, in name order.
+std::vector<fs::path> expand_models(const std::vector<std::string>& paths) {
+  std::vector<fs::path> models;
+  for (const std::string& p : paths) {
+    if (!fs::is_directory(p)) {
+      models.emplace_back(p);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(p))
+      if (entry.path().extension() == ".tflite") found.push_back(entry.path());
+    std::sort(found.begin(), found.end());
+    require(!found.empty(), p + ": folder holds no .tflite model");
+    models.insert(models.end(), found.begin(), found.end());
+  }
+  return models;
+}
+
 int farm_test(const FarmTestArgs& args) {
+  const std::vector<fs::path> models = expand_models(args.models);
+  require(!args.vectors.empty() ? models.size() == 1 : true,
+          "--vectors belongs to one model; give one model with it");
   farm::FarmTestOptions options;
-  options.model = args.model;
   options.boards = split_commas(args.boards);
   if (!args.vectors.empty()) options.vectors = fs::path(args.vectors);
   options.random_vectors = args.random_vectors;
   options.reference_kernels = args.reference_kernels;
   options.timeout_seconds = args.timeout_seconds;
+  options.verbose = args.verbose;
   const bool keep = !args.build_dir.empty();
-  options.work_dir = keep ? fs::path(args.build_dir)
-                          : fs::temp_directory_path() / fmt::format("tinyops-farm-{}", ::getpid());
+  const fs::path work =
+      keep ? fs::path(args.build_dir)
+           : fs::temp_directory_path() / fmt::format("tinyops-farm-{}", ::getpid());
   if (!args.quiet) options.progress = [](const std::string& line) { std::cerr << line << "\n"; };
 
-  farm::FarmTestReport report;
+  std::vector<farm::FarmTestReport> reports;
   try {
-    report = farm::run_farm_test(options);
+    for (const fs::path& model : models) {
+      options.model = model;
+      options.work_dir = work / model.stem();
+      reports.push_back(farm::run_farm_test(options));
+    }
   } catch (...) {
-    if (!keep) fs::remove_all(options.work_dir);
+    if (!keep) fs::remove_all(work);
     throw;
   }
-  if (!keep) fs::remove_all(options.work_dir);
+  if (!keep) fs::remove_all(work);
+  bool passed = true;
+  for (const auto& r : reports) passed = passed && r.passed(args.allow_no_fit);
 
   if (args.json) {
-    nlohmann::json boards = nlohmann::json::array();
-    for (const auto& b : report.boards) boards.push_back(board_json(b));
-    std::cout << nlohmann::json{{"model", report.model},
-                                {"vectors", report.vector_source},
-                                {"vector_count", report.vector_count},
-                                {"passed", report.passed()},
-                                {"boards", boards}}
-                     .dump(2)
-              << "\n";
-    return report.passed() ? 0 : 1;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& report : reports) {
+      nlohmann::json boards = nlohmann::json::array();
+      for (const auto& b : report.boards) boards.push_back(board_json(b));
+      list.push_back({{"model", report.model},
+                      {"vectors", report.vector_source},
+                      {"vector_count", report.vector_count},
+                      {"passed", report.passed(args.allow_no_fit)},
+                      {"boards", boards}});
+    }
+    std::cout << nlohmann::json{{"passed", passed}, {"models", list}}.dump(2) << "\n";
+    return passed ? 0 : 1;
   }
 
-  std::cout << fmt::format("{}: {} vectors from {}\n", report.model, report.vector_count,
-                           report.vector_source);
-  TextTable table({"board", "kernels", "fits", "flash B", "RAM B", "stack B", "instr/inference",
+  TextTable table({"model", "board", "kernels", "fits", "flash B", "RAM B", "instr/inference",
                    "est. ms", "bit-exact"});
-  for (const auto& b : report.boards) {
-    const bool ran = !b.vectors.empty();
-    const std::string fits = b.status == farm::BoardStatus::DoesNotFit ? "NO"
-                             : b.status == farm::BoardStatus::Error    ? "?"
-                                                                       : "yes";
-    table.add({b.board, b.kernels, fits, b.flash_bytes ? with_commas(b.flash_bytes) : "",
-               b.ram_bytes ? with_commas(b.ram_bytes) : "", ran ? with_commas(b.stack_bytes) : "",
-               ran ? with_commas(b.instructions) : "",
-               ran ? fmt::format("{:.2f} @{} MHz", b.estimated_ms, b.clock_hz / 1'000'000) : "",
-               ran ? (b.bit_exact() ? fmt::format("yes ({}/{})", b.vectors.size(), b.vectors.size())
-                                    : "NO")
-                   : "-"});
+  std::vector<std::string> notes;
+  for (const auto& report : reports) {
+    const std::string name = fs::path(report.model).stem().string();
+    for (const auto& b : report.boards) {
+      const bool ran = !b.vectors.empty();
+      const std::string fits =
+          b.status == farm::BoardStatus::DoesNotFit ? "NO"
+          : b.status == farm::BoardStatus::Error || b.status == farm::BoardStatus::Unsupported
+              ? "?"
+              : "yes";
+      const std::string exact =
+          ran ? (b.bit_exact() ? fmt::format("yes ({}/{})", b.vectors.size(), b.vectors.size())
+                               : "NO")
+          : b.status == farm::BoardStatus::Unsupported ? "unsupported"
+          : b.status == farm::BoardStatus::Error       ? "ERROR"
+                                                       : "-";
+      table.add({name, b.board, b.kernels, fits, b.flash_bytes ? with_commas(b.flash_bytes) : "",
+                 b.ram_bytes ? with_commas(b.ram_bytes) : "",
+                 ran ? with_commas(b.instructions) : "",
+                 ran ? fmt::format("{:.2f} @{} MHz", b.estimated_ms, b.clock_hz / 1'000'000) : "",
+                 exact});
+      if (!b.message.empty())
+        notes.push_back(fmt::format("  {} @ {}: {}", name, b.board, b.message));
+    }
   }
   std::cout << table.render();
-  for (const auto& b : report.boards)
-    if (!b.message.empty()) std::cout << fmt::format("  {}: {}\n", b.board, b.message);
-  std::cout << "  flash: whole firmware (harness and start-up included); RAM: data + bss (arena "
-               "included) + stack high-water mark.\n"
-               "  est. ms assumes 1 instruction = 1 cycle at the board's clock with no wait "
-               "states; compare instructions, not ms.\n";
-  return report.passed() ? 0 : 1;
+  for (const std::string& n : notes) std::cout << n << "\n";
+  std::cout
+      << "  flash: the whole firmware (harness and start-up included); RAM: data + bss (arena "
+         "included) + stack high-water mark.\n"
+         "  instructions are counted by SysTick under QEMU -icount shift=0 (median over the "
+         "vectors); est. ms assumes\n  1 instruction = 1 cycle at the board's clock with no "
+         "wait states: compare instructions, not ms.\n";
+  return passed ? 0 : 1;
 }
 
 }  // namespace tinyops::cli

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   FarmTestArgs farm_args;
   CLI::App* farm_test_cmd = farm->add_subcommand(
       "test", "Compile, build firmware, run every vector on emulated boards (QEMU) and compare");
-  farm_test_cmd->add_option("model", farm_args.model, ".tflite file")->required();
+  farm_test_cmd->add_option("models", farm_args.models, ".tflite files or folders")->required();
   farm_test_cmd->add_option("--board", farm_args.boards, "Boards, comma-separated or repeated")
       ->required();
   farm_test_cmd->add_option("--vectors", farm_args.vectors,
@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
   farm_test_cmd->add_option("--timeout", farm_args.timeout_seconds, "Seconds per device command")
       ->default_val(300)
       ->check(CLI::Range(1, 86400));
+  farm_test_cmd->add_flag("--allow-no-fit", farm_args.allow_no_fit,
+                          "Exit 0 even when a model does not fit a board (it is still reported)");
+  farm_test_cmd->add_flag("-v,--verbose", farm_args.verbose, "A progress line per vector");
   farm_test_cmd->add_flag("-q,--quiet", farm_args.quiet, "No progress lines on stderr");
   farm_test_cmd->add_flag("--json", farm_args.json, "Machine-readable output");
 

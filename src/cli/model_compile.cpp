@@ -43,7 +43,8 @@ int model_compile(const CompileArgs& args) {
 
   if (args.json) {
     nlohmann::json files = nlohmann::json::array();
-    for (const auto& [path, text] : bundle.files) files.push_back({{"path", path}, {"bytes", text.size()}});
+    for (const auto& [path, text] : bundle.files)
+      files.push_back({{"path", path}, {"bytes", text.size()}});
     std::cout << nlohmann::json{{"model", args.model},
                                 {"board", args.board},
                                 {"output", args.output},
@@ -56,14 +57,16 @@ int model_compile(const CompileArgs& args) {
                                  {{"checked", has_limits},
                                   {"ram_ok", ram_ok},
                                   {"flash_ok", flash_ok},
-                                  {"covers", "arena and weights only; code, stack and libc are "
-                                             "measured by the device farm (not implemented yet)"}}}}
+                                  {"covers",
+                                   "arena and weights only; code, stack and libc are "
+                                   "measured by the device farm (not implemented yet)"}}}}
                      .dump(2)
               << "\n";
     return ram_ok && flash_ok ? 0 : 1;
   }
   std::cout << fmt::format("compiled {} for {} into {}/\n", args.model, args.board, args.output);
-  std::cout << fmt::format("  arena   {} bytes (peak live {} bytes)\n", with_commas(bundle.plan.arena_bytes),
+  std::cout << fmt::format("  arena   {} bytes (peak live {} bytes)\n",
+                           with_commas(bundle.plan.arena_bytes),
                            with_commas(bundle.plan.peak_live_bytes));
   std::cout << fmt::format("  weights {} bytes\n", with_commas(bundle.weight_bytes));
   std::cout << fmt::format("  files   {}\n", bundle.files.size());
@@ -81,7 +84,8 @@ int model_compile(const CompileArgs& args) {
         with_commas(bundle.plan.arena_bytes), with_commas(board.ram_bytes),
         with_commas(bundle.weight_bytes), with_commas(board.flash_bytes), verdict);
   }
-  std::cout << fmt::format("  use: #include \"{0}.h\", fill {0}_input(0), call {0}_invoke()\n", args.name);
+  std::cout << fmt::format("  use: #include \"{0}.h\", fill {0}_input(0), call {0}_invoke()\n",
+                           args.name);
   return ram_ok && flash_ok ? 0 : 1;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "tinyops/core/error.hpp"
 
 namespace tinyops::farm {
@@ -55,8 +57,12 @@ std::vector<std::string> EnergyRunnerSession::read_until_ready(const std::string
       }
       throw DeviceError(fmt::format("{}: no answer within {} s", what, timeout_.count()));
     }
-    if (starts_with(*line, "e-")) throw DeviceError(what + ": the device said " + *line);
-    if (*line == "m-ready") return lines;
+    if (*line == "m-ready") {
+      // An error reply still ends with m-ready; consume it so the next command starts clean.
+      for (const std::string& l : lines)
+        if (starts_with(l, "e-")) throw DeviceError(what + ": the device said " + l);
+      return lines;
+    }
     lines.push_back(*line);
   }
 }
@@ -88,18 +94,45 @@ void EnergyRunnerSession::load(const std::vector<uint8_t>& bytes) {
   if (!done) throw DeviceError("db: the device did not confirm m-load-done");
 }
 
+int64_t EnergyRunnerSession::ticks_to_instructions(const std::vector<std::string>& reply,
+                                                   const std::string& what) const {
+  try {
+    const int64_t ticks = std::stoll(value_after(reply, "m-ticks-", what));
+    // -icount shift=0: one instruction per nanosecond of emulated time.
+    return ticks * 1'000'000'000 / board_.emulator->systick_hz;
+  } catch (const std::logic_error&) {
+    throw DeviceError(what + ": unreadable tick count in the device's reply");
+  }
+}
+
 InferenceMeasure EnergyRunnerSession::infer() {
   const auto lines = command("infer 1 0");
   InferenceMeasure m;
+  m.instructions = ticks_to_instructions(lines, "infer");
   try {
-    const int64_t ticks = std::stoll(value_after(lines, "m-ticks-", "infer"));
-    // -icount shift=0: one instruction per nanosecond of emulated time.
-    m.instructions = ticks * 1'000'000'000 / board_.emulator->systick_hz;
     m.stack_bytes = std::stoll(value_after(lines, "m-stack-", "infer"));
   } catch (const std::logic_error&) {
-    throw DeviceError("infer: unreadable tick or stack count in the device's reply");
+    throw DeviceError("infer: unreadable stack count in the device's reply");
   }
   return m;
+}
+
+int64_t EnergyRunnerSession::calibrate(uint32_t n) {
+  return ticks_to_instructions(command(fmt::format("calibrate {}", n)), "calibrate");
+}
+
+void EnergyRunnerSession::check_instruction_counter() {
+  constexpr uint32_t kLoops = 100'000;
+  const int64_t counted = calibrate(kLoops);
+  // Allowed: two SysTick quanta (the reads' granularity) plus the reads themselves.
+  const int64_t quantum = 1'000'000'000 / board_.emulator->systick_hz;
+  if (std::llabs(counted - 2 * int64_t{kLoops}) > 2 * quantum + 64) {
+    throw DeviceError(fmt::format(
+        "instruction counter check failed on {}: a loop of {} instructions counted as {}; the "
+        "board profile's emulator.systick_hz ({}) does not match QEMU {}'s SysTick clock",
+        board_.name, 2 * kLoops, counted, board_.emulator->systick_hz,
+        board_.emulator->qemu_machine));
+  }
 }
 
 std::vector<uint8_t> EnergyRunnerSession::results() {

@@ -206,10 +206,46 @@ TEST(Cli, CompileWritesABundleAndChecksTheFit) {
   EXPECT_EQ(big.exit_code, 1) << big.out;
   EXPECT_THAT(big.out, HasSubstr("flash over by 14,880 bytes"));
 
-  EXPECT_EQ(run_cli("model compile --board nope " + (kModels / "tflm_hello_world_int8.tflite").string() +
-                    " -o " + (tmp.path() / "x").string())
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      run_cli("model compile --board nope " + (kModels / "tflm_hello_world_int8.tflite").string() +
+              " -o " + (tmp.path() / "x").string())
+          .exit_code,
+      2);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, FarmTestReportsPerBoardAndExitsByOutcome) {
+  const std::string hello = (kModels / "tflm_hello_world_int8.tflite").string();
+  const Result ok = run_cli("farm test -q --json --board cortex-m4f,esp_eye " + hello);
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  const auto j = nlohmann::json::parse(ok.out);
+  EXPECT_TRUE(j["passed"].get<bool>());
+  const auto& boards = j["models"][0]["boards"];
+  ASSERT_EQ(boards.size(), 2u);
+  EXPECT_EQ(boards[0]["status"], "pass");
+  EXPECT_TRUE(boards[0]["bit_exact"].get<bool>());
+  EXPECT_GT(boards[0]["instructions_per_inference"].get<int64_t>(), 0);
+  EXPECT_EQ(boards[1]["status"], "size-check-only");
+
+  const Result table = run_cli("farm test --board cortex-m4f " + hello);
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_THAT(table.out, HasSubstr("yes (8/8)"));
+  EXPECT_THAT(table.out, HasSubstr("8 vectors: bit-exact"));  // progress on stderr
+
+  // Does not fit: a failed check (1) unless --allow-no-fit.
+  const std::string kws = (kModels / "mlperf_tiny_kws_int8.tflite").string();
+  const Result misfit = run_cli("farm test -q --board cortex-m0 " + kws);
+  EXPECT_EQ(misfit.exit_code, 1) << misfit.out;
+  EXPECT_THAT(misfit.out, HasSubstr("RAM over by"));
+  EXPECT_EQ(run_cli("farm test -q --allow-no-fit --board cortex-m0 " + kws).exit_code, 0);
+
+  const Result unknown = run_cli("farm test --board arduino-uno " + hello);
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.out;
+  EXPECT_THAT(unknown.out, HasSubstr("known boards"));
+  EXPECT_EQ(run_cli("farm test --board cortex-m4f /no/such.tflite").exit_code, 2);
 }
 
 }  // namespace

@@ -38,11 +38,18 @@ class EnergyRunnerSession {
   void load(const std::vector<uint8_t>& bytes);  // `db load N%` and `db HEX%` chunks
   InferenceMeasure infer();                      // `infer 1 0%`
   std::vector<uint8_t> results();                // `results%`
+  // `calibrate N%`: instructions the device counted for a loop of exactly 2N.
+  int64_t calibrate(uint32_t n);
+  // Checks that counted instructions equal executed ones (the board profile's SysTick
+  // clock is right); throws DeviceError when they do not.
+  void check_instruction_counter();
 
  private:
   // Sends `text%` and returns the reply lines up to "m-ready".
   std::vector<std::string> command(const std::string& text);
   std::vector<std::string> read_until_ready(const std::string& what);
+  int64_t ticks_to_instructions(const std::vector<std::string>& reply,
+                                const std::string& what) const;
 
   const compiler::Board& board_;
   std::chrono::seconds timeout_;

@@ -26,6 +26,7 @@ struct FarmTestOptions {
   std::filesystem::path work_dir;  // firmware builds go here, one folder per board
   int timeout_seconds = 300;       // per device command
   std::function<void(const std::string&)> progress;  // one line per step; may be empty
+  bool verbose = false;                              // progress per vector, too
 };
 
 struct VectorOutcome {
@@ -35,7 +36,7 @@ struct VectorOutcome {
   int64_t stack_bytes = 0;
 };
 
-enum class BoardStatus { Pass, Fail, DoesNotFit, SizeCheckOnly, Error };
+enum class BoardStatus { Pass, Fail, DoesNotFit, SizeCheckOnly, Unsupported, Error };
 const char* to_string(BoardStatus status);
 
 struct BoardOutcome {
@@ -63,7 +64,9 @@ struct FarmTestReport {
   std::string vector_source;  // where the inputs came from
   size_t vector_count = 0;
   std::vector<BoardOutcome> boards;  // in the order asked for
-  bool passed() const;
+  // Every board ran bit-exact or is a size check that fits (or, with allow_no_fit, does
+  // not fit: a fact about the board, not a defect).
+  bool passed(bool allow_no_fit = false) const;
 };
 
 // Throws InputError for a bad model, board name or vector folder.
