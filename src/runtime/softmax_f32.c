@@ -1,8 +1,7 @@
 /* Float softmax, TFLite Micro's reference order: subtract the row maximum, exponentiate
  * with beta, sum in order, divide. */
-#include <math.h>
-
 #include "tinyops/runtime/activations.h"
+#include "tinyops/runtime/float_math.h"
 
 void tinyops_softmax_f32(const tinyops_softmax_params_f32* params, const float* input,
                          float* output) {
@@ -16,7 +15,7 @@ void tinyops_softmax_f32(const tinyops_softmax_params_f32* params, const float* 
       if (in[c] > max) max = in[c];
     }
     for (c = 0; c < params->depth; ++c) {
-      const float e = expf((in[c] - max) * params->beta);
+      const float e = tinyops_expf((in[c] - max) * params->beta);
       out[c] = e;
       sum += e;
     }
