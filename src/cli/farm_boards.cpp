@@ -41,8 +41,8 @@ int farm_boards(const BoardsArgs& args) {
                                 : "none: size check only"});
   }
   std::cout << table.render();
-  std::cout << "\nThe device farm (firmware build, QEMU runs) is not implemented yet: boards are "
-               "used by `model compile` for sizes only.\n";
+  std::cout << "\n`tinyops farm test MODEL --board NAME[,NAME...]` runs a model on the boards "
+               "with an emulator;\nthe others get a size check only.\n";
   return 0;
 }
 

@@ -35,8 +35,8 @@ int model_compile(const CompileArgs& args) {
                         {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
 
-  // Until the farm links real firmware, the fit check covers the planned arena and the
-  // weights only (not code, stack or libc), and says so.
+  // A quick fit estimate: the planned arena and the weights only. `farm test` links real
+  // firmware and measures code, stack and libc too.
   const bool has_limits = board.ram_bytes > 0;
   const bool ram_ok = !has_limits || bundle.plan.arena_bytes <= board.ram_bytes;
   const bool flash_ok = !has_limits || bundle.weight_bytes <= board.flash_bytes;
@@ -58,8 +58,8 @@ int model_compile(const CompileArgs& args) {
                                   {"ram_ok", ram_ok},
                                   {"flash_ok", flash_ok},
                                   {"covers",
-                                   "arena and weights only; code, stack and libc are "
-                                   "measured by the device farm (not implemented yet)"}}}}
+                                   "arena and weights only; `tinyops farm test` measures code, "
+                                   "stack and libc on the emulated board"}}}}
                      .dump(2)
               << "\n";
     return ram_ok && flash_ok ? 0 : 1;
@@ -80,7 +80,7 @@ int model_compile(const CompileArgs& args) {
                             with_commas(bundle.weight_bytes - board.flash_bytes));
     std::cout << fmt::format(
         "  fit     arena {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
-        "          (estimate: code, stack and libc are not counted until the device farm exists)\n",
+        "          (estimate: arena and weights only; `tinyops farm test` measures it all)\n",
         with_commas(bundle.plan.arena_bytes), with_commas(board.ram_bytes),
         with_commas(bundle.weight_bytes), with_commas(board.flash_bytes), verdict);
   }
