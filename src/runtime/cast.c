@@ -114,8 +114,65 @@ static void store(tinyops_type type, void* data, int32_t i, value v) {
   }
 }
 
+/* Integer types of at most 32 bits: their casts are bit truncation or extension, done in
+ * 32-bit arithmetic (the general path's 64-bit values cost a 32-bit core dearly). */
+static int is_narrow_int(tinyops_type type) {
+  return type == TINYOPS_TYPE_S8 || type == TINYOPS_TYPE_U8 || type == TINYOPS_TYPE_S16 ||
+         type == TINYOPS_TYPE_U16 || type == TINYOPS_TYPE_S32 || type == TINYOPS_TYPE_U32 ||
+         type == TINYOPS_TYPE_BOOL;
+}
+
+static uint32_t load_narrow(tinyops_type type, const void* data, int32_t i) {
+  switch (type) {
+    case TINYOPS_TYPE_S8:
+      return (uint32_t)(int32_t)((const int8_t*)data)[i];
+    case TINYOPS_TYPE_U8:
+      return ((const uint8_t*)data)[i];
+    case TINYOPS_TYPE_S16:
+      return (uint32_t)(int32_t)((const int16_t*)data)[i];
+    case TINYOPS_TYPE_U16:
+      return ((const uint16_t*)data)[i];
+    case TINYOPS_TYPE_S32:
+      return (uint32_t)((const int32_t*)data)[i];
+    case TINYOPS_TYPE_U32:
+      return ((const uint32_t*)data)[i];
+    default:
+      return ((const uint8_t*)data)[i] != 0; /* bool */
+  }
+}
+
+static void store_narrow(tinyops_type type, void* data, int32_t i, uint32_t v) {
+  switch (type) {
+    case TINYOPS_TYPE_S8:
+      ((int8_t*)data)[i] = (int8_t)(uint8_t)v;
+      break;
+    case TINYOPS_TYPE_U8:
+      ((uint8_t*)data)[i] = (uint8_t)v;
+      break;
+    case TINYOPS_TYPE_S16:
+      ((int16_t*)data)[i] = (int16_t)(uint16_t)v;
+      break;
+    case TINYOPS_TYPE_U16:
+      ((uint16_t*)data)[i] = (uint16_t)v;
+      break;
+    case TINYOPS_TYPE_S32:
+      ((int32_t*)data)[i] = (int32_t)v;
+      break;
+    case TINYOPS_TYPE_U32:
+      ((uint32_t*)data)[i] = v;
+      break;
+    default:
+      ((uint8_t*)data)[i] = (uint8_t)(v != 0);
+      break; /* bool */
+  }
+}
+
 void tinyops_cast(int32_t count, tinyops_type from, const void* input, tinyops_type to,
                   void* output) {
   int32_t i;
+  if (is_narrow_int(from) && is_narrow_int(to)) {
+    for (i = 0; i < count; ++i) store_narrow(to, output, i, load_narrow(from, input, i));
+    return;
+  }
   for (i = 0; i < count; ++i) store(to, output, i, load(from, input, i));
 }

@@ -1,28 +1,65 @@
 /* STRIDED_SLICE on any element type, after the host resolved begin/end/masks into a start,
  * stride and count per dimension. */
+#include <stddef.h>
 #include <string.h>
 
 #include "tinyops/runtime/shape_ops.h"
 
+/* Copies `count` elements `stride` elements apart; contiguous runs in one memcpy. */
+static void copy_run(unsigned char* out, const unsigned char* in, size_t size, int32_t count,
+                     int32_t stride) {
+  int32_t i;
+  if (stride == 1) {
+    memcpy(out, in, size * (size_t)count);
+    return;
+  }
+  for (i = 0; i < count; ++i) {
+    const unsigned char* src = in + (ptrdiff_t)i * stride * (ptrdiff_t)size;
+    switch (size) {
+      case 1:
+        out[i] = *src;
+        break;
+      case 2:
+        memcpy(out + 2 * (size_t)i, src, 2);
+        break;
+      case 4:
+        memcpy(out + 4 * (size_t)i, src, 4);
+        break;
+      default:
+        memcpy(out + size * (size_t)i, src, size);
+        break;
+    }
+  }
+}
+
 void tinyops_strided_slice(const tinyops_strided_slice_params* params, const void* input,
                            void* output) {
   const size_t size = (size_t)params->element_size;
+  const int32_t last = params->rank - 1;
   const unsigned char* in = (const unsigned char*)input;
   unsigned char* out = (unsigned char*)output;
   int32_t in_strides[TINYOPS_SHAPE_MAX_DIMS];
   int32_t index[TINYOPS_SHAPE_MAX_DIMS];
-  int32_t total = 1, stride = 1, offset = 0;
-  int32_t d, i;
-  for (d = params->rank - 1; d >= 0; --d) {
+  int32_t rows = 1, stride = 1, offset = 0;
+  int32_t d, r;
+  if (params->rank <= 0) { /* a scalar */
+    memcpy(out, in, size);
+    return;
+  }
+  for (d = last; d >= 0; --d) {
     in_strides[d] = stride;
     stride *= params->input_dims[d];
-    total *= params->count[d];
+    if (d < last) rows *= params->count[d];
     index[d] = 0;
     offset += params->start[d] * in_strides[d];
   }
-  for (i = 0; i < total; ++i) {
-    memcpy(out + (size_t)i * size, in + (size_t)offset * size, size);
-    for (d = params->rank - 1; d >= 0; --d) {
+  if (params->count[last] == 0) return;
+  /* One run along the last axis per combination of the other indices, in output order. */
+  for (r = 0; r < rows; ++r) {
+    copy_run(out, in + (ptrdiff_t)offset * (ptrdiff_t)size, size, params->count[last],
+             params->stride[last]);
+    out += size * (size_t)params->count[last];
+    for (d = last - 1; d >= 0; --d) {
       const int32_t step = params->stride[d] * in_strides[d];
       offset += step;
       if (++index[d] < params->count[d]) break;
