@@ -21,6 +21,19 @@
 #define COMMAND_MAX 512
 
 static char command[COMMAND_MAX + 1];
+
+#ifdef HARNESS_PROFILE_LAYERS
+/* Per-layer profile: the model calls TINYOPS_LAYER_DONE(k) after layer k (see
+ * profile_hook.h); each layer is charged the ticks since the previous one. */
+static uint64_t layer_ticks[HARNESS_LAYER_COUNT];
+static uint64_t layer_mark;
+
+void tinyops_layer_done(int index) {
+  const uint64_t now = tinyops_ticks_now();
+  if (index >= 0 && index < HARNESS_LAYER_COUNT) layer_ticks[index] += now - layer_mark;
+  layer_mark = tinyops_ticks_now();
+}
+#endif
 static uint32_t load_expected;
 static uint32_t load_received;
 
@@ -132,9 +145,20 @@ static void infer(const char* args) {
   tinyops_stack_paint();
   tinyops_ticks_start();
   start = tinyops_ticks_now();
+#ifdef HARNESS_PROFILE_LAYERS
+  for (i = 0; i < HARNESS_LAYER_COUNT; ++i) layer_ticks[i] = 0u;
+  layer_mark = tinyops_ticks_now();
+#endif
   for (i = 0; i < runs; ++i) model_invoke();
   end = tinyops_ticks_now();
   put_line_u64("m-ticks-", end - start);
+#ifdef HARNESS_PROFILE_LAYERS
+  for (i = 0; i < HARNESS_LAYER_COUNT; ++i) {
+    put("m-layer-");
+    put_u64(i);
+    put_line_u64("-ticks-", layer_ticks[i]);
+  }
+#endif
   put_line_u64("m-stack-", tinyops_stack_high_water());
   put("m-infer-done\r\n");
 }

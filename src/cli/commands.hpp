@@ -53,6 +53,7 @@ struct FarmTestArgs {
   int timeout_seconds = 300;
   bool allow_no_fit = false;  // a model that does not fit a board is not a failure
   bool verbose = false;
+  bool profile = false;  // instructions per layer
   bool quiet = false;
   bool json = false;
 };

@@ -37,6 +37,10 @@ nlohmann::json board_json(const farm::BoardOutcome& b) {
          {"instructions", v.instructions},
          {"stack_bytes", v.stack_bytes}});
   }
+  nlohmann::json layers = nlohmann::json::array();
+  for (size_t k = 0; k < b.layers.size(); ++k)
+    layers.push_back(
+        {{"index", k}, {"op", b.layers[k].first}, {"instructions", b.layers[k].second}});
   return {{"board", b.board},
           {"status", farm::to_string(b.status)},
           {"message", b.message},
@@ -56,10 +60,32 @@ nlohmann::json board_json(const farm::BoardOutcome& b) {
           {"instructions_max", b.instructions_max},
           {"estimated_ms", b.estimated_ms},
           {"latency_assumption", "1 instruction = 1 cycle at the board's clock, no wait states"},
+          {"layers", layers},
           {"vectors", vectors}};
 }
 
 }  // namespace
+
+// Where the time goes: per board, each layer's instructions and share.
+void print_layer_profiles(const std::vector<farm::FarmTestReport>& reports) {
+  for (const auto& report : reports) {
+    for (const auto& b : report.boards) {
+      if (b.layers.empty()) continue;
+      int64_t total = 0;
+      for (const auto& layer : b.layers) total += layer.second;
+      std::cout << fmt::format("\n{} @ {}: instructions per layer (median over the vectors)\n",
+                               fs::path(report.model).stem().string(), b.board);
+      TextTable table({"#", "op", "instructions", "share"});
+      for (size_t k = 0; k < b.layers.size(); ++k) {
+        const double share =
+            total ? 100.0 * static_cast<double>(b.layers[k].second) / static_cast<double>(total) : 0;
+        table.add({std::to_string(k), b.layers[k].first, with_commas(b.layers[k].second),
+                   fmt::format("{:.1f} %", share)});
+      }
+      std::cout << table.render();
+    }
+  }
+}
 
 // Folders stand for the .tflite files in them, in name order.
 std::vector<fs::path> expand_models(const std::vector<std::string>& paths) {
@@ -90,6 +116,7 @@ int farm_test(const FarmTestArgs& args) {
   options.reference_kernels = args.reference_kernels;
   options.timeout_seconds = args.timeout_seconds;
   options.verbose = args.verbose;
+  options.profile_layers = args.profile;
   const bool keep = !args.build_dir.empty();
   const fs::path work =
       keep ? fs::path(args.build_dir)
@@ -155,6 +182,7 @@ int farm_test(const FarmTestArgs& args) {
   }
   std::cout << table.render();
   for (const std::string& n : notes) std::cout << n << "\n";
+  if (args.profile) print_layer_profiles(reports);
   std::cout
       << "  flash: the whole firmware (harness and start-up included); RAM: data + bss (arena "
          "included) + stack high-water mark.\n"

@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   farm_test_cmd->add_flag("--allow-no-fit", farm_args.allow_no_fit,
                           "Exit 0 even when a model does not fit a board (it is still reported)");
+  farm_test_cmd->add_flag("--profile", farm_args.profile,
+                          "Also count instructions per layer (timing calls add a few dozen each)");
   farm_test_cmd->add_flag("-v,--verbose", farm_args.verbose, "A progress line per vector");
   farm_test_cmd->add_flag("-q,--quiet", farm_args.quiet, "No progress lines on stderr");
   farm_test_cmd->add_flag("--json", farm_args.json, "Machine-readable output");

@@ -111,8 +111,17 @@ InferenceMeasure EnergyRunnerSession::infer() {
   m.instructions = ticks_to_instructions(lines, "infer");
   try {
     m.stack_bytes = std::stoll(value_after(lines, "m-stack-", "infer"));
+    for (const std::string& line : lines) {  // m-layer-K-ticks-T
+      if (!starts_with(line, "m-layer-")) continue;
+      const size_t at = line.find("-ticks-");
+      if (at == std::string::npos) continue;
+      const size_t layer = std::stoul(line.substr(8, at - 8));
+      const int64_t ticks = std::stoll(line.substr(at + 7));
+      if (m.layer_instructions.size() <= layer) m.layer_instructions.resize(layer + 1);
+      m.layer_instructions[layer] = ticks * 1'000'000'000 / board_.emulator->systick_hz;
+    }
   } catch (const std::logic_error&) {
-    throw DeviceError("infer: unreadable stack count in the device's reply");
+    throw DeviceError("infer: unreadable stack or layer count in the device's reply");
   }
   return m;
 }

@@ -144,7 +144,8 @@ class FarmRun {
     }
 
     say(board, "building firmware (" + out.kernels + " kernels)");
-    const FirmwareBuild fw = build_firmware(board, graph_, bundle, options_.work_dir / board.name);
+    const FirmwareBuild fw = build_firmware(board, graph_, bundle, options_.work_dir / board.name,
+                                            {options_.profile_layers});
     if (!fw.fits) {
       out.status = BoardStatus::DoesNotFit;
       out.message = "does not fit: " + fw.overflow;
@@ -178,6 +179,7 @@ class FarmRun {
       VectorOutcome r;
       r.instructions = m.instructions;
       r.stack_bytes = m.stack_bytes;
+      r.layer_instructions = m.layer_instructions;
       r.matches_interpreter = got == concatenated(expected);
       if (!v.reference_outputs.empty())
         r.matches_reference = got == concatenated(v.reference_outputs);
@@ -198,6 +200,16 @@ class FarmRun {
       out.stack_bytes = std::max(out.stack_bytes, r.stack_bytes);
     }
     std::sort(counts.begin(), counts.end());
+    if (options_.profile_layers) {
+      for (size_t k = 0; k < graph_.ops.size(); ++k) {
+        std::vector<int64_t> per_vector;
+        for (const VectorOutcome& r : out.vectors)
+          if (k < r.layer_instructions.size()) per_vector.push_back(r.layer_instructions[k]);
+        std::sort(per_vector.begin(), per_vector.end());
+        out.layers.emplace_back(graph_.ops[k].display_name(),
+                                per_vector.empty() ? 0 : per_vector[per_vector.size() / 2]);
+      }
+    }
     out.instructions = counts[counts.size() / 2];
     out.instructions_min = counts.front();
     out.instructions_max = counts.back();

@@ -27,7 +27,7 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-std::string harness_config(const compiler::Board& board, const Graph& graph) {
+std::string harness_config(const compiler::Board& board, const Graph& graph, bool profile) {
   auto sizes = [&](const std::vector<int32_t>& list, int64_t& total) {
     std::string s;
     for (int32_t t : list) {
@@ -46,8 +46,10 @@ std::string harness_config(const compiler::Board& board, const Graph& graph) {
       "{}\n"
       "#define HARNESS_INPUT_TOTAL_BYTES {}u\n#define HARNESS_OUTPUT_TOTAL_BYTES {}u\n"
       "static const uint32_t harness_input_bytes[] = {{{}}};\n"
-      "static const uint32_t harness_output_bytes[] = {{{}}};\n",
-      board.name, graph.inputs.size(), graph.outputs.size(), in_total, out_total, in, out);
+      "static const uint32_t harness_output_bytes[] = {{{}}};\n"
+      "#define HARNESS_LAYER_COUNT {}\n{}",
+      board.name, graph.inputs.size(), graph.outputs.size(), in_total, out_total, in, out,
+      graph.ops.size(), profile ? "#define HARNESS_PROFILE_LAYERS 1\n" : "");
 }
 
 std::string first_lines(const std::string& text, int count) {
@@ -129,7 +131,8 @@ std::string linker_script(const compiler::Board& board) {
 }
 
 FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
-                             const compiler::GeneratedBundle& bundle, const fs::path& dir) {
+                             const compiler::GeneratedBundle& bundle, const fs::path& dir,
+                             const FirmwareOptions& options) {
   require(board.emulator.has_value(),
           "board " + board.name + " has no emulator here: it is a size check only");
   require(program_in_path(kCompiler),
@@ -141,7 +144,8 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
   std::vector<std::string> harness = kHarnessSources;
   harness.push_back("uart_" + board.emulator->uart + ".c");
   for (const auto& [name, text] : firmware) write_text(dir / "harness" / name, std::string(text));
-  write_text(dir / "harness/harness_config.h", harness_config(board, graph));
+  write_text(dir / "harness/harness_config.h",
+             harness_config(board, graph, options.profile_layers));
   write_text(dir / "link.ld", linker_script(board));
 
   std::vector<std::string> cflags = {
@@ -165,6 +169,7 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
     std::vector<std::string> argv = {kCompiler};
     argv.insert(argv.end(), cflags.begin(), cflags.end());
     if (pedantic) argv.push_back("-pedantic");
+    if (pedantic && options.profile_layers) argv.insert(argv.end(), {"-include", "profile_hook.h"});
     argv.insert(argv.end(), {"-c", source, "-o", object});
     const CommandResult r = run_command(argv, dir);
     if (r.exit_code != 0) {

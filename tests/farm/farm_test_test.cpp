@@ -166,3 +166,28 @@ INSTANTIATE_TEST_SUITE_P(Models, SharedModelOnCortexM4F,
 
 }  // namespace
 }  // namespace tinyops::farm
+
+namespace tinyops::farm {
+namespace {
+
+TEST(FarmProfile, CountsInstructionsPerLayer) {
+  FarmTestOptions options;
+  options.model = kModels / "tflm_micro_speech_int8.tflite";
+  options.boards = {"cortex-m4f"};
+  options.profile_layers = true;
+  options.work_dir = fs::temp_directory_path() / ("tinyops-farm-profile-" + std::to_string(::getpid()));
+  const FarmTestReport report = run_farm_test(options);
+  const BoardOutcome& b = report.boards.at(0);
+  ASSERT_EQ(b.status, BoardStatus::Pass) << b.message;
+  ASSERT_EQ(b.layers.size(), 4u);  // RESHAPE, DEPTHWISE_CONV_2D, FULLY_CONNECTED, SOFTMAX
+  EXPECT_EQ(b.layers[1].first, "DEPTHWISE_CONV_2D");
+  int64_t sum = 0;
+  for (const auto& layer : b.layers) sum += layer.second;
+  // The layers account for the whole inference, give or take the timing calls.
+  EXPECT_NEAR(static_cast<double>(sum), static_cast<double>(b.instructions), 0.01 * b.instructions);
+  EXPECT_GT(b.layers[1].second, 10 * b.layers[2].second);  // the depthwise conv dominates
+  fs::remove_all(options.work_dir);
+}
+
+}  // namespace
+}  // namespace tinyops::farm

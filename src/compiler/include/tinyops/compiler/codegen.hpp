@@ -16,6 +16,10 @@ struct CodegenOptions {
   std::string name = "model";  // C identifier prefix and file names: model.h, model.c
   std::string board = "host";  // recorded in the header comment
   std::string model_id;        // e.g. the .tflite's sha256, recorded in the header comment
+  // The target core has the Arm DSP extension (Cortex-M4, M7, M33, M55): int8 convolution,
+  // depthwise and fully connected layers use the SIMD kernels of runtime/dsp_kernels.h,
+  // with weights re-laid out at compile time and one shared scratch buffer.
+  bool dsp_kernels = false;
   PlanOptions plan;
 };
 
@@ -23,6 +27,7 @@ struct GeneratedBundle {
   std::map<std::string, std::string> files;  // relative path -> contents
   MemoryPlan plan;
   int64_t weight_bytes = 0;
+  int64_t scratch_bytes = 0;  // the kernels' shared work buffer (RAM besides the arena)
 };
 
 // Throws UnsupportedError naming the first op that has no C emitter yet, InputError for

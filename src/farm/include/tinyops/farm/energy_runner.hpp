@@ -25,6 +25,7 @@ class DeviceError : public std::runtime_error {
 struct InferenceMeasure {
   int64_t instructions = 0;  // per inference, from SysTick ticks at the emulator's clock
   int64_t stack_bytes = 0;   // stack high-water mark during the runs
+  std::vector<int64_t> layer_instructions;  // per layer, when the firmware profiles layers
 };
 
 class EnergyRunnerSession {

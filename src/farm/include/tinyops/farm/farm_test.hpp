@@ -27,6 +27,8 @@ struct FarmTestOptions {
   int timeout_seconds = 300;       // per device command
   std::function<void(const std::string&)> progress;  // one line per step; may be empty
   bool verbose = false;                              // progress per vector, too
+  bool profile_layers = false;                       // instructions per layer (slightly
+                                                     // inflated by the timing calls)
 };
 
 struct VectorOutcome {
@@ -34,6 +36,7 @@ struct VectorOutcome {
   std::optional<bool> matches_reference;  // when the vector has a reference output
   int64_t instructions = 0;
   int64_t stack_bytes = 0;
+  std::vector<int64_t> layer_instructions;  // with profile_layers
 };
 
 enum class BoardStatus { Pass, Fail, DoesNotFit, SizeCheckOnly, Unsupported, Error };
@@ -56,6 +59,8 @@ struct BoardOutcome {
   int64_t instructions_min = 0, instructions_max = 0;
   double estimated_ms = 0;  // instructions / clock, assuming one instruction per cycle
   std::vector<VectorOutcome> vectors;
+  // With profile_layers: per layer, its op name and median instructions over the vectors.
+  std::vector<std::pair<std::string, int64_t>> layers;
   bool bit_exact() const;
 };
 

@@ -32,12 +32,18 @@ struct FirmwareBuild {
   FirmwareSizes sizes;
 };
 
+struct FirmwareOptions {
+  // Time every layer: the model calls the harness after each (TINYOPS_LAYER_DONE) and
+  // `infer` reports ticks per layer. The calls cost a few dozen instructions per layer.
+  bool profile_layers = false;
+};
+
 // Builds under `dir` (created). Throws InputError when the board has no emulator or the
 // cross toolchain is missing, std::runtime_error when compiling fails for another reason
 // (the log path is in the message).
 FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
                              const compiler::GeneratedBundle& bundle,
-                             const std::filesystem::path& dir);
+                             const std::filesystem::path& dir, const FirmwareOptions& options = {});
 
 // The linker script for a board: FLASH and RAM regions of the board's sizes at the
 // emulator's addresses (and a BOOT region for the vector table where the core needs it).

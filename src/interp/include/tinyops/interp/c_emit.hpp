@@ -31,6 +31,18 @@ class EmitContext {
   virtual void reset_statement(const std::string& c_statement) = 0;
   // Names a runtime source file the call needs ("conv_s8.c"); its header comes along.
   virtual void use_source(const std::string& file) = 0;
+  // True when the target core has the Arm DSP extension (Cortex-M4, M7, M33, M55): int8
+  // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED then call the *_dsp kernels
+  // (runtime/dsp_kernels.h) where they apply.
+  virtual bool dsp_kernels() const { return false; }
+  // C expression for a work buffer of at least `bytes` bytes, 4-byte aligned (int32_t*),
+  // whose contents only need to last for this op's call. This default declares one static
+  // array per op; the bundle generator shares one buffer among all ops.
+  virtual std::string scratch(int64_t bytes) {
+    const std::string name = unique("scratch");
+    declare("static int32_t " + name + "[" + std::to_string((bytes + 3) / 4) + "];");
+    return name;
+  }
 };
 
 using EmitFn = std::function<void(EmitContext&)>;
