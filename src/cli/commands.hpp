@@ -34,6 +34,7 @@ struct CompileArgs {
   std::string board = "host";
   std::string output;
   std::string name = "model";
+  bool reference_kernels = false;
   bool json = false;
 };
 int model_compile(const CompileArgs& args);

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
   compile_cmd->add_option("-o,--output", compile.output, "Folder to write the bundle into")
       ->required();
   compile_cmd->add_option("--name", compile.name, "C prefix and file names")->default_val("model");
+  compile_cmd->add_flag("--reference-kernels", compile.reference_kernels,
+                        "Use the portable kernels even where the core has DSP instructions");
   compile_cmd->add_flag("--json", compile.json, "Machine-readable output");
 
   CLI::App* farm = app.add_subcommand("farm", "Board profiles and tests on emulated boards");

@@ -25,6 +25,7 @@ int model_compile(const CompileArgs& args) {
   options.name = args.name;
   options.board = board.name + " (" + board.title + ")";
   options.model_id = fs::path(args.model).filename().string() + " sha256:" + sha256_hex(bytes);
+  options.dsp_kernels = board.dsp_extension && !args.reference_kernels;
   const compiler::GeneratedBundle bundle = compiler::generate_c(graph, options);
 
   std::error_code ec;
@@ -38,7 +39,8 @@ int model_compile(const CompileArgs& args) {
   // A quick fit estimate: the planned arena and the weights only. `farm test` links real
   // firmware and measures code, stack and libc too.
   const bool has_limits = board.ram_bytes > 0;
-  const bool ram_ok = !has_limits || bundle.plan.arena_bytes <= board.ram_bytes;
+  const int64_t ram_bytes = bundle.plan.arena_bytes + bundle.scratch_bytes;
+  const bool ram_ok = !has_limits || ram_bytes <= board.ram_bytes;
   const bool flash_ok = !has_limits || bundle.weight_bytes <= board.flash_bytes;
 
   if (args.json) {
@@ -51,6 +53,8 @@ int model_compile(const CompileArgs& args) {
                                 {"arena_bytes", bundle.plan.arena_bytes},
                                 {"peak_live_bytes", bundle.plan.peak_live_bytes},
                                 {"weight_bytes", bundle.weight_bytes},
+                                {"scratch_bytes", bundle.scratch_bytes},
+                                {"kernels", options.dsp_kernels ? "cortex-m-dsp" : "reference"},
                                 {"live_bytes_per_op", bundle.plan.live_bytes_per_op},
                                 {"files", files},
                                 {"fits_estimate",
@@ -69,19 +73,25 @@ int model_compile(const CompileArgs& args) {
                            with_commas(bundle.plan.arena_bytes),
                            with_commas(bundle.plan.peak_live_bytes));
   std::cout << fmt::format("  weights {} bytes\n", with_commas(bundle.weight_bytes));
+  if (bundle.scratch_bytes > 0)
+    std::cout << fmt::format("  scratch {} bytes (kernel work buffer, besides the arena)\n",
+                             with_commas(bundle.scratch_bytes));
+  std::cout << fmt::format("  kernels {}\n", options.dsp_kernels
+                                                  ? "Cortex-M DSP (SMLAD) where they apply"
+                                                  : "portable reference");
   std::cout << fmt::format("  files   {}\n", bundle.files.size());
   if (has_limits) {
     std::string verdict = "fits";
     if (!ram_ok)
       verdict = fmt::format("DOES NOT FIT: RAM over by {} bytes",
-                            with_commas(bundle.plan.arena_bytes - board.ram_bytes));
+                            with_commas(ram_bytes - board.ram_bytes));
     if (!flash_ok)
       verdict = fmt::format("{}DOES NOT FIT: flash over by {} bytes", ram_ok ? "" : verdict + "; ",
                             with_commas(bundle.weight_bytes - board.flash_bytes));
     std::cout << fmt::format(
-        "  fit     arena {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
-        "          (estimate: arena and weights only; `tinyops farm test` measures it all)\n",
-        with_commas(bundle.plan.arena_bytes), with_commas(board.ram_bytes),
+        "  fit     arena+scratch {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
+        "          (estimate: buffers and weights only; `tinyops farm test` measures it all)\n",
+        with_commas(ram_bytes), with_commas(board.ram_bytes),
         with_commas(bundle.weight_bytes), with_commas(board.flash_bytes), verdict);
   }
   std::cout << fmt::format("  use: #include \"{0}.h\", fill {0}_input(0), call {0}_invoke()\n",

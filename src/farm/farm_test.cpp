@@ -123,20 +123,21 @@ class FarmRun {
     compiler::CodegenOptions codegen;
     codegen.board = board.name + " (" + board.title + ")";
     codegen.model_id = options_.model.filename().string();
-    out.kernels = "reference";
+    codegen.dsp_kernels = board.dsp_extension && !options_.reference_kernels;
+    out.kernels = codegen.dsp_kernels ? "cortex-m-dsp" : "reference";
     const compiler::GeneratedBundle bundle = compiler::generate_c(graph_, codegen);
     out.arena_bytes = bundle.plan.arena_bytes;
 
     if (!board.emulator) {
       out.status = BoardStatus::SizeCheckOnly;
       out.flash_bytes = bundle.weight_bytes;
-      out.ram_bytes = out.arena_bytes;
+      out.ram_bytes = out.arena_bytes + bundle.scratch_bytes;
       const bool fits =
-          out.arena_bytes <= board.ram_bytes && bundle.weight_bytes <= board.flash_bytes;
+          out.ram_bytes <= board.ram_bytes && bundle.weight_bytes <= board.flash_bytes;
       out.message = fmt::format(
-          "no emulator or cross compiler for {} here: size check only (arena {} of {} RAM "
-          "bytes, weights {} of {} flash bytes: {})",
-          board.core, out.arena_bytes, board.ram_bytes, bundle.weight_bytes, board.flash_bytes,
+          "no emulator or cross compiler for {} here: size check only (arena+scratch {} of {} "
+          "RAM bytes, weights {} of {} flash bytes: {})",
+          board.core, out.ram_bytes, board.ram_bytes, bundle.weight_bytes, board.flash_bytes,
           fits ? "fits" : "does not fit");
       if (!fits) out.status = BoardStatus::DoesNotFit;
       say(board, out.message);
@@ -266,7 +267,10 @@ bool FarmTestReport::passed(bool allow_no_fit) const {
   return !boards.empty();
 }
 
-FarmTestReport run_farm_test(const FarmTestOptions& options) {
+namespace {
+
+// The boards asked for; throws InputError for an unknown one, none, or the host.
+std::vector<const compiler::Board*> checked_boards(const FarmTestOptions& options) {
   require(!options.boards.empty(),
           "no board given: name one or more with --board (see `tinyops farm boards`)");
   require(options.random_vectors > 0, "the number of random vectors must be at least 1");
@@ -275,8 +279,18 @@ FarmTestReport run_farm_test(const FarmTestOptions& options) {
   for (const compiler::Board* b : boards)
     require(b->arch != "host",
             "board 'host' is not a device: `tinyops model check` runs models on the host");
+  return boards;
+}
 
-  const Graph graph = formats::import_tflite_file(options.model);
+}  // namespace
+
+FarmTestReport run_farm_test(const FarmTestOptions& options) {
+  checked_boards(options);  // before the import: a typo in a board name fails fast
+  return run_farm_test(formats::import_tflite_file(options.model), options);
+}
+
+FarmTestReport run_farm_test(const Graph& graph, const FarmTestOptions& options) {
+  const std::vector<const compiler::Board*> boards = checked_boards(options);
   FarmTestReport report;
   report.model = options.model.string();
   const std::vector<TestVector> vectors = load_vectors(options, graph, report.vector_source);

@@ -197,8 +197,16 @@ TEST(Cli, CompileWritesABundleAndChecksTheFit) {
   const auto j = nlohmann::json::parse(ok.out);
   EXPECT_GT(j["arena_bytes"].get<int>(), 0);
   EXPECT_TRUE(fs::exists(tmp.path() / "kws/model.c"));
-  EXPECT_TRUE(fs::exists(tmp.path() / "kws/conv_s8.c"));
+  EXPECT_EQ(j["kernels"], "cortex-m-dsp");  // the nRF52840's Cortex-M4F has the DSP extension
+  EXPECT_TRUE(fs::exists(tmp.path() / "kws/conv_s8_dsp.c"));
   EXPECT_FALSE(fs::exists(tmp.path() / "kws/signal_rfft_s16.c"));  // only the kernels it uses
+
+  const Result portable = run_cli("model compile --json --reference-kernels --board nano33ble " +
+                                  (kModels / "mlperf_tiny_kws_int8.tflite").string() + " -o " +
+                                  (tmp.path() / "kws_ref").string());
+  ASSERT_EQ(portable.exit_code, 0) << portable.out;
+  EXPECT_EQ(nlohmann::json::parse(portable.out)["kernels"], "reference");
+  EXPECT_TRUE(fs::exists(tmp.path() / "kws_ref/conv_s8.c"));
 
   const Result big = run_cli("model compile --board nano33ble " +
                              (kModels / "mlperf_tiny_ad_float32.tflite").string() + " -o " +

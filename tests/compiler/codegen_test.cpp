@@ -12,6 +12,8 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
+#include <tuple>
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/formats/file_io.hpp"
@@ -72,21 +74,27 @@ std::vector<std::vector<uint8_t>> inputs_for(const fs::path& model, const Tensor
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-class GeneratedCode : public testing::TestWithParam<std::string> {};
+// (model, DSP kernels): with the DSP kernels the host build runs their portable C
+// intrinsics, the very algorithm the device runs, and the cross build their native ones.
+class GeneratedCode : public testing::TestWithParam<std::tuple<std::string, bool>> {};
 
 TEST_P(GeneratedCode, BuildsStrictC99AndMatchesTheInterpreter) {
-  const fs::path model = fs::path(TINYOPS_SHARED_MODELS) / GetParam();
+  const fs::path model = fs::path(TINYOPS_SHARED_MODELS) / std::get<0>(GetParam());
+  const bool dsp = std::get<1>(GetParam());
   const std::string stem = model.stem().string();
   const Graph graph = formats::import_tflite_file(model);
+  CodegenOptions options;
+  options.dsp_kernels = dsp;
 
   const auto missing = kNotYetSupported.find(stem);
   if (missing != kNotYetSupported.end()) {
-    EXPECT_THROW(generate_c(graph, {}), UnsupportedError);
+    EXPECT_THROW(generate_c(graph, options), UnsupportedError);
     return;
   }
-  const GeneratedBundle bundle = generate_c(graph, {});
+  const GeneratedBundle bundle = generate_c(graph, options);
 
-  const fs::path dir = fs::temp_directory_path() / ("tinyops-codegen-" + stem + "-" + std::to_string(::getpid()));
+  const fs::path dir = fs::temp_directory_path() / ("tinyops-codegen-" + stem + (dsp ? "-dsp-" : "-") +
+                                                    std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "tinyops/runtime");
   for (const auto& [path, text] : bundle.files) write(dir / path, text);
@@ -144,10 +152,39 @@ std::vector<std::string> all_models() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(SharedModels, GeneratedCode, testing::ValuesIn(all_models()),
+INSTANTIATE_TEST_SUITE_P(SharedModels, GeneratedCode,
+                         testing::Combine(testing::ValuesIn(all_models()), testing::Bool()),
                          [](const auto& param_info) {
-                           return fs::path(param_info.param).stem().string();
+                           return fs::path(std::get<0>(param_info.param)).stem().string() +
+                                  (std::get<1>(param_info.param) ? "_dsp" : "_reference");
                          });
+
+std::set<std::string> file_names(const GeneratedBundle& bundle) {
+  std::set<std::string> names;
+  for (const auto& [path, text] : bundle.files) names.insert(fs::path(path).filename().string());
+  return names;
+}
+
+TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndShareOneScratchBuffer) {
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  const GeneratedBundle reference = generate_c(graph, {});
+  EXPECT_TRUE(file_names(reference).count("conv_s8.c"));
+  EXPECT_EQ(reference.scratch_bytes, 0);
+
+  CodegenOptions options;
+  options.dsp_kernels = true;
+  const GeneratedBundle dsp = generate_c(graph, options);
+  const std::set<std::string> names = file_names(dsp);
+  for (const char* kernel : {"conv_s8_dsp.c", "depthwise_conv_s8_dsp_row3.c", "fully_connected_s8_dsp.c"})
+    EXPECT_TRUE(names.count(kernel)) << kernel;
+  for (const char* kernel : {"conv_s8.c", "depthwise_conv_s8.c", "fully_connected_s8.c"})
+    EXPECT_FALSE(names.count(kernel)) << kernel << " is no longer needed";
+  EXPECT_GT(dsp.scratch_bytes, 0);
+  EXPECT_EQ(dsp.plan.arena_bytes, reference.plan.arena_bytes);
+  const std::string& source = dsp.files.at("model.c");
+  EXPECT_NE(source.find("model_scratch.words"), std::string::npos);
+  EXPECT_NE(source.find("int32_t align4;"), std::string::npos) << "re-laid-out filters are word-aligned";
+}
 
 TEST(Codegen, RejectsNamesThatAreNotCIdentifiers) {
   const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");

@@ -20,12 +20,17 @@
 #include "tinyops/core/quantization.hpp"
 #include "tinyops/interp/c_emit.hpp"
 #include "tinyops/interp/interpreter.hpp"
+#include "../support/graph_builder.hpp"
 
 namespace tinyops::interp {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using test_graphs::activation;
+using test_graphs::constant;
+using test_graphs::make_op;
+using test_graphs::quant;
 
 // Records what an emitter prints. Tensor i is "t<i>"; names are "op<k>_<base>".
 class RecordingEmit : public EmitContext {
@@ -59,32 +64,6 @@ class RecordingEmit : public EmitContext {
 
 // ---- hand-built tensors ----------------------------------------------------------------
 
-QuantParams quant(std::vector<float> scales, std::vector<int64_t> zero_points, int32_t axis = 0) {
-  QuantParams q;
-  q.scales = std::move(scales);
-  q.zero_points = std::move(zero_points);
-  q.axis = axis;
-  return q;
-}
-
-Tensor activation(std::string name, DataType type, std::vector<int32_t> shape, QuantParams q = {}) {
-  Tensor t;
-  t.name = std::move(name);
-  t.type = type;
-  t.shape = std::move(shape);
-  t.quant = std::move(q);
-  return t;
-}
-
-template <class T>
-Tensor constant(std::string name, DataType type, std::vector<int32_t> shape,
-                const std::vector<T>& values, QuantParams q = {}) {
-  Tensor t = activation(std::move(name), type, std::move(shape), std::move(q));
-  t.data.resize(values.size() * sizeof(T));
-  std::memcpy(t.data.data(), values.data(), t.data.size());
-  return t;
-}
-
 // Deterministic values in [lo, hi] (a small LCG, so the test needs no seed handling).
 std::vector<int32_t> ints(size_t n, int32_t lo, int32_t hi, uint32_t seed) {
   std::vector<int32_t> v(n);
@@ -104,16 +83,6 @@ std::vector<float> floats(size_t n, uint32_t seed) {
   std::vector<float> v;
   for (int32_t x : ints(n, -1000, 1000, seed)) v.push_back(static_cast<float>(x) / 377.0f);
   return v;
-}
-
-Op make_op(OpType type, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
-           OpOptions options) {
-  Op op;
-  op.type = type;
-  op.inputs = std::move(inputs);
-  op.outputs = std::move(outputs);
-  op.options = std::move(options);
-  return op;
 }
 
 RecordingEmit emit_op(const Interpreter& interp, size_t k) {

@@ -6,6 +6,7 @@
 // See docs/kernels.md for the arithmetic of each op.
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "tinyops/interp/op_kernel.hpp"
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
+#include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/fully_connected.h"
 #include "tinyops/runtime/pooling.h"
 
@@ -339,6 +341,155 @@ std::string call(const std::string& function, const std::vector<std::string>& ar
   return s + ");";
 }
 
+// ---- DSP kernels (cores with the Arm DSP extension; runtime/dsp_kernels.h) -----------------
+//
+// When the target has the DSP extension, the int8 emitters below print a call to a *_dsp
+// kernel instead of the reference one, with the filter re-laid out here (the original is
+// then not emitted) and the kernel's work buffer from EmitContext::scratch. A layer the DSP
+// kernels do not take (tinyops_*_dsp_supported) keeps the reference call. The host
+// interpreter always runs the reference kernels; the results are the same, bit for bit.
+
+// The data of a constant tensor, or an empty span (a filter or bias computed at run time
+// cannot be re-laid out or bounded at compile time).
+template <class T>
+std::span<const T> constant_data(const Tensor* t) {
+  return t != nullptr && t->is_constant() ? t->constant_as<T>() : std::span<const T>();
+}
+
+// A filter the DSP kernels read, re-laid out at compile time, as a static const array
+// aligned to 4 bytes (the kernels load it with LDRD, which faults on unaligned addresses).
+// Returns the C expression for its first byte.
+std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values,
+                               const std::string& what) {
+  const std::string name = e.unique("filter_dsp");
+  std::string array = c_array("int8_t", "values", std::vector<int64_t>(values.begin(), values.end()));
+  // "static const int8_t values[N] = {...};" -> a union member, initialised through the union.
+  const size_t brace = array.find(" = {");
+  const std::string member = array.substr(std::string("static const ").size(),
+                                          brace - std::string("static const ").size());
+  const std::string init = array.substr(brace + 3, array.size() - brace - 4);
+  e.declare("/* " + comment_safe(what) + " */\nstatic const union {\n  " + member +
+            ";\n  int32_t align4;\n} " + name + " = {" + init + "};");
+  return name + ".values";
+}
+
+// A conv layer (or a depthwise one with one input channel, as a conv) on conv_s8_dsp.c.
+// Returns false, printing nothing, when the kernel does not take it.
+bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const ChannelQuant& quant,
+                   const tinyops_dims4& in, const tinyops_dims4& fd, const tinyops_dims4& out,
+                   std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
+                   int32_t b_idx, int32_t out_idx, const std::string& what) {
+  const tinyops_per_channel_quant view = quant.view();
+  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr) ||
+      !tinyops_conv2d_s8_dsp_supported(&params, &view, &fd, filter.data(), bias)) {
+    return false;
+  }
+  std::vector<int8_t> relaid(tinyops_conv2d_s8_dsp_filter_size(&fd));
+  tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), relaid.data());
+  e.use_source("conv_s8_dsp.c");
+  const std::string p = declare_struct(e, "tinyops_conv_params", "params", params);
+  const std::string q = declare_channel_quant(e, quant);
+  const std::string in_dims = declare_dims(e, "in_dims", in);
+  const std::string filter_dims = declare_dims(e, "filter_dims", fd);
+  const std::string out_dims = declare_dims(e, "out_dims", out);
+  const std::string w = declare_dsp_filter(
+      e, relaid,
+      what + " for conv_s8_dsp.c: output channels in pairs, 2 taps x 2 channels per word, "
+             "filter rows padded to 4 taps");
+  const std::string scratch =
+      e.scratch(static_cast<int64_t>(tinyops_conv2d_s8_dsp_scratch_size(&fd)));
+  e.statement(call("tinyops_conv2d_s8_dsp",
+                   {"&" + p, "&" + q, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims, w,
+                    optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx), scratch}));
+  return true;
+}
+
+// A depthwise layer on the DSP kernels: one input channel as a conv, depth multiplier 1 on
+// depthwise_conv_s8_dsp_row3.c (3-tap rows, stride and dilation 1 along the width) or
+// depthwise_conv_s8_dsp.c. Returns false when none takes it.
+bool emit_depthwise_dsp(EmitContext& e, const tinyops_depthwise_conv_params& params,
+                        const ChannelQuant& quant, const tinyops_dims4& in,
+                        const tinyops_dims4& fd, const tinyops_dims4& out,
+                        std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
+                        int32_t f_idx, int32_t b_idx, int32_t out_idx, const std::string& what) {
+  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr)) return false;
+  if (in.c == 1) {
+    // Output channel j reads the one input channel through filter[0, :, :, j]: a conv with
+    // filter[j, :, :, 0].
+    const tinyops_conv_params conv = {params.stride_h,      params.stride_w,     params.dilation_h,
+                                      params.dilation_w,    params.pad_h,        params.pad_w,
+                                      params.input_offset,  params.output_offset, params.act_min,
+                                      params.act_max};
+    const tinyops_dims4 conv_fd = {fd.c, fd.h, fd.w, 1};
+    std::vector<int8_t> ohwi(filter.size());
+    for (int32_t j = 0; j < fd.c; ++j)
+      for (int32_t t = 0; t < fd.h * fd.w; ++t)
+        ohwi[static_cast<size_t>(j * fd.h * fd.w + t)] = filter[static_cast<size_t>(t * fd.c + j)];
+    return emit_conv_dsp(e, conv, quant, in, conv_fd, out, ohwi, bias, in_idx, b_idx, out_idx,
+                         what + " as a conv filter [" + std::to_string(fd.c) + ", " +
+                             std::to_string(fd.h) + ", " + std::to_string(fd.w) + ", 1]");
+  }
+  const tinyops_per_channel_quant view = quant.view();
+  if (!tinyops_depthwise_conv2d_s8_dsp_supported(&params, &view, &fd, filter.data(), bias)) {
+    return false;
+  }
+  const bool row3 = fd.w == 3 && params.stride_w == 1 && params.dilation_w == 1;
+  std::string w, function;
+  int64_t scratch_bytes;
+  if (row3) {
+    e.use_source("depthwise_conv_s8_dsp_row3.c");
+    function = "tinyops_depthwise_conv2d_s8_dsp_row3";
+    w = e.tensor(f_idx);  // read in its TFLite layout
+    scratch_bytes =
+        static_cast<int64_t>(tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out));
+  } else {
+    std::vector<int8_t> relaid(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_depthwise_conv2d_s8_dsp_filter(&fd, filter.data(), relaid.data());
+    e.use_source("depthwise_conv_s8_dsp.c");
+    function = "tinyops_depthwise_conv2d_s8_dsp";
+    w = declare_dsp_filter(
+        e, relaid, what + " for depthwise_conv_s8_dsp.c: [channel group of 4][fy][fx][4]");
+    scratch_bytes = static_cast<int64_t>(
+        tinyops_depthwise_conv2d_s8_dsp_scratch_size(&params, &in, &fd, &out));
+  }
+  const std::string p = declare_struct(e, "tinyops_depthwise_conv_params", "params", params);
+  const std::string q = declare_channel_quant(e, quant);
+  const std::string in_dims = declare_dims(e, "in_dims", in);
+  const std::string filter_dims = declare_dims(e, "filter_dims", fd);
+  const std::string out_dims = declare_dims(e, "out_dims", out);
+  const std::string scratch = e.scratch(scratch_bytes);
+  e.statement(call(function, {"&" + p, "&" + q, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims,
+                              w, optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx),
+                              scratch}));
+  return true;
+}
+
+// A fully connected layer on fully_connected_s8_dsp.c; false when the kernel does not take it.
+bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_params& params,
+                              const ChannelQuant& quant, std::span<const int8_t> filter,
+                              const int32_t* bias, int32_t in_idx, int32_t b_idx,
+                              int32_t out_idx, const std::string& what) {
+  const tinyops_per_channel_quant view = quant.view();
+  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr) ||
+      !tinyops_fully_connected_s8_dsp_supported(&params, &view, filter.data(), bias)) {
+    return false;
+  }
+  std::vector<int8_t> relaid(tinyops_fully_connected_s8_dsp_filter_size(&params));
+  tinyops_fully_connected_s8_dsp_filter(&params, filter.data(), relaid.data());
+  e.use_source("fully_connected_s8_dsp.c");
+  const std::string p = declare_struct(e, "tinyops_fully_connected_params", "params", params);
+  const std::string q = declare_channel_quant(e, quant);
+  const std::string w = declare_dsp_filter(
+      e, relaid,
+      what + " for fully_connected_s8_dsp.c: rows in fours, [4 columns][row][4 values]");
+  const std::string scratch =
+      e.scratch(static_cast<int64_t>(tinyops_fully_connected_s8_dsp_scratch_size(&params)));
+  e.statement(call("tinyops_fully_connected_s8_dsp",
+                   {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx),
+                    e.tensor(out_idx), scratch}));
+  return true;
+}
+
 // ---- CONV_2D -------------------------------------------------------------------------------
 
 InvokeFn prepare_conv2d(const OpContext& ctx) {
@@ -387,7 +538,15 @@ InvokeFn prepare_conv2d(const OpContext& ctx) {
     s->out = out;
     const int32_t f_idx = ctx.input_index(1);
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
-    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_data = constant_data<int8_t>(&filter),
+                 bias_data = constant_data<int32_t>(bias),
+                 what = "'" + filter.name + "' " + shape_to_string(filter.shape)](EmitContext& e) {
+      if (e.dsp_kernels() &&
+          emit_conv_dsp(e, s->params, s->quant, s->in, s->fd, s->out, filter_data,
+                        bias_data.empty() ? nullptr : bias_data.data(), in_idx, b_idx, out_idx,
+                        what)) {
+        return;
+      }
       e.use_source("conv_s8.c");
       const std::string params = declare_struct(e, "tinyops_conv_params", "params", s->params);
       const std::string quant = declare_channel_quant(e, s->quant);
@@ -501,7 +660,15 @@ InvokeFn prepare_depthwise_conv2d(const OpContext& ctx) {
     s->fd = fd;
     s->out = out;
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
-    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_data = constant_data<int8_t>(&filter),
+                 bias_data = constant_data<int32_t>(bias),
+                 what = "'" + filter.name + "' " + shape_to_string(filter.shape)](EmitContext& e) {
+      if (e.dsp_kernels() &&
+          emit_depthwise_dsp(e, s->params, s->quant, s->in, s->fd, s->out, filter_data,
+                             bias_data.empty() ? nullptr : bias_data.data(), in_idx, f_idx, b_idx,
+                             out_idx, what)) {
+        return;
+      }
       e.use_source("depthwise_conv_s8.c");
       const std::string params =
           declare_struct(e, "tinyops_depthwise_conv_params", "params", s->params);
@@ -616,7 +783,15 @@ InvokeFn prepare_fully_connected(const OpContext& ctx) {
     s->params = {batches,       depth,   output_depth, -iq.zero_point,     0,
                  oq.zero_point, act_min, act_max,      per_channel ? 1 : 0};
     const int32_t b_idx = bias ? ctx.input_index(2) : kNoTensor;
-    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx](EmitContext& e) {
+    ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_data = constant_data<int8_t>(&filter),
+                 bias_data = constant_data<int32_t>(bias),
+                 what = "'" + filter.name + "' " + shape_to_string(filter.shape)](EmitContext& e) {
+      if (e.dsp_kernels() &&
+          emit_fully_connected_dsp(e, s->params, s->quant, filter_data,
+                                   bias_data.empty() ? nullptr : bias_data.data(), in_idx, b_idx,
+                                   out_idx, what)) {
+        return;
+      }
       e.use_source("fully_connected_s8.c");
       const std::string params =
           declare_struct(e, "tinyops_fully_connected_params", "params", s->params);

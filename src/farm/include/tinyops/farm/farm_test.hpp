@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tinyops/core/graph.hpp"
+
 namespace tinyops::farm {
 
 struct FarmTestOptions {
@@ -76,5 +78,7 @@ struct FarmTestReport {
 
 // Throws InputError for a bad model, board name or vector folder.
 FarmTestReport run_farm_test(const FarmTestOptions& options);
+// The same for a graph already in memory; options.model only names it in the report.
+FarmTestReport run_farm_test(const Graph& graph, const FarmTestOptions& options);
 
 }  // namespace tinyops::farm

@@ -1,0 +1,179 @@
+/* Compile-time side of the DSP kernels (dsp_kernels.h): writes the weights in the layouts
+ * the kernels read, and checks what the kernels assume (dsp_kernels.h), among which the
+ * accumulator bound that lets them requantise with one high multiply. The code generator and the tests call these; generated bundles never
+ * include this file (they carry the results as constant arrays). */
+#include "tinyops/runtime/dsp_kernels.h"
+
+/* Largest |x + input_offset| for an int8 x. */
+static int64_t max_input_magnitude(int32_t input_offset) {
+  const int64_t lo = -128 + (int64_t)input_offset, hi = 127 + (int64_t)input_offset;
+  const int64_t a = lo < 0 ? -lo : lo, b = hi < 0 ? -hi : hi;
+  return a > b ? a : b;
+}
+
+/* What every DSP kernel assumes of the layer as a whole. */
+static int32_t layer_is_supported(int32_t input_offset) {
+  return input_offset >= -127 && input_offset <= 128;
+}
+
+/* What it assumes of one output channel: a multiplier in [0, INT32_MAX] and
+ * (sum |w| * max|x + offset| + |bias|) * 2^max(shift, 0) < 2^30. */
+static int32_t channel_is_supported(int64_t abs_weight_sum, int32_t input_offset, int32_t bias,
+                                    int32_t multiplier, int32_t shift) {
+  const int64_t abs_bias = bias < 0 ? -(int64_t)bias : bias;
+  int64_t bound;
+  int32_t left = shift > 0 ? shift : 0;
+  if (multiplier < 0 || left > 30) return 0;
+  if (abs_weight_sum >= ((int64_t)1 << 30)) return 0; /* keeps the product below 2^63 */
+  bound = abs_weight_sum * max_input_magnitude(input_offset) + abs_bias;
+  for (; left > 0 && bound < ((int64_t)1 << 30); --left) bound *= 2;
+  return bound < ((int64_t)1 << 30);
+}
+
+/* ---- CONV_2D ---- */
+
+/* Within each group of 4 positions, positions 0, 1, 2, 3 hold values 0, 2, 1, 3 (what
+ * SXTB16 and SXTB16 ROR #8 make of one word). */
+static const int32_t kGroupOrder[4] = {0, 2, 1, 3};
+
+/* The weight of output channel oc at window position pos (0 for padding positions). */
+static int8_t conv_weight_at(const tinyops_dims4* fd, const int8_t* filter, int32_t oc,
+                             int32_t pos) {
+  const int32_t row_values = tinyops_conv_dsp_row_values(fd);
+  const int32_t fy = pos / row_values, r = pos % row_values;
+  const int32_t k = (r & ~3) + kGroupOrder[r & 3];
+  if (oc >= fd->n || k >= fd->w * fd->c) return 0;
+  return filter[tinyops_offset4(fd, oc, fy, k / fd->c, k % fd->c)];
+}
+
+size_t tinyops_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_dims) {
+  const size_t oc_pairs = (size_t)(filter_dims->n + 1) / 2;
+  return oc_pairs * (size_t)(filter_dims->h * tinyops_conv_dsp_row_values(filter_dims)) * 2u;
+}
+
+void tinyops_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
+                                  int8_t* out) {
+  const int32_t positions = filter_dims->h * tinyops_conv_dsp_row_values(filter_dims);
+  int32_t oc, pos;
+  for (oc = 0; oc < filter_dims->n; oc += 2) {
+    for (pos = 0; pos < positions; pos += 2) {
+      *out++ = conv_weight_at(filter_dims, filter, oc, pos);
+      *out++ = conv_weight_at(filter_dims, filter, oc + 1, pos);
+      *out++ = conv_weight_at(filter_dims, filter, oc, pos + 1);
+      *out++ = conv_weight_at(filter_dims, filter, oc + 1, pos + 1);
+    }
+  }
+}
+
+int32_t tinyops_conv2d_s8_dsp_supported(const tinyops_conv_params* params,
+                                        const tinyops_per_channel_quant* quant,
+                                        const tinyops_dims4* filter_dims, const int8_t* filter,
+                                        const int32_t* bias) {
+  const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
+  int32_t oc, t;
+  if (!layer_is_supported(params->input_offset)) return 0;
+  for (oc = 0; oc < filter_dims->n; ++oc) {
+    int64_t sum = 0;
+    for (t = 0; t < taps; ++t) {
+      const int32_t w = filter[oc * taps + t];
+      sum += w < 0 ? -w : w;
+    }
+    if (!channel_is_supported(sum, params->input_offset, bias != 0 ? bias[oc] : 0,
+                              quant->multiplier[oc], quant->shift[oc])) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* ---- DEPTHWISE_CONV_2D (depth multiplier 1): [group][fy][fx][4 channels] ---- */
+
+size_t tinyops_depthwise_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_dims) {
+  return (size_t)tinyops_depthwise_dsp_groups(filter_dims->c) * 4u *
+         (size_t)(filter_dims->h * filter_dims->w);
+}
+
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
+                                            const int8_t* filter, int8_t* out) {
+  const int32_t groups = tinyops_depthwise_dsp_groups(filter_dims->c);
+  int32_t g, fy, fx, i;
+  for (g = 0; g < groups; ++g) {
+    for (fy = 0; fy < filter_dims->h; ++fy) {
+      for (fx = 0; fx < filter_dims->w; ++fx) {
+        for (i = 0; i < 4; ++i) {
+          const int32_t c = 4 * g + i;
+          *out++ = c < filter_dims->c ? filter[tinyops_offset4(filter_dims, 0, fy, fx, c)] : 0;
+        }
+      }
+    }
+  }
+}
+
+int32_t tinyops_depthwise_conv2d_s8_dsp_supported(const tinyops_depthwise_conv_params* params,
+                                                  const tinyops_per_channel_quant* quant,
+                                                  const tinyops_dims4* filter_dims,
+                                                  const int8_t* filter, const int32_t* bias) {
+  const int32_t taps = filter_dims->h * filter_dims->w;
+  int32_t c, t;
+  if (!layer_is_supported(params->input_offset) || params->depth_multiplier != 1) return 0;
+  for (c = 0; c < filter_dims->c; ++c) {
+    int64_t sum = 0;
+    for (t = 0; t < taps; ++t) {
+      const int32_t w = filter[t * filter_dims->c + c];
+      sum += w < 0 ? -w : w;
+    }
+    if (!channel_is_supported(sum, params->input_offset, bias != 0 ? bias[c] : 0,
+                              quant->multiplier[c], quant->shift[c])) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* ---- FULLY_CONNECTED: rows in fours, [quad][group][row][4 values], then the last
+ * output_depth % 4 rows one after another ---- */
+
+size_t tinyops_fully_connected_s8_dsp_filter_size(const tinyops_fully_connected_params* params) {
+  return (size_t)params->output_depth *
+         (size_t)tinyops_fully_connected_dsp_depth(params->accum_depth);
+}
+
+void tinyops_fully_connected_s8_dsp_filter(const tinyops_fully_connected_params* params,
+                                           const int8_t* filter, int8_t* out) {
+  const int32_t depth = params->accum_depth;
+  const int32_t padded = tinyops_fully_connected_dsp_depth(depth);
+  const int32_t quads = params->output_depth / 4;
+  int32_t q, g, r, i, o, d;
+  for (q = 0; q < quads; ++q) {
+    for (g = 0; g < padded; g += 4) {
+      for (r = 0; r < 4; ++r) {
+        for (i = 0; i < 4; ++i) {
+          *out++ = g + i < depth ? filter[(4 * q + r) * depth + g + i] : 0;
+        }
+      }
+    }
+  }
+  for (o = 4 * quads; o < params->output_depth; ++o) {
+    for (d = 0; d < padded; ++d) *out++ = d < depth ? filter[o * depth + d] : 0;
+  }
+}
+
+int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_params* params,
+                                                 const tinyops_per_channel_quant* quant,
+                                                 const int8_t* filter, const int32_t* bias) {
+  int32_t o, d;
+  if (!layer_is_supported(params->input_offset) || params->filter_offset != 0) return 0;
+  for (o = 0; o < params->output_depth; ++o) {
+    const int32_t q = params->per_channel ? o : 0;
+    int64_t sum = 0;
+    for (d = 0; d < params->accum_depth; ++d) {
+      const int32_t w = filter[o * params->accum_depth + d];
+      sum += w < 0 ? -w : w;
+    }
+    if (!channel_is_supported(sum, params->input_offset, bias != 0 ? bias[o] : 0,
+                              quant->multiplier[q], quant->shift[q])) {
+      return 0;
+    }
+  }
+  return 1;
+}

@@ -1,0 +1,80 @@
+/* Requantisation for the DSP kernels: tinyops_multiply_by_quantized_multiplier's result
+ * (TFLite's double-rounding MultiplyByQuantizedMultiplier), bit for bit, in fewer
+ * instructions, for the multipliers quantize_multiplier produces (0 to INT32_MAX; never
+ * INT32_MIN, so the saturating corner of the doubling high multiply cannot occur).
+ *
+ * - The rounding doubling high multiply (a * b + nudge) / 2^31, with C's truncating division
+ *   and nudge = 2^30 or 1 - 2^30 by the sign of a * b, equals floor((a * b + 2^30) / 2^31)
+ *   for both signs. When |a| < 2^30 that is SMMULR(2a, b) = floor((2ab + 2^31) / 2^32), a
+ *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
+ *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
+ *   bias and the input offset, and the code generator uses the reference kernel otherwise.
+ * - The rounding right shift by e >= 1 (half away from zero) equals
+ *   (x + 2^(e - 1) - (x < 0)) >> e. */
+#ifndef TINYOPS_RUNTIME_DSP_REQUANTIZE_H
+#define TINYOPS_RUNTIME_DSP_REQUANTIZE_H
+
+#include <stdint.h>
+
+#include "tinyops/runtime/dsp_intrinsics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One output channel: its bias and its requantisation, unpacked from (multiplier, shift)
+ * once per call into the kernel's scratch. */
+typedef struct {
+  int32_t bias;
+  int32_t multiplier;
+  int32_t left_shift; /* max(shift, 0) + 1: the SMMULR operand is 2 * acc * 2^max(shift, 0) */
+  int32_t half;       /* 2^(right - 1), or 0 when right is 0 */
+  int32_t negative;   /* 1 when right > 0: ties of negative values round down, not up */
+  int32_t right;      /* max(-shift, 0) */
+} tinyops_dsp_channel;
+
+static inline tinyops_dsp_channel tinyops_dsp_channel_of(int32_t bias, int32_t multiplier,
+                                                         int32_t shift) {
+  tinyops_dsp_channel c;
+  c.bias = bias;
+  c.multiplier = multiplier;
+  c.left_shift = (shift > 0 ? shift : 0) + 1;
+  c.right = shift > 0 ? 0 : -shift;
+  c.half = c.right > 0 ? (int32_t)((uint32_t)1 << (c.right - 1)) : 0;
+  c.negative = c.right > 0;
+  return c;
+}
+
+/* MultiplyByQuantizedMultiplier(acc, multiplier, shift), given |acc * 2^max(shift, 0)| <
+ * 2^30 (the kernels' precondition). Then |x| < 2^30, so x + half cannot overflow. */
+static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_channel* c) {
+  const int32_t x =
+      tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
+  return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
+}
+
+/* Requantises n accumulators of one output channel (n <= 4) and stores them `stride` bytes
+ * apart: + output zero point, then the activation clamp (act_min >= -128 and act_max <= 127,
+ * so the full int8 range is one saturation). */
+static inline void tinyops_dsp_store(int8_t* out, int32_t stride, int32_t n, const int32_t* acc,
+                                     const tinyops_dsp_channel* channel, int32_t output_offset,
+                                     int32_t act_min, int32_t act_max) {
+  const tinyops_dsp_channel c = *channel; /* a local copy: the int8 stores cannot alias it */
+  int32_t i;
+  if (act_min == -128 && act_max == 127) {
+    for (i = 0; i < n; ++i, out += stride) {
+      *out = (int8_t)tinyops_ssat8(tinyops_dsp_requantize(acc[i], &c) + output_offset);
+    }
+  } else {
+    for (i = 0; i < n; ++i, out += stride) {
+      const int32_t v = tinyops_dsp_requantize(acc[i], &c) + output_offset;
+      *out = (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
+    }
+  }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINYOPS_RUNTIME_DSP_REQUANTIZE_H */

@@ -1,0 +1,250 @@
+// The DSP kernels (dsp_kernels.h) against the reference kernels on random shapes. On the
+// host their intrinsics are the portable C of dsp_intrinsics.h, so this checks the
+// algorithms and the weight layouts; tests/farm runs the same kernels with the real
+// instructions in QEMU. Every case must give the reference's bytes exactly.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tinyops/runtime/conv.h"
+#include "tinyops/runtime/depthwise_conv.h"
+#include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/fully_connected.h"
+
+namespace {
+
+class Random {
+ public:
+  explicit Random(uint32_t seed) : rng_(seed) {}
+  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  std::vector<int8_t> int8s(size_t n) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = static_cast<int8_t>(in(-128, 127));
+    return v;
+  }
+  // Per-channel requantisation as TFLite converters produce it: multiplier in [2^30, 2^31),
+  // shift mostly negative (scale < 1), sometimes +1.
+  void quant(size_t n, std::vector<int32_t>& mult, std::vector<int32_t>& shift) {
+    mult.resize(n);
+    shift.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      mult[i] = in(1 << 30, INT32_MAX);
+      shift[i] = in(-12, 1);
+    }
+  }
+  std::vector<int32_t> bias(size_t n) {
+    std::vector<int32_t> v(n);
+    for (auto& x : v) x = in(-20000, 20000);
+    return v;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+// Activation range: full int8, or a ReLU-style clamp at the output zero point.
+void activation(Random& r, int32_t output_offset, int32_t& act_min, int32_t& act_max) {
+  const bool relu = r.in(0, 2) == 0;
+  act_min = relu ? output_offset : -128;
+  act_max = relu ? std::min(127, output_offset + r.in(20, 200)) : 127;
+}
+
+int32_t out_size(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int32_t pad) {
+  const int32_t effective = (filter - 1) * dilation + 1;
+  return (in + 2 * pad - effective) / stride + 1;
+}
+
+TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
+  Random r(101);
+  int checked = 0;
+  for (int round = 0; round < 300; ++round) {
+    const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(1, 9), c_in = r.in(1, 9);
+    const int32_t c_out = r.in(1, 7), fh = r.in(1, std::min(in_h, 3)), fw = r.in(1, std::min(in_w, 4));
+    const int32_t stride_h = r.in(1, 2), stride_w = r.in(1, 2);
+    const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
+    const int32_t dil_w = (fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1;
+    const int32_t pad_h = r.in(0, fh / 2), pad_w = r.in(0, fw / 2);
+    const int32_t out_h = out_size(in_h, fh, stride_h, dil_h, pad_h);
+    const int32_t out_w = out_size(in_w, fw, stride_w, dil_w, pad_w);
+    if (out_h < 1 || out_w < 1) continue;
+    tinyops_conv_params p{};
+    p.stride_h = stride_h;
+    p.stride_w = stride_w;
+    p.dilation_h = dil_h;
+    p.dilation_w = dil_w;
+    p.pad_h = pad_h;
+    p.pad_w = pad_w;
+    p.input_offset = r.in(-127, 128);
+    p.output_offset = r.in(-128, 127);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const tinyops_dims4 in{batches, in_h, in_w, c_in}, fd{c_out, fh, fw, c_in},
+        out{batches, out_h, out_w, c_out};
+    const auto input = r.int8s(static_cast<size_t>(batches * in_h * in_w * c_in));
+    const auto filter = r.int8s(static_cast<size_t>(c_out * fh * fw * c_in));
+    const auto bias = r.bias(static_cast<size_t>(c_out));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(c_out), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
+    if (!tinyops_conv2d_s8_dsp_supported(&p, &q, &fd, filter.data(), b)) continue;
+
+    const size_t n = static_cast<size_t>(batches * out_h * out_w * c_out);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), b, &out, expected.data());
+    std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
+    tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out, actual.data(),
+                          scratch.data());
+    ASSERT_EQ(actual, expected) << "round " << round << ": in " << batches << "x" << in_h << "x"
+                                << in_w << "x" << c_in << ", filter " << c_out << "x" << fh << "x"
+                                << fw << ", stride " << stride_h << "," << stride_w
+                                << ", dilation " << dil_h << "," << dil_w << ", pad " << pad_h
+                                << "," << pad_w;
+    ++checked;
+  }
+  EXPECT_GT(checked, 200) << "too few random cases were supported";
+}
+
+// General depthwise kernel and the 3-tap-row one (chosen by the code generator when the
+// filter is 3 wide, stride and dilation 1 along the width).
+void check_depthwise(bool row3, uint32_t seed) {
+  Random r(seed);
+  int checked = 0;
+  for (int round = 0; round < 300; ++round) {
+    const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(row3 ? 3 : 1, 11);
+    const int32_t channels = r.in(1, 13);
+    const int32_t fh = r.in(1, std::min(in_h, 3)), fw = row3 ? 3 : r.in(1, std::min(in_w, 4));
+    const int32_t stride_h = r.in(1, 2), stride_w = row3 ? 1 : r.in(1, 2);
+    const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
+    const int32_t dil_w = row3 ? 1 : ((fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1);
+    const int32_t pad_h = r.in(0, fh / 2), pad_w = r.in(0, fw / 2);
+    const int32_t out_h = out_size(in_h, fh, stride_h, dil_h, pad_h);
+    const int32_t out_w = out_size(in_w, fw, stride_w, dil_w, pad_w);
+    if (out_h < 1 || out_w < 1) continue;
+    tinyops_depthwise_conv_params p{};
+    p.stride_h = stride_h;
+    p.stride_w = stride_w;
+    p.dilation_h = dil_h;
+    p.dilation_w = dil_w;
+    p.pad_h = pad_h;
+    p.pad_w = pad_w;
+    p.depth_multiplier = 1;
+    p.input_offset = r.in(-127, 128);
+    p.output_offset = r.in(-128, 127);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const tinyops_dims4 in{batches, in_h, in_w, channels}, fd{1, fh, fw, channels},
+        out{batches, out_h, out_w, channels};
+    const auto input = r.int8s(static_cast<size_t>(batches * in_h * in_w * channels));
+    const auto filter = r.int8s(static_cast<size_t>(fh * fw * channels));
+    const auto bias = r.bias(static_cast<size_t>(channels));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(channels), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
+    if (!tinyops_depthwise_conv2d_s8_dsp_supported(&p, &q, &fd, filter.data(), b)) continue;
+
+    const size_t n = static_cast<size_t>(batches * out_h * out_w * channels);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_depthwise_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), b, &out,
+                                expected.data());
+    if (row3) {
+      std::vector<int32_t> scratch(
+          (tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out) + 3) / 4);
+      tinyops_depthwise_conv2d_s8_dsp_row3(&p, &q, &in, input.data(), &fd, filter.data(), b, &out,
+                                           actual.data(), scratch.data());
+    } else {
+      std::vector<int8_t> laid_out(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
+      tinyops_depthwise_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+      std::vector<int32_t> scratch(
+          (tinyops_depthwise_conv2d_s8_dsp_scratch_size(&p, &in, &fd, &out) + 3) / 4);
+      tinyops_depthwise_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out,
+                                      actual.data(), scratch.data());
+    }
+    ASSERT_EQ(actual, expected) << "round " << round << ": in " << batches << "x" << in_h << "x"
+                                << in_w << "x" << channels << ", filter " << fh << "x" << fw
+                                << ", stride " << stride_h << "," << stride_w << ", dilation "
+                                << dil_h << "," << dil_w << ", pad " << pad_h << "," << pad_w;
+    ++checked;
+  }
+  EXPECT_GT(checked, 200) << "too few random cases were supported";
+}
+
+TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) { check_depthwise(false, 202); }
+
+TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) { check_depthwise(true, 303); }
+
+TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
+  Random r(404);
+  int checked = 0;
+  for (int round = 0; round < 300; ++round) {
+    tinyops_fully_connected_params p{};
+    p.batches = r.in(1, 3);
+    p.accum_depth = r.in(1, 70);
+    p.output_depth = r.in(1, 19);
+    p.input_offset = r.in(-127, 128);
+    p.filter_offset = 0;
+    p.output_offset = r.in(-128, 127);
+    p.per_channel = r.in(0, 1);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const auto input = r.int8s(static_cast<size_t>(p.batches * p.accum_depth));
+    const auto filter = r.int8s(static_cast<size_t>(p.output_depth * p.accum_depth));
+    const auto bias = r.bias(static_cast<size_t>(p.output_depth));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(p.per_channel ? p.output_depth : 1), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
+    if (!tinyops_fully_connected_s8_dsp_supported(&p, &q, filter.data(), b)) continue;
+
+    const size_t n = static_cast<size_t>(p.batches * p.output_depth);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_fully_connected_s8(&p, &q, input.data(), filter.data(), b, expected.data());
+    std::vector<int8_t> laid_out(tinyops_fully_connected_s8_dsp_filter_size(&p));
+    tinyops_fully_connected_s8_dsp_filter(&p, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_fully_connected_s8_dsp_scratch_size(&p) + 3) / 4);
+    tinyops_fully_connected_s8_dsp(&p, &q, input.data(), laid_out.data(), b, actual.data(),
+                                   scratch.data());
+    ASSERT_EQ(actual, expected) << "round " << round << ": " << p.batches << " x "
+                                << p.accum_depth << " -> " << p.output_depth
+                                << (p.per_channel ? " per channel" : " per tensor");
+    ++checked;
+  }
+  EXPECT_GT(checked, 200) << "too few random cases were supported";
+}
+
+// The accumulator bound that lets the kernels requantise with one high multiply is checked,
+// not assumed: a layer that could exceed it keeps the reference kernel.
+TEST(DspKernels, LayersThatCouldOverflowTheFastRequantisationAreRefused) {
+  const int32_t mult[] = {1 << 30}, shift_big[] = {1}, shift_small[] = {-8};
+  const tinyops_per_channel_quant big{mult, shift_big}, small{mult, shift_small};
+  tinyops_fully_connected_params p{};
+  p.batches = 1;
+  p.accum_depth = 4096;
+  p.output_depth = 1;
+  p.input_offset = 128;  // zero point -128: |x + offset| reaches 255
+  p.act_min = -128;
+  p.act_max = 127;
+  const std::vector<int8_t> heavy(4096, -128), light(4096, 1);
+  // 4096 * 128 * 255 = 2^27 * 1.0...: x2 for shift 1 is still < 2^30, but a bias tips it over.
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &big, heavy.data(), nullptr), 1);
+  const int32_t large_bias[] = {(1 << 29) - (4096 * 128 * 255) + 1};
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &big, heavy.data(), large_bias), 0);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), large_bias), 1);
+  p.filter_offset = 1;  // asymmetric weights are the reference kernel's job
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), nullptr), 0);
+  p.filter_offset = 0;
+  p.input_offset = 129;  // not an int8 zero point
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), nullptr), 0);
+
+  tinyops_depthwise_conv_params dw{};
+  dw.depth_multiplier = 2;
+  const tinyops_dims4 fd{1, 1, 1, 2};
+  const int32_t m2[] = {1 << 30, 1 << 30}, s2[] = {0, 0};
+  const tinyops_per_channel_quant q2{m2, s2};
+  EXPECT_EQ(tinyops_depthwise_conv2d_s8_dsp_supported(&dw, &q2, &fd, light.data(), nullptr), 0);
+}
+
+}  // namespace
