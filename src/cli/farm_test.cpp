@@ -53,6 +53,7 @@ nlohmann::json board_json(const farm::BoardOutcome& b) {
           {"model_flash_bytes", b.model_flash_bytes},
           {"static_ram_bytes", b.static_ram_bytes},
           {"arena_bytes", b.arena_bytes},
+          {"scratch_bytes", b.scratch_bytes},
           {"stack_bytes", b.stack_bytes},
           {"ram_bytes", b.ram_bytes},
           {"instructions_per_inference", b.instructions},

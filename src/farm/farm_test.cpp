@@ -124,14 +124,19 @@ class FarmRun {
     codegen.board = board.name + " (" + board.title + ")";
     codegen.model_id = options_.model.filename().string();
     codegen.dsp_kernels = board.dsp_extension && !options_.reference_kernels;
-    out.kernels = codegen.dsp_kernels ? "cortex-m-dsp" : "reference";
     const compiler::GeneratedBundle bundle = compiler::generate_c(graph_, codegen);
+    // What the model really runs on: float models and layers the DSP kernels do not take
+    // stay on the portable ones.
+    const bool uses_dsp = std::any_of(bundle.files.begin(), bundle.files.end(),
+                                      [](const auto& f) { return f.first.ends_with("_dsp.c"); });
+    out.kernels = uses_dsp ? "cortex-m-dsp" : "reference";
     out.arena_bytes = bundle.plan.arena_bytes;
+    out.scratch_bytes = bundle.scratch_bytes;
 
     if (!board.emulator) {
       out.status = BoardStatus::SizeCheckOnly;
       out.flash_bytes = bundle.weight_bytes;
-      out.ram_bytes = out.arena_bytes + bundle.scratch_bytes;
+      out.ram_bytes = out.arena_bytes + out.scratch_bytes;
       const bool fits =
           out.ram_bytes <= board.ram_bytes && bundle.weight_bytes <= board.flash_bytes;
       out.message = fmt::format(

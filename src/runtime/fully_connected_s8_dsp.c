@@ -12,12 +12,27 @@
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
 
+/* Fewer output rows than this: each input word is used by too few rows to pay for expanding
+ * the input into the scratch (micro_speech's 4000 x 4 layer would need 8,000 bytes), so the
+ * rows expand it as they go and the kernel needs no scratch. */
+enum { kExpandedInputMinRows = 8 };
+
 size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected_params* params) {
+  if (params->output_depth < kExpandedInputMinRows) return 0;
   return (size_t)tinyops_fully_connected_dsp_depth(params->accum_depth) * 2u;
 }
 
 static inline int32_t dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
   return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
+}
+
+/* Input values 4g .. 4g + 3 as one word, zero past the depth (their weights are zero). */
+static inline uint32_t input_word(const int8_t* in, int32_t g, int32_t depth) {
+  uint32_t v = 0;
+  int32_t i;
+  if (4 * g + 4 <= depth) return tinyops_dsp_read32(in + 4 * g);
+  for (i = 0; 4 * g + i < depth; ++i) v |= (uint32_t)(uint8_t)in[4 * g + i] << (8 * i);
+  return v;
 }
 
 /* Requantises output row o (its own multiplier when per_channel, else the layer's). */
@@ -27,6 +42,33 @@ static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant,
   const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, quant->multiplier[q], quant->shift[q]);
   const int32_t v = tinyops_dsp_requantize(acc, &c) + p->output_offset;
   return (int8_t)(v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v));
+}
+
+/* For fewer than kExpandedInputMinRows rows: row by row, the input expanded on the fly. Rows
+ * of the first quad (if any) sit interleaved in the quad's blocks (16 bytes per group), the
+ * rest one after another. Its own function, so the main loop keeps its registers. */
+TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
+                                          const tinyops_per_channel_quant* quant,
+                                          const int8_t* in, const int8_t* dsp_filter,
+                                          const int32_t* bias, int8_t* out) {
+  const int32_t depth = params->accum_depth, outputs = params->output_depth;
+  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
+  const int32_t quads = outputs / 4;
+  const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
+  int32_t o, g;
+  for (o = 0; o < outputs; ++o) {
+    const int32_t in_quad = o < 4 * quads;
+    const int8_t* wr = in_quad ? dsp_filter + 4 * o
+                               : dsp_filter + 16 * groups * quads + 4 * groups * (o - 4 * quads);
+    const int32_t step = in_quad ? 16 : 4;
+    int32_t acc = bias != 0 ? bias[o] : 0;
+    for (g = 0; g < groups; ++g, wr += step) {
+      const uint32_t v = input_word(in, g, depth);
+      acc = dot4(tinyops_sadd16(tinyops_sxtb16(v), offset2),
+                 tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2), tinyops_dsp_read32(wr), acc);
+    }
+    out[o] = finish(acc, quant, o, params);
+  }
 }
 
 void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
@@ -42,15 +84,17 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
     const int8_t* in = input + b * depth;
     const int8_t* w = dsp_filter;
     int8_t* out = output + b * outputs;
+    if (outputs < kExpandedInputMinRows) {
+      few_rows(params, quant, in, dsp_filter, bias, out);
+      continue;
+    }
     for (g = 0; g < depth / 4; ++g) {
       const uint32_t v = tinyops_dsp_read32(in + 4 * g);
       scratch[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
       scratch[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
     }
     if (depth % 4 != 0) {
-      uint32_t v = 0;
-      int32_t i;
-      for (i = 0; i < depth % 4; ++i) v |= (uint32_t)(uint8_t)in[4 * g + i] << (8 * i);
+      const uint32_t v = input_word(in, g, depth);
       scratch[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
       scratch[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
     }

@@ -48,13 +48,14 @@ struct BoardOutcome {
   std::string board;
   BoardStatus status = BoardStatus::Error;
   std::string message;  // why it failed, did not fit, or is a size check only
-  std::string kernels;  // "cortex-m-dsp" or "reference"
+  std::string kernels;  // "cortex-m-dsp" (some layers run on the DSP kernels) or "reference"
   int64_t clock_hz = 0;
   int64_t flash_limit = 0, ram_limit = 0;
   int64_t flash_bytes = 0;        // whole firmware image
   int64_t model_flash_bytes = 0;  // generated model + kernels
   int64_t static_ram_bytes = 0;   // data + bss, arena included
   int64_t arena_bytes = 0;
+  int64_t scratch_bytes = 0;  // the kernels' shared work buffer, besides the arena
   int64_t stack_bytes = 0;   // high-water mark over all vectors
   int64_t ram_bytes = 0;     // static + stack
   int64_t instructions = 0;  // median over vectors, per inference
