@@ -109,6 +109,7 @@ class BundleEmitter : public interp::EmitContext {
   bool dsp_kernels() const override { return dsp_kernels_; }
   // Ops run one after another, so one buffer, as large as the largest request, serves all.
   std::string scratch(int64_t bytes) override {
+    if (bytes <= 0) return "NULL";  // the kernel needs none this time
     scratch_bytes_ = std::max(scratch_bytes_, (bytes + 3) / 4 * 4);
     return prefix_ + "_scratch.words";
   }

@@ -35,10 +35,12 @@ class EmitContext {
   // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED then call the *_dsp kernels
   // (runtime/dsp_kernels.h) where they apply.
   virtual bool dsp_kernels() const { return false; }
-  // C expression for a work buffer of at least `bytes` bytes, 4-byte aligned (int32_t*),
+  // C expression for a work buffer of at least `bytes` bytes, 4-byte aligned (int32_t*;
+  // NULL when `bytes` is 0),
   // whose contents only need to last for this op's call. This default declares one static
   // array per op; the bundle generator shares one buffer among all ops.
   virtual std::string scratch(int64_t bytes) {
+    if (bytes <= 0) return "NULL";  // the kernel needs none this time
     const std::string name = unique("scratch");
     declare("static int32_t " + name + "[" + std::to_string((bytes + 3) / 4) + "];");
     return name;
