@@ -3,6 +3,7 @@
 // (0 success, 1 a check failed, 2 bad input via InputError).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,45 @@ struct FarmTestArgs {
   bool json = false;
 };
 int farm_test(const FarmTestArgs& args);
+
+// ---- workspace and data (data_commands.cpp) ----
+
+struct WorkspaceArgs {
+  std::string workspace;  // empty: $TINYOPS_WORKSPACE or the nearest .tinyops/ above
+  bool json = false;
+};
+
+struct InitArgs {
+  std::string path = ".";
+  bool json = false;
+};
+int workspace_init(const InitArgs& args);
+
+struct DataImportArgs : WorkspaceArgs {
+  std::vector<std::string> paths;
+  std::string label;
+  std::string category = "split";
+  int sample_rate = 16000;
+  bool quiet = false;
+};
+int data_import(const DataImportArgs& args);
+
+struct DataListArgs : WorkspaceArgs {
+  std::string label, category;
+};
+int data_list(const DataListArgs& args);
+int data_stats(const WorkspaceArgs& args);
+
+struct DataSplitArgs : WorkspaceArgs {
+  double test = 0.2;
+  uint64_t seed = 0;
+};
+int data_split(const DataSplitArgs& args);
+
+struct DataVersionArgs : WorkspaceArgs {
+  std::string name;
+};
+int data_version(const DataVersionArgs& args);
+int data_versions(const WorkspaceArgs& args);
 
 }  // namespace tinyops::cli

@@ -93,6 +93,64 @@ int main(int argc, char** argv) {
   farm_test_cmd->add_flag("-q,--quiet", farm_args.quiet, "No progress lines on stderr");
   farm_test_cmd->add_flag("--json", farm_args.json, "Machine-readable output");
 
+  InitArgs init;
+  CLI::App* init_cmd = app.add_subcommand("init", "Create a TinyOps workspace (.tinyops/) here or in PATH");
+  init_cmd->add_option("path", init.path, "Folder for the workspace")->default_val(".");
+  init_cmd->add_flag("--json", init.json, "Machine-readable output");
+
+  CLI::App* data = app.add_subcommand("data", "Import, list, split and version samples");
+  data->require_subcommand(1);
+  auto workspace_options = [](CLI::App* cmd, WorkspaceArgs& args) {
+    cmd->add_option("--workspace", args.workspace,
+                    "Workspace folder (default: $TINYOPS_WORKSPACE or the nearest .tinyops/ above)");
+    cmd->add_flag("--json", args.json, "Machine-readable output");
+  };
+  DataImportArgs data_import_args;
+  CLI::App* data_import_cmd = data->add_subcommand(
+      "import", "Import WAV, CSV, JSON (data acquisition), PNG and JPEG samples into packed shards");
+  data_import_cmd->add_option("paths", data_import_args.paths, "Files or folders")->required();
+  data_import_cmd->add_option("--label", data_import_args.label,
+                              "Label for all (default: file-name prefix `label.xyz.wav`, else folder)");
+  data_import_cmd->add_option("--category", data_import_args.category, "training, testing or split (80/20)")
+      ->default_val("split")
+      ->check(CLI::IsMember({"training", "testing", "split"}));
+  data_import_cmd->add_option("--sample-rate", data_import_args.sample_rate,
+                              "Audio is stored at this rate; other WAV rates are resampled")
+      ->default_val(16000)
+      ->check(CLI::Range(1000, 192000));
+  data_import_cmd->add_flag("-q,--quiet", data_import_args.quiet, "No progress lines");
+  workspace_options(data_import_cmd, data_import_args);
+
+  DataListArgs data_list_args;
+  CLI::App* data_list_cmd = data->add_subcommand("list", "List samples");
+  data_list_cmd->add_option("--label", data_list_args.label, "Only this label");
+  data_list_cmd->add_option("--category", data_list_args.category, "Only training or testing")
+      ->check(CLI::IsMember({"training", "testing"}));
+  workspace_options(data_list_cmd, data_list_args);
+
+  WorkspaceArgs data_stats_args;
+  CLI::App* data_stats_cmd = data->add_subcommand("stats", "Samples per label and category, durations");
+  workspace_options(data_stats_cmd, data_stats_args);
+
+  DataSplitArgs data_split_args;
+  CLI::App* data_split_cmd =
+      data->add_subcommand("split", "Stratified, deterministic training/testing split");
+  data_split_cmd->add_option("--test", data_split_args.test, "Fraction for testing")
+      ->default_val(0.2)
+      ->check(CLI::Range(0.0, 1.0));
+  data_split_cmd->add_option("--seed", data_split_args.seed, "Seed (same seed, same split)")->default_val(0);
+  workspace_options(data_split_cmd, data_split_args);
+
+  DataVersionArgs data_version_args;
+  CLI::App* data_version_cmd =
+      data->add_subcommand("version", "Freeze the current samples, labels and split as an immutable version");
+  data_version_cmd->add_option("name", data_version_args.name, "Version name")->required();
+  workspace_options(data_version_cmd, data_version_args);
+
+  WorkspaceArgs data_versions_args;
+  CLI::App* data_versions_cmd = data->add_subcommand("versions", "List dataset versions");
+  workspace_options(data_versions_cmd, data_versions_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -107,6 +165,13 @@ int main(int argc, char** argv) {
     if (*compile_cmd) return model_compile(compile);
     if (*boards_cmd) return farm_boards(boards);
     if (*farm_test_cmd) return farm_test(farm_args);
+    if (*init_cmd) return workspace_init(init);
+    if (*data_import_cmd) return data_import(data_import_args);
+    if (*data_list_cmd) return data_list(data_list_args);
+    if (*data_stats_cmd) return data_stats(data_stats_args);
+    if (*data_split_cmd) return data_split(data_split_args);
+    if (*data_version_cmd) return data_version(data_version_args);
+    if (*data_versions_cmd) return data_versions(data_versions_args);
   } catch (const tinyops::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -257,3 +257,42 @@ TEST(Cli, FarmTestReportsPerBoardAndExitsByOutcome) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, DataImportListsSplitsAndVersionsAndRefusesBadFilesWithExitTwo) {
+  TempDir tmp;
+  const std::string ws = " --workspace " + (tmp.path() / "ws").string();
+  ASSERT_EQ(run_cli("init " + (tmp.path() / "ws").string()).exit_code, 0);
+  fs::create_directories(tmp.path() / "in/updown");
+  for (int k = 0; k < 5; ++k) {
+    std::ofstream(tmp.path() / ("in/updown/rec" + std::to_string(k) + ".csv"))
+        << "timestamp,accX\n0," << k << "\n10,2\n20,3\n";
+  }
+  const Result imported = run_cli("data import --json" + ws + " " + (tmp.path() / "in").string());
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  const auto j = nlohmann::json::parse(imported.out);
+  EXPECT_EQ(j["imported"], 5);
+  EXPECT_EQ(j["per_label"]["updown"], 5);
+
+  std::ofstream(tmp.path() / "bad.csv") << "timestamp,accX\n0,1\n10,x\n";
+  const Result bad = run_cli("data import" + ws + " " + (tmp.path() / "bad.csv").string());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.out, HasSubstr("bad.csv: line 3, column 2 (accX)"));
+
+  const Result list = run_cli("data list --json" + ws);
+  ASSERT_EQ(list.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(list.out).size(), 5u) << "the bad import wrote nothing";
+  const Result split = run_cli("data split --test 0.4 --seed 1 --json" + ws);
+  ASSERT_EQ(split.exit_code, 0) << split.out;
+  EXPECT_EQ(nlohmann::json::parse(split.out)["labels"]["updown"]["testing"], 2);
+  EXPECT_EQ(run_cli("data version v1" + ws).exit_code, 0);
+  EXPECT_THAT(run_cli("data versions" + ws).out, HasSubstr("v1"));
+  EXPECT_THAT(run_cli("data stats" + ws).out, HasSubstr("5 samples (3 training, 2 testing)"));
+
+  const Result none = run_cli("data list --workspace " + (tmp.path() / "in").string());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.out, HasSubstr("tinyops init"));
+}
+
+}  // namespace

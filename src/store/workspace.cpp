@@ -1,0 +1,123 @@
+#include "tinyops/store/workspace.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <vector>
+
+#include "tinyops/core/error.hpp"
+
+namespace tinyops::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Each step takes the schema from version i to i + 1 and runs in one transaction with the
+// version bump, so a crash mid-migration leaves the old version intact.
+const std::vector<const char*> kMigrations = {
+    // 0 -> 1: samples in packed shards, dataset versions.
+    R"sql(
+CREATE TABLE shards (
+  id TEXT PRIMARY KEY,            -- object id of the shard file
+  bytes INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE samples (
+  id TEXT PRIMARY KEY,            -- sha256 of the sample's canonical encoding
+  kind TEXT NOT NULL,             -- audio | timeseries | image
+  label TEXT NOT NULL,
+  category TEXT NOT NULL CHECK (category IN ('training', 'testing')),
+  source TEXT NOT NULL,           -- the file it was imported from
+  shard TEXT NOT NULL REFERENCES shards(id),
+  offset INTEGER NOT NULL,        -- where its encoding sits in the shard
+  length INTEGER NOT NULL,
+  frames INTEGER NOT NULL,        -- time steps (audio, time series) or pixels (image)
+  axes INTEGER NOT NULL,          -- channels
+  interval_ms REAL NOT NULL,      -- 0 for images
+  added_at TEXT NOT NULL
+);
+CREATE INDEX samples_by_label ON samples(label, category);
+CREATE TABLE dataset_versions (
+  id TEXT PRIMARY KEY,            -- object id of its manifest (samples, labels, categories)
+  name TEXT NOT NULL,
+  samples INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Workspace::Workspace(fs::path root)
+    : root_(std::move(root)), objects_(root_ / ".tinyops" / "objects") {}
+
+Workspace Workspace::init(const fs::path& root) {
+  std::error_code ec;
+  fs::create_directories(root / ".tinyops" / "objects", ec);
+  require(!ec, (root / ".tinyops").string() + ": cannot create the workspace: " + ec.message());
+  Workspace ws(fs::absolute(root).lexically_normal());
+  ws.db_ = std::make_unique<Database>(ws.dir() / "metadata.db", true);
+  ws.migrate();
+  return ws;
+}
+
+Workspace Workspace::open(const std::optional<fs::path>& explicit_root) {
+  fs::path root;
+  if (explicit_root) {
+    root = *explicit_root;
+  } else if (const char* env = std::getenv("TINYOPS_WORKSPACE"); env && *env) {
+    root = env;
+  } else {
+    for (fs::path p = fs::current_path(); ; p = p.parent_path()) {
+      if (fs::is_directory(p / ".tinyops")) {
+        root = p;
+        break;
+      }
+      if (p == p.parent_path()) break;
+    }
+  }
+  require(!root.empty(), "no TinyOps workspace in " + fs::current_path().string() +
+                             " or above: run `tinyops init` there first (or pass --workspace DIR)");
+  require(fs::is_regular_file(root / ".tinyops" / "metadata.db"),
+          root.string() + " is not a TinyOps workspace (no .tinyops/metadata.db): run "
+                          "`tinyops init " + root.string() + "`");
+  Workspace ws(fs::absolute(root).lexically_normal());
+  ws.db_ = std::make_unique<Database>(ws.dir() / "metadata.db", false);
+  ws.migrate();
+  return ws;
+}
+
+int Workspace::schema_version() {
+  db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  Statement s = db_->prepare("SELECT version FROM schema_version");
+  return s.step() ? static_cast<int>(s.column_int(0)) : 0;
+}
+
+void Workspace::migrate() {
+  const int from = schema_version();
+  require(from <= kSchemaVersion,
+          root_.string() + ": the workspace has schema version " + std::to_string(from) +
+              ", newer than this tinyops understands (" + std::to_string(kSchemaVersion) +
+              "): upgrade tinyops");
+  for (int v = from; v < kSchemaVersion; ++v) {
+    Transaction t(*db_);
+    // Another process may have migrated while we waited for the write lock.
+    if (schema_version() != v) continue;
+    db_->exec(kMigrations[static_cast<size_t>(v)]);
+    db_->exec("DELETE FROM schema_version");
+    db_->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
+    t.commit();
+  }
+}
+
+}  // namespace tinyops::store
