@@ -7,7 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy fuzz_sample_readers)
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
 
 bash "$root/scripts/sanitize_build.sh" --target "${targets[@]}"
@@ -23,6 +23,12 @@ for target in "${targets[@]}"; do
     fuzz_npy)
       printf '\x93NUMPY\x01\x00\x76\x00{'"'"'descr'"'"': '"'"'|i1'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2, 3), }' > "$corpus/seed.npy"
       printf '%*s\n' 58 '' >> "$corpus/seed.npy"; printf 'abcdef' >> "$corpus/seed.npy" ;;
+    fuzz_sample_readers)
+      # The first byte picks the reader: 0 WAV, 1 CSV, 2 JSON, 3 image.
+      printf '\x01timestamp,accX (m/s2),accY\n0,1,2\n10,3,4\n' > "$corpus/csv"
+      printf '\x02{"payload":{"interval_ms":10,"sensors":[{"name":"x","units":"g"}],"values":[[1],[2]]}}' > "$corpus/json"
+      { printf '\x00RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x08\x00\x00\x00'; printf '\x01\x00\x02\x00\x03\x00\x04\x00'; } > "$corpus/wav"
+      { printf '\x03'; head -c 2000 "$root/docs/"*.png 2>/dev/null || printf '\x89PNG\r\n\x1a\n'; } > "$corpus/png" ;;
   esac
   echo "fuzz: $target for ${seconds}s"
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
