@@ -189,6 +189,7 @@ class FarmRun {
       r.matches_interpreter = got == concatenated(expected);
       if (!v.reference_outputs.empty())
         r.matches_reference = got == concatenated(v.reference_outputs);
+      r.output = got;
       if (options_.verbose)
         say(board, fmt::format("vector {}/{}: {}{}, {} instructions", k + 1, vectors_.size(),
                                r.matches_interpreter ? "matches the interpreter"

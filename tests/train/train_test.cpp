@@ -10,6 +10,7 @@
 #include "tinyops/interp/interpreter.hpp"
 #include "tinyops/train/metrics.hpp"
 #include "tinyops/train/model_export.hpp"
+#include "tinyops/train/prune.hpp"
 #include "tinyops/train/trainer.hpp"
 
 namespace tinyops::train {
@@ -102,6 +103,27 @@ TEST(Train, MagnitudePruningMasksSurviveFineTuning) {
   const TrainResult tuned = train(spec, flat_training, flat_validation, o);
   for (const auto& l : tuned.model.layers)
     for (size_t k = 0; k < l.weights.size(); k += 2) ASSERT_EQ(l.weights[k], 0.f);
+}
+
+TEST(Prune, ChannelPruningShrinksTheNetworkAndFineTuningRecovers) {
+  const Examples training = waves(60, 11), validation = waves(20, 12), test = waves(30, 13);
+  const NetworkSpec spec = conv1d_net(32, 2, 3, 8);
+  const TrainResult base = train(spec, training, validation, quick(12));
+  const TrainedModel slim = prune_channels(base.model, 0.5);
+  EXPECT_LT(parameter_count(slim.spec), parameter_count(spec) * 6 / 10);
+  EXPECT_LT(mac_count(slim.spec), mac_count(spec) * 6 / 10);
+  EXPECT_EQ(slim.spec.layers[0].units, 4);
+  TrainOptions o = quick(8);
+  o.initial = &slim;
+  const TrainResult tuned = train(slim.spec, training, validation, o);
+  std::vector<int32_t> predicted;
+  for (const auto& p : predict(tuned.model, test)) predicted.push_back(argmax(p));
+  EXPECT_GT(classification_report(test.y, predicted, 3).accuracy, 0.85);
+  // Quantised, the slim network still runs on the interpreter.
+  EXPECT_NO_THROW(quantize_int8(tuned.model, training));
+
+  const TrainedModel sparse = prune_magnitude(base.model, 0.6);
+  EXPECT_NEAR(weight_sparsity(sparse), 0.6, 0.02);
 }
 
 TEST(Metrics, HandComputedReportAndAuc) {

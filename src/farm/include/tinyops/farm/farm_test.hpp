@@ -39,6 +39,7 @@ struct VectorOutcome {
   int64_t instructions = 0;
   int64_t stack_bytes = 0;
   std::vector<int64_t> layer_instructions;  // with profile_layers
+  std::vector<uint8_t> output;              // what the device answered (outputs concatenated)
 };
 
 enum class BoardStatus { Pass, Fail, DoesNotFit, SizeCheckOnly, Unsupported, Error };
