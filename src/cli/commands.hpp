@@ -101,4 +101,16 @@ struct DataVersionArgs : WorkspaceArgs {
 int data_version(const DataVersionArgs& args);
 int data_versions(const WorkspaceArgs& args);
 
+// ---- bundled examples (example_command.cpp) ----
+
+struct ExampleArgs {
+  std::string name;
+  std::string dir = "tinyops-examples";
+  std::string board = "nano33ble";
+  uint64_t seed = 1;
+  bool quick = false;
+  bool json = false;
+};
+int run_example(const ExampleArgs& args);
+
 }  // namespace tinyops::cli

@@ -151,6 +151,19 @@ int main(int argc, char** argv) {
   CLI::App* data_versions_cmd = data->add_subcommand("versions", "List dataset versions");
   workspace_options(data_versions_cmd, data_versions_args);
 
+  ExampleArgs example_args;
+  CLI::App* example_cmd = app.add_subcommand(
+      "example", "Run a bundled example end to end: data, features, training, pruning, int8, board");
+  example_cmd->add_option("name", example_args.name, "gestures, keywords or digits")
+      ->required()
+      ->check(CLI::IsMember({"gestures", "keywords", "digits"}));
+  example_cmd->add_option("--dir", example_args.dir, "Folder for data, workspace and artifacts")
+      ->default_val("tinyops-examples");
+  example_cmd->add_option("--board", example_args.board, "Target board")->default_val("nano33ble");
+  example_cmd->add_option("--seed", example_args.seed, "Seed for data, split and training")->default_val(1);
+  example_cmd->add_flag("--quick", example_args.quick, "Smaller data and fewer epochs (smoke test)");
+  example_cmd->add_flag("--json", example_args.json, "Machine-readable output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +179,7 @@ int main(int argc, char** argv) {
     if (*boards_cmd) return farm_boards(boards);
     if (*farm_test_cmd) return farm_test(farm_args);
     if (*init_cmd) return workspace_init(init);
+    if (*example_cmd) return run_example(example_args);
     if (*data_import_cmd) return data_import(data_import_args);
     if (*data_list_cmd) return data_list(data_list_args);
     if (*data_stats_cmd) return data_stats(data_stats_args);

@@ -1,0 +1,270 @@
+#include "tinyops/pipeline/impulse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "tinyops/compiler/board.hpp"
+#include "tinyops/compiler/codegen.hpp"
+#include "tinyops/core/content_id.hpp"
+#include "tinyops/core/error.hpp"
+#include "tinyops/farm/farm_test.hpp"
+#include "tinyops/formats/file_io.hpp"
+#include "tinyops/formats/tflite_exporter.hpp"
+#include "tinyops/interp/interpreter.hpp"
+#include "tinyops/train/model_export.hpp"
+#include "tinyops/train/prune.hpp"
+
+namespace tinyops::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+train::Examples examples_of(const data::FeatureMatrix& m) {
+  train::Examples e;
+  e.shape = m.shape;
+  e.x = m.x;
+  e.y = m.y;
+  return e;
+}
+
+// Validation examples are held out by sample (windows of one sample stay together), chosen
+// by the sample id's hash: stable and independent of the order of the matrix.
+void hold_out(const data::FeatureMatrix& all, double fraction, train::Examples& training,
+              train::Examples& validation) {
+  std::vector<size_t> train_rows, val_rows;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::string key = "validation:" + all.sample_ids[i];
+    const std::string h = sha256_hex({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
+    const double u = static_cast<double>(std::stoul(h.substr(0, 8), nullptr, 16)) / 4294967296.0;
+    (u < fraction ? val_rows : train_rows).push_back(i);
+  }
+  const train::Examples e = examples_of(all);
+  training = e.subset(train_rows);
+  validation = e.subset(val_rows);
+}
+
+train::NetworkSpec network_for(const ImpulseConfig& c, const std::vector<int32_t>& shape, int32_t classes) {
+  switch (c.model) {
+    case ModelKind::Mlp: {
+      train::NetworkSpec s = train::dense_mlp(shape[0] * shape[1] * shape[2], c.hidden, classes);
+      s.input_shape = shape;  // dense layers flatten whatever they get
+      s.layers.insert(s.layers.begin(), train::LayerSpec{train::LayerKind::Flatten});
+      if (shape[0] == 1 && shape[1] == 1) s.layers.erase(s.layers.begin());
+      return s;
+    }
+    case ModelKind::Conv1d:
+      require(shape[0] == 1, "conv1d needs time-series features (1 x steps x axes)");
+      return train::conv1d_net(shape[1], shape[2], classes, c.filters);
+    case ModelKind::DsCnn:
+    case ModelKind::DsCnnMlperf:
+      require(shape[2] == 1, "ds-cnn needs a spectrogram (frames x filters x 1)");
+      return train::ds_cnn(shape[0], shape[1], classes, c.model == ModelKind::DsCnnMlperf);
+    case ModelKind::SmallCnn:
+      return train::small_cnn(shape[0], shape[1], shape[2], classes);
+  }
+  throw InputError("unknown model");
+}
+
+double accuracy_of(const train::TrainedModel& m, const train::Examples& test) {
+  std::vector<int32_t> predicted;
+  for (const auto& p : train::predict(m, test)) predicted.push_back(train::argmax(p));
+  return train::classification_report(test.y, predicted, static_cast<int32_t>(m.spec.layers.back().units)).accuracy;
+}
+
+StageAccuracy stage(const std::string& name, const train::TrainedModel& m, const train::Examples& test) {
+  StageAccuracy s;
+  s.stage = name;
+  s.accuracy = accuracy_of(m, test);
+  s.parameters = train::parameter_count(m.spec);
+  s.macs = train::mac_count(m.spec);
+  int64_t zeros = 0;
+  for (const auto& l : m.layers) zeros += std::count(l.weights.begin(), l.weights.end(), 0.0f);
+  s.nonzero_parameters = s.parameters - zeros;
+  return s;
+}
+
+int32_t int8_argmax(std::span<const uint8_t> out) {
+  return static_cast<int32_t>(std::max_element(out.begin(), out.end(), [](uint8_t a, uint8_t b) {
+                                return static_cast<int8_t>(a) < static_cast<int8_t>(b);
+                              }) - out.begin());
+}
+
+}  // namespace
+
+ModelKind parse_model(const std::string& name) {
+  if (name == "mlp") return ModelKind::Mlp;
+  if (name == "conv1d") return ModelKind::Conv1d;
+  if (name == "ds-cnn") return ModelKind::DsCnn;
+  if (name == "ds-cnn-mlperf") return ModelKind::DsCnnMlperf;
+  if (name == "small-cnn") return ModelKind::SmallCnn;
+  throw InputError("unknown model '" + name + "': use mlp, conv1d, ds-cnn, ds-cnn-mlperf or small-cnn");
+}
+
+const char* to_string(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Mlp: return "mlp";
+    case ModelKind::Conv1d: return "conv1d";
+    case ModelKind::DsCnn: return "ds-cnn";
+    case ModelKind::DsCnnMlperf: return "ds-cnn-mlperf";
+    case ModelKind::SmallCnn: return "small-cnn";
+  }
+  return "?";
+}
+
+ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs::path& out_dir,
+                          const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& s) {
+    if (progress) progress(s);
+  };
+  ImpulseReport r;
+  r.name = c.name;
+  r.board = c.board;
+  fs::create_directories(out_dir);
+
+  say(fmt::format("features: {} block", data::to_string(c.features.kind)));
+  const data::FeatureSets sets = data::extract_features(ws, c.features);
+  require(sets.training.size() > 0 && sets.testing.size() > 0,
+          "both training and testing samples are needed: `tinyops data split` first");
+  r.labels = sets.labels;
+  r.feature_shape = sets.training.shape;
+  const int32_t classes = static_cast<int32_t>(sets.labels.size());
+  train::Examples training, validation;
+  hold_out(sets.training, c.validation_fraction, training, validation);
+  const train::Examples test = examples_of(sets.testing);
+  r.training_examples = training.size();
+  r.validation_examples = validation.size();
+  r.test_examples = test.size();
+  say(fmt::format("features: {} x {} x {} per example; {} training, {} validation, {} test examples",
+                  r.feature_shape[0], r.feature_shape[1], r.feature_shape[2], training.size(),
+                  validation.size(), test.size()));
+
+  const train::NetworkSpec spec = network_for(c, sets.training.shape, classes);
+  say("train: " + train::describe(spec));
+  train::TrainOptions options = c.training;
+  auto epoch_line = [&](const std::string& what) {
+    return [&, what](const train::EpochLog& e) {
+      say(fmt::format("{} epoch {:>3}/{}: loss {:.4f} acc {:.3f} | val loss {:.4f} acc {:.3f} | lr {:.2e}{}", what,
+                      e.epoch, e.epochs, e.loss, e.accuracy, e.val_loss, e.val_accuracy, e.learning_rate,
+                      e.best ? " *" : ""));
+    };
+  };
+  options.on_epoch = epoch_line("train");
+  train::TrainResult result = train::train(spec, training, validation, options);
+  if (result.stopped_early) say(fmt::format("train: early stop; best epoch {}", result.best_epoch));
+  train::TrainedModel model = result.model;
+  r.stages.push_back(stage("float", model, test));
+
+  if (c.prune_channels > 0) {
+    const train::TrainedModel slim = train::prune_channels(model, c.prune_channels);
+    train::TrainOptions o = c.training;
+    o.epochs = c.fine_tune_epochs;
+    o.learning_rate = c.training.learning_rate / 2;
+    o.initial = &slim;
+    o.on_epoch = epoch_line("fine-tune (channels)");
+    say(fmt::format("prune: {:.0f} % of the channels of hidden layers", 100 * c.prune_channels));
+    model = train::train(slim.spec, training, validation, o).model;
+    r.stages.push_back(stage("channel-pruned", model, test));
+  }
+  if (c.prune_sparsity > 0) {
+    const train::TrainedModel sparse = train::prune_magnitude(model, c.prune_sparsity);
+    train::TrainOptions o = c.training;
+    o.epochs = c.fine_tune_epochs;
+    o.learning_rate = c.training.learning_rate / 2;
+    o.initial = &sparse;
+    o.keep_zeros = true;
+    o.on_epoch = epoch_line("fine-tune (sparsity)");
+    say(fmt::format("prune: {:.0f} % of the weights by magnitude", 100 * c.prune_sparsity));
+    model = train::train(sparse.spec, training, validation, o).model;
+    r.stages.push_back(stage("magnitude-pruned", model, test));
+  }
+  r.network = train::describe(model.spec);
+  r.float_accuracy = r.stages.back().accuracy;
+
+  say("quantise: int8, calibrated on the training examples");
+  const Graph float_graph = train::float_graph(model);
+  const Graph q = train::quantize_int8(model, training);
+  r.float_model = out_dir / (c.name + "_float32.tflite");
+  r.int8_model = out_dir / (c.name + "_int8.tflite");
+  formats::export_tflite_file(float_graph, r.float_model);
+  formats::export_tflite_file(q, r.int8_model);
+
+  // int8 on the host interpreter, the whole test set; the inputs also feed the device.
+  interp::Interpreter interp(q);
+  std::vector<int32_t> predicted;
+  std::vector<std::vector<int8_t>> inputs;
+  std::vector<std::vector<uint8_t>> outputs;
+  for (size_t i = 0; i < test.size(); ++i) {
+    inputs.push_back(train::quantize_input(q, test.x.data() + i * test.example_size(), test.example_size()));
+    std::memcpy(interp.input(0).data(), inputs.back().data(), inputs.back().size());
+    interp.invoke();
+    outputs.emplace_back(interp.output(0).begin(), interp.output(0).end());
+    predicted.push_back(int8_argmax(interp.output(0)));
+  }
+  r.int8_report = train::classification_report(test.y, predicted, classes);
+  r.int8_accuracy = r.int8_report.accuracy;
+  StageAccuracy int8_stage = r.stages.back();
+  int8_stage.stage = "int8 (host)";
+  int8_stage.accuracy = r.int8_accuracy;
+  r.stages.push_back(int8_stage);
+  say(fmt::format("quantise: float {:.1f} %, int8 {:.1f} % on the test set", 100 * r.float_accuracy,
+                  100 * r.int8_accuracy));
+
+  // The C bundle for the board, and the test set on the emulated board.
+  const compiler::Board& board = compiler::find_board(c.board);
+  compiler::CodegenOptions codegen;
+  codegen.board = board.name + " (" + board.title + ")";
+  codegen.model_id = r.int8_model.filename().string();
+  codegen.dsp_kernels = board.dsp_extension;
+  const compiler::GeneratedBundle bundle = compiler::generate_c(q, codegen);
+  r.bundle = out_dir / "bundle";
+  fs::create_directories(r.bundle);
+  for (const auto& [path, text] : bundle.files) {
+    fs::create_directories((r.bundle / path).parent_path());
+    formats::write_file(r.bundle / path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  }
+  const size_t n = c.device_examples ? std::min(c.device_examples, test.size()) : test.size();
+  const fs::path vectors = out_dir / "device_vectors";
+  fs::remove_all(vectors);
+  fs::create_directories(vectors);
+  for (size_t i = 0; i < n; ++i) {
+    formats::write_file(vectors / fmt::format("input_{}.bin", i),
+                        {reinterpret_cast<const uint8_t*>(inputs[i].data()), inputs[i].size()});
+    formats::write_file(vectors / fmt::format("output_{}.bin", i), outputs[i]);  // the host's answer
+  }
+  say(fmt::format("farm: {} test examples on {} (QEMU)", n, board.name));
+  farm::FarmTestOptions fo;
+  fo.model = r.int8_model;
+  fo.boards = {board.name};
+  fo.vectors = vectors;
+  fo.work_dir = out_dir / "farm";
+  fo.progress = [&](const std::string& line) { say("farm: " + line); };
+  const farm::FarmTestReport fr = farm::run_farm_test(q, fo);
+  const farm::BoardOutcome& b = fr.boards.at(0);
+  r.fits = b.status != farm::BoardStatus::DoesNotFit;
+  r.flash_bytes = b.flash_bytes;
+  r.ram_bytes = b.ram_bytes;
+  r.arena_bytes = b.arena_bytes;
+  r.instructions = b.instructions;
+  r.estimated_ms = b.estimated_ms;
+  r.device_bit_exact = b.bit_exact();
+  if (b.status == farm::BoardStatus::Pass || b.status == farm::BoardStatus::Fail) {
+    int64_t correct = 0;
+    for (size_t i = 0; i < b.vectors.size(); ++i)
+      correct += int8_argmax(b.vectors[i].output) == test.y[i];
+    r.device_examples = b.vectors.size();
+    r.device_accuracy = b.vectors.empty() ? 0 : static_cast<double>(correct) / static_cast<double>(b.vectors.size());
+    StageAccuracy device_stage = r.stages.back();
+    device_stage.stage = "int8 (device)";
+    device_stage.accuracy = r.device_accuracy;
+    r.stages.push_back(device_stage);
+  } else {
+    say("farm: " + std::string(farm::to_string(b.status)) + ": " + b.message);
+  }
+  fs::remove_all(vectors);
+  return r;
+}
+
+}  // namespace tinyops::pipeline

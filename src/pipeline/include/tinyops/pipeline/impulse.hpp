@@ -1,0 +1,67 @@
+// An impulse, as Edge Impulse calls it: a workspace's samples -> a DSP block -> a learning
+// block -> pruning -> int8 quantisation -> C for a board -> the test set on the emulated
+// board. run_impulse does every step in order, reports progress as it goes, and writes
+// the artifacts (float and int8 .tflite, the C bundle) under the output folder.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tinyops/data/features.hpp"
+#include "tinyops/store/workspace.hpp"
+#include "tinyops/train/metrics.hpp"
+#include "tinyops/train/trainer.hpp"
+
+namespace tinyops::pipeline {
+
+enum class ModelKind { Mlp, Conv1d, DsCnn, DsCnnMlperf, SmallCnn };
+ModelKind parse_model(const std::string& name);  // mlp, conv1d, ds-cnn, ds-cnn-mlperf, small-cnn
+const char* to_string(ModelKind kind);
+
+struct ImpulseConfig {
+  std::string name = "impulse";
+  data::FeatureConfig features;
+  ModelKind model = ModelKind::Mlp;
+  std::vector<int32_t> hidden = {32, 16};  // mlp
+  int32_t filters = 16;                    // conv1d
+  train::TrainOptions training;
+  double validation_fraction = 0.15;  // of the training category, by sample (not window)
+  double prune_channels = 0.25;       // structured pruning, then fine-tuning (0: skip)
+  double prune_sparsity = 0.5;        // magnitude pruning, then fine-tuning (0: skip)
+  int fine_tune_epochs = 15;
+  std::string board = "nano33ble";
+  size_t device_examples = 0;  // test examples run on the emulated board (0: all)
+};
+
+struct StageAccuracy {
+  std::string stage;  // "float", "channel-pruned", "magnitude-pruned", "int8 (host)", "int8 (device)"
+  double accuracy = 0;
+  int64_t parameters = 0, nonzero_parameters = 0, macs = 0;
+};
+
+struct ImpulseReport {
+  std::string name;
+  std::vector<std::string> labels;
+  std::vector<int32_t> feature_shape;
+  size_t training_examples = 0, validation_examples = 0, test_examples = 0;
+  std::string network;  // the final network's layers
+  std::vector<StageAccuracy> stages;
+  train::ClassificationReport int8_report;  // on the test set, host interpreter
+  double float_accuracy = 0, int8_accuracy = 0, device_accuracy = 0;
+  size_t device_examples = 0;
+  bool device_bit_exact = false;
+  std::string board;
+  bool fits = false;
+  int64_t flash_bytes = 0, ram_bytes = 0, arena_bytes = 0, instructions = 0;
+  double estimated_ms = 0;
+  std::filesystem::path float_model, int8_model, bundle;
+};
+
+ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& config,
+                          const std::filesystem::path& out_dir,
+                          const std::function<void(const std::string&)>& progress);
+
+}  // namespace tinyops::pipeline
