@@ -4,7 +4,10 @@
 #     (one pass/fail table), and
 #  2. compiles every model for a Cortex-M4F board (Arduino Nano 33 BLE Sense: 1 MB flash,
 #     256 kB RAM), runs it in QEMU on the device farm, and prints one table: model, board,
-#     fits, flash, RAM, instructions per inference, estimated ms, bit-exact.
+#     fits, flash, RAM, instructions per inference, estimated ms, bit-exact;
+#  3. runs the bundled gesture example end to end (synthetic accelerometer data ->
+#     workspace -> spectral features -> training -> pruning -> int8 -> nano33ble in QEMU)
+#     and ends with its report: accuracy, confusion matrix, flash, RAM, instructions.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
@@ -16,3 +19,6 @@ echo
 echo "== Device farm: every model compiled for nano33ble and run in QEMU (mps2-an386) =="
 # A model too big for the board is reported in the table, not treated as a failure.
 "$root/build/src/cli/tinyops" farm test "${paths[@]}" --board "${TINYOPS_BOARD:-nano33ble}" --allow-no-fit
+echo
+echo "== Example: magic-wand gestures, from generated data to the emulated board =="
+"$root/build/src/cli/tinyops" example gestures --dir "${TINYOPS_EXAMPLES_DIR:-$root/build/examples}" --board "${TINYOPS_BOARD:-nano33ble}"

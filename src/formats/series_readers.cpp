@@ -124,7 +124,8 @@ Sample read_acquisition_json(std::string_view text, const std::string& name) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for numbers beyond double (e.g. 1e999999).
     throw InputError(name + ": not valid JSON (" + e.what() + ")");
   }
   require(doc.is_object() && doc.contains("payload") && doc["payload"].is_object(),

@@ -157,6 +157,22 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   train::TrainedModel model = result.model;
   r.stages.push_back(stage("float", model, test));
 
+  // Each pruning step is kept only if the validation accuracy stays within
+  // max_pruning_loss of the model before it (the test set is not looked at).
+  auto keep_if_close = [&](const train::TrainedModel& pruned, const std::string& what) {
+    const double before = accuracy_of(model, validation), after = accuracy_of(pruned, validation);
+    StageAccuracy s = stage(what, pruned, test);
+    if (after + c.max_pruning_loss < before) {
+      say(fmt::format("prune: {} lost {:.1f} points of validation accuracy ({:.1f} % -> {:.1f} %): not kept",
+                      what, 100 * (before - after), 100 * before, 100 * after));
+      s.stage += " (not kept)";
+      r.stages.push_back(s);
+      return;
+    }
+    say(fmt::format("prune: {} kept (validation {:.1f} % -> {:.1f} %)", what, 100 * before, 100 * after));
+    r.stages.push_back(s);
+    model = pruned;
+  };
   if (c.prune_channels > 0) {
     const train::TrainedModel slim = train::prune_channels(model, c.prune_channels);
     train::TrainOptions o = c.training;
@@ -165,8 +181,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     o.initial = &slim;
     o.on_epoch = epoch_line("fine-tune (channels)");
     say(fmt::format("prune: {:.0f} % of the channels of hidden layers", 100 * c.prune_channels));
-    model = train::train(slim.spec, training, validation, o).model;
-    r.stages.push_back(stage("channel-pruned", model, test));
+    keep_if_close(train::train(slim.spec, training, validation, o).model, "channel-pruned");
   }
   if (c.prune_sparsity > 0) {
     const train::TrainedModel sparse = train::prune_magnitude(model, c.prune_sparsity);
@@ -177,11 +192,11 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     o.keep_zeros = true;
     o.on_epoch = epoch_line("fine-tune (sparsity)");
     say(fmt::format("prune: {:.0f} % of the weights by magnitude", 100 * c.prune_sparsity));
-    model = train::train(sparse.spec, training, validation, o).model;
-    r.stages.push_back(stage("magnitude-pruned", model, test));
+    keep_if_close(train::train(sparse.spec, training, validation, o).model, "magnitude-pruned");
   }
   r.network = train::describe(model.spec);
-  r.float_accuracy = r.stages.back().accuracy;
+  r.float_accuracy = accuracy_of(model, test);
+  StageAccuracy deployed = stage("deployed (float)", model, test);
 
   say("quantise: int8, calibrated on the training examples");
   const Graph float_graph = train::float_graph(model);
@@ -205,7 +220,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   }
   r.int8_report = train::classification_report(test.y, predicted, classes);
   r.int8_accuracy = r.int8_report.accuracy;
-  StageAccuracy int8_stage = r.stages.back();
+  StageAccuracy int8_stage = deployed;
   int8_stage.stage = "int8 (host)";
   int8_stage.accuracy = r.int8_accuracy;
   r.stages.push_back(int8_stage);
@@ -256,7 +271,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
       correct += int8_argmax(b.vectors[i].output) == test.y[i];
     r.device_examples = b.vectors.size();
     r.device_accuracy = b.vectors.empty() ? 0 : static_cast<double>(correct) / static_cast<double>(b.vectors.size());
-    StageAccuracy device_stage = r.stages.back();
+    StageAccuracy device_stage = deployed;
     device_stage.stage = "int8 (device)";
     device_stage.accuracy = r.device_accuracy;
     r.stages.push_back(device_stage);

@@ -167,8 +167,12 @@ Graph quantize_int8(const TrainedModel& model, const Examples& calibration, cons
   const Built built = build_float(model);
   const Graph& fg = built.graph;
 
-  // Ranges of every activation tensor over the calibration set.
-  std::vector<float> lo(fg.tensors.size(), INFINITY), hi(fg.tensors.size(), -INFINITY);
+  // Ranges of every activation tensor: the extremes of each calibration example, averaged
+  // over the examples (as the moving averages of quantisation-aware training do), so that a
+  // few outliers do not stretch the scale for all the others; kMinMax takes the extremes.
+  const size_t count = fg.tensors.size();
+  std::vector<double> lo_sum(count, 0), hi_sum(count, 0);
+  std::vector<float> lo(count, INFINITY), hi(count, -INFINITY);
   interp::Interpreter interp(fg);
   const size_t n = std::min(calibration.size(), options.max_calibration_examples);
   const size_t stride = calibration.size() / n;
@@ -176,15 +180,27 @@ Graph quantize_int8(const TrainedModel& model, const Examples& calibration, cons
   auto record = [&](int32_t t) {
     const auto bytes = interp.tensor_bytes(t);
     const float* v = reinterpret_cast<const float*>(bytes.data());
+    float example_lo = INFINITY, example_hi = -INFINITY;
     for (size_t k = 0; k < bytes.size() / 4; ++k) {
-      lo[static_cast<size_t>(t)] = std::min(lo[static_cast<size_t>(t)], v[k]);
-      hi[static_cast<size_t>(t)] = std::max(hi[static_cast<size_t>(t)], v[k]);
+      example_lo = std::min(example_lo, v[k]);
+      example_hi = std::max(example_hi, v[k]);
     }
+    const auto i = static_cast<size_t>(t);
+    lo_sum[i] += example_lo;
+    hi_sum[i] += example_hi;
+    lo[i] = std::min(lo[i], example_lo);
+    hi[i] = std::max(hi[i], example_hi);
   };
   for (size_t e = 0; e < n; ++e) {
     std::memcpy(interp.input(0).data(), calibration.x.data() + e * stride * per, per * sizeof(float));
     record(fg.inputs[0]);
     interp.invoke([&](size_t k) { record(fg.ops[k].outputs[0]); });
+  }
+  if (options.ranges == CalibrationRange::MeanExtremes) {
+    for (size_t i = 0; i < count; ++i) {
+      lo[i] = static_cast<float>(lo_sum[i] / static_cast<double>(n));
+      hi[i] = static_cast<float>(hi_sum[i] / static_cast<double>(n));
+    }
   }
 
   Graph q = fg;

@@ -31,6 +31,7 @@ LayerSpec conv(int32_t filters, int32_t kh, int32_t kw, int32_t sh, int32_t sw, 
 
 LayerSpec depthwise(int32_t kh, int32_t kw) {
   LayerSpec l;
+  l.batch_norm = true;
   l.kind = LayerKind::DepthwiseConv2D;
   l.kernel_h = kh;
   l.kernel_w = kw;
@@ -80,9 +81,11 @@ NetworkSpec ds_cnn(int32_t height, int32_t width, int32_t classes, bool mlperf) 
   const int32_t f = mlperf ? 64 : 32;
   NetworkSpec s{mlperf ? "ds_cnn_mlperf" : "ds_cnn", {height, width, 1}, {}, true};
   s.layers.push_back(conv(f, 10, 4, 2, 2, false));
+  s.layers.back().batch_norm = true;
   for (int b = 0; b < (mlperf ? 4 : 2); ++b) {
     s.layers.push_back(depthwise(3, 3));
     s.layers.push_back(conv(f, 1, 1, 1, 1, true));
+    s.layers.back().batch_norm = true;
   }
   s.layers.push_back(simple(LayerKind::Dropout, 0.2f));
   s.layers.push_back(simple(LayerKind::GlobalAvgPool));

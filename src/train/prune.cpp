@@ -8,11 +8,17 @@
 
 namespace tinyops::train {
 
+namespace {
+constexpr size_t kMinPrunableWeights = 256;
+}  // namespace
+
 TrainedModel prune_magnitude(const TrainedModel& model, double sparsity) {
   require(sparsity >= 0 && sparsity < 1, "pruning sparsity must be in [0, 1)");
   TrainedModel out = model;
-  for (LayerWeights& l : out.layers) {
-    if (l.weights.empty()) continue;
+  for (size_t i = 0; i < out.layers.size(); ++i) {
+    LayerWeights& l = out.layers[i];
+    // Depthwise kernels (9 weights per channel) and small layers lose too much per weight.
+    if (l.weights.size() < kMinPrunableWeights || out.spec.layers[i].kind == LayerKind::DepthwiseConv2D) continue;
     std::vector<float> magnitudes(l.weights.size());
     for (size_t k = 0; k < l.weights.size(); ++k) magnitudes[k] = std::fabs(l.weights[k]);
     const size_t cut = static_cast<size_t>(std::llround(sparsity * static_cast<double>(magnitudes.size())));

@@ -70,6 +70,13 @@ class Net : public torch::nn::Module {
           break;
       }
       modules_.push_back(std::move(m));
+      if (l.batch_norm) {
+        require(l.kind == LayerKind::Conv2D || l.kind == LayerKind::DepthwiseConv2D,
+                spec.name + ": batch normalisation follows convolutions only");
+        norms_.push_back(register_module("bn" + std::to_string(i), torch::nn::BatchNorm2d(shapes[i][2])));
+      } else {
+        norms_.push_back(nullptr);
+      }
       channels = shapes[i][2];
       flat = static_cast<int64_t>(shapes[i][0]) * shapes[i][1] * shapes[i][2];
     }
@@ -91,6 +98,7 @@ class Net : public torch::nn::Module {
         case LayerKind::Conv2D:
         case LayerKind::DepthwiseConv2D:
           x = modules_[i].forward(x);
+          if (norms_[i]) x = norms_[i]->forward(x);
           break;
         case LayerKind::MaxPool2D:
           x = torch::max_pool2d(x, {l.kernel_h, l.kernel_w}, {l.stride_h, l.stride_w});
@@ -118,16 +126,25 @@ class Net : public torch::nn::Module {
   // Weights out in TFLite layouts, and back in.
   std::vector<LayerWeights> export_weights() {
     std::vector<LayerWeights> out(spec_.layers.size());
+    torch::NoGradGuard guard;
     for (size_t i = 0; i < spec_.layers.size(); ++i) {
       torch::Tensor w = parameter(i, "weight");
       if (!w.defined()) continue;
+      torch::Tensor bias = parameter(i, "bias");
+      if (norms_[i]) {
+        // Fold the running statistics: y = gamma (x - mean) / sqrt(var + eps) + beta.
+        const auto& bn = norms_[i];
+        const torch::Tensor factor = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+        w = w * factor.view({-1, 1, 1, 1});
+        bias = (bias - bn->running_mean) * factor + bn->bias;
+      }
       const LayerKind kind = spec_.layers[i].kind;
       if (kind == LayerKind::Conv2D) w = w.permute({0, 2, 3, 1});         // OIHW -> OHWI
       if (kind == LayerKind::DepthwiseConv2D) w = w.permute({1, 2, 3, 0});  // C1HW -> 1HWC
       w = w.contiguous();
       out[i].shape.assign(w.sizes().begin(), w.sizes().end());
       out[i].weights.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
-      torch::Tensor b = parameter(i, "bias").contiguous();
+      torch::Tensor b = bias.contiguous();
       out[i].bias.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
     }
     return out;
@@ -160,6 +177,7 @@ class Net : public torch::nn::Module {
  private:
   NetworkSpec spec_;
   std::vector<torch::nn::AnyModule> modules_;
+  std::vector<torch::nn::BatchNorm2d> norms_;  // per layer; null where none
 };
 
 torch::Tensor to_tensor(const Examples& e) {
@@ -178,7 +196,11 @@ TrainResult train(const NetworkSpec& spec, const Examples& training, const Examp
   torch::set_num_threads(1);  // the same sums in the same order: a seed fixes the result
   torch::manual_seed(options.seed);
   auto net = std::make_shared<Net>(spec);
-  if (options.initial) net->import_weights(options.initial->layers);
+  if (options.initial) {
+    for (const LayerSpec& l : spec.layers)
+      require(!l.batch_norm, "fine-tuning starts from folded weights: the spec must not add batch normalisation");
+    net->import_weights(options.initial->layers);
+  }
 
   // Pruning masks: 1 where the initial weight is nonzero.
   std::vector<std::pair<torch::Tensor, torch::Tensor>> masks;
@@ -281,6 +303,7 @@ TrainResult train(const NetworkSpec& spec, const Examples& training, const Examp
     }
   }
   result.model.spec = spec;
+  for (LayerSpec& l : result.model.spec.layers) l.batch_norm = false;  // folded into the weights
   return result;
 }
 

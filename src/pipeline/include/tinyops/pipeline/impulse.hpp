@@ -32,6 +32,7 @@ struct ImpulseConfig {
   double prune_channels = 0.25;       // structured pruning, then fine-tuning (0: skip)
   double prune_sparsity = 0.5;        // magnitude pruning, then fine-tuning (0: skip)
   int fine_tune_epochs = 15;
+  double max_pruning_loss = 0.01;     // a pruning step that costs more validation accuracy is undone
   std::string board = "nano33ble";
   size_t device_examples = 0;  // test examples run on the emulated board (0: all)
 };

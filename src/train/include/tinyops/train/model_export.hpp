@@ -15,8 +15,14 @@ namespace tinyops::train {
 
 Graph float_graph(const TrainedModel& model);
 
+enum class CalibrationRange {
+  MinMax,        // the extremes over all calibration examples
+  MeanExtremes,  // each example's extremes, averaged: robust to outliers
+};
+
 struct QuantizeOptions {
   size_t max_calibration_examples = 500;
+  CalibrationRange ranges = CalibrationRange::MeanExtremes;
 };
 
 // `calibration`: representative inputs (the training set or part of it).

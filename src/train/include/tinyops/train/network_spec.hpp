@@ -20,6 +20,10 @@ struct LayerSpec {
   bool same_padding = false;  // stride 1 and odd kernels only (symmetric, as TFLite pads)
   LayerActivation activation = LayerActivation::None;
   float dropout = 0;
+  // Batch normalisation after a Conv2D, DepthwiseConv2D or Dense layer while training; it
+  // is folded into the layer's weights and bias when training ends (TrainedModel specs
+  // never have it), so the device sees a plain layer.
+  bool batch_norm = false;
 };
 
 struct NetworkSpec {

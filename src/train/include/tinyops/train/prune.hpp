@@ -10,7 +10,8 @@
 
 namespace tinyops::train {
 
-// Zeroes round(sparsity x count) of the smallest-magnitude weights in each layer.
+// Zeroes round(sparsity x count) of the smallest-magnitude weights in each layer of at
+// least 256 weights, depthwise layers excepted (they have a handful of weights per channel).
 TrainedModel prune_magnitude(const TrainedModel& model, double sparsity);
 
 // Removes `fraction` of the units of every hidden Dense and Conv2D layer whose consumer is
