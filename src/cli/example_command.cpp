@@ -32,6 +32,7 @@ nlohmann::json report_json(const pipeline::ImpulseReport& r) {
           {"float_accuracy", r.float_accuracy},
           {"int8_accuracy", r.int8_accuracy},
           {"device_accuracy", r.device_accuracy},
+          {"calibration", r.calibration},
           {"device_examples", r.device_examples},
           {"device_bit_exact", r.device_bit_exact},
           {"classes", classes},
@@ -74,8 +75,8 @@ void print_report(const pipeline::ImpulseReport& r, double target) {
                            100 * r.device_accuracy,
                            r.device_bit_exact ? "bit-exact with the host" : "NOT bit-exact with the host");
   const bool within = r.float_accuracy - r.int8_accuracy <= 0.015;
-  std::cout << fmt::format("accuracy: float {:.1f} %, int8 {:.1f} % ({}within 1.5 points); target {:.0f} %: {}\n",
-                           100 * r.float_accuracy, 100 * r.int8_accuracy, within ? "" : "NOT ",
+  std::cout << fmt::format("accuracy: float {:.1f} %, int8 {:.1f} % ({} calibration; {}within 1.5 points); target {:.0f} %: {}\n",
+                           100 * r.float_accuracy, 100 * r.int8_accuracy, r.calibration, within ? "" : "NOT ",
                            100 * target, r.int8_accuracy >= target ? "met" : "MISSED");
   std::cout << fmt::format("artifacts: {}, {}, {}/\n", r.float_model.string(), r.int8_model.string(), r.bundle.string());
 }

@@ -52,6 +52,7 @@ struct ImpulseReport {
   std::vector<StageAccuracy> stages;
   train::ClassificationReport int8_report;  // on the test set, host interpreter
   double float_accuracy = 0, int8_accuracy = 0, device_accuracy = 0;
+  std::string calibration;  // the activation-range rule kept ("min/max" or "averaged extremes")
   size_t device_examples = 0;
   bool device_bit_exact = false;
   std::string board;
