@@ -57,9 +57,9 @@ ImpulseConfig keywords_config(bool quick, bool mlperf) {
   c.features.audio_fft = 512;
   c.features.mel_filters = 32;
   c.model = mlperf ? ModelKind::DsCnnMlperf : ModelKind::DsCnn;
-  c.training.epochs = quick ? 8 : 40;
+  c.training.epochs = quick ? 25 : 40;
   c.training.learning_rate = 2e-3;
-  c.training.patience = 8;
+  c.training.patience = quick ? 25 : 8;  // the quick validation set is small and noisy
   c.fine_tune_epochs = quick ? 3 : 10;
   c.prune_channels = mlperf ? 0 : 0.25;
   c.device_examples = quick ? 20 : 200;  // a DS-CNN inference takes millions of instructions
@@ -89,9 +89,9 @@ fs::path ensure_data(const ExampleOptions& o, const fs::path& root) {
     k.seed = o.seed;
     if (o.quick) {
       k.keywords = {"yes", "no"};
-      k.samples_per_keyword = 40;
-      k.unknown_samples = 40;
-      k.silence_samples = 20;
+      k.samples_per_keyword = 60;
+      k.unknown_samples = 60;
+      k.silence_samples = 30;
     }
     k.progress = report;
     examples::generate_keywords(data, k);

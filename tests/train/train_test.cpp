@@ -163,6 +163,73 @@ TEST(ModelExport, FloatGraphMatchesTorchForEveryArchitecture) {
   }
 }
 
+// TFLite's quantisation rules and their error bounds: each weight within half a step of its
+// channel's scale, each bias within half a step of input scale x weight scale, zero points
+// of weights 0, and the int8 graph's outputs close to the float graph's.
+TEST(Quantize, WeightsBiasesAndOutputsStayWithinTheirErrorBounds) {
+  const Examples training = waves(40, 21);
+  const TrainResult r = train(conv1d_net(32, 2, 3, 6), training, training, quick(6));
+  const Graph f = float_graph(r.model);
+  const Graph q = quantize_int8(r.model, training);
+  ASSERT_EQ(f.tensors.size(), q.tensors.size());
+  int checked = 0;
+  for (const Op& op : q.ops) {
+    if (op.type != OpType::Conv2D && op.type != OpType::FullyConnected) continue;
+    const Tensor& wq = q.tensors[static_cast<size_t>(op.inputs[1])];
+    const Tensor& wf = f.tensors[static_cast<size_t>(op.inputs[1])];
+    const Tensor& bq = q.tensors[static_cast<size_t>(op.inputs[2])];
+    const Tensor& bf = f.tensors[static_cast<size_t>(op.inputs[2])];
+    ASSERT_EQ(wq.type, DataType::Int8);
+    ASSERT_EQ(bq.type, DataType::Int32);
+    const auto wv = wq.constant_as<int8_t>();
+    const auto fv = wf.constant_as<float>();
+    const size_t channels = wq.quant.scales.size();
+    ASSERT_EQ(channels, static_cast<size_t>(wq.shape[0])) << "per output channel";
+    const size_t per = wv.size() / channels;
+    for (size_t k = 0; k < wv.size(); ++k) {
+      const float scale = wq.quant.scales[k / per];
+      EXPECT_EQ(wq.quant.zero_points[k / per], 0);
+      EXPECT_LE(std::fabs(wv[k] * scale - fv[k]), scale / 2 + 1e-7f);
+      EXPECT_GE(wv[k], -127);
+    }
+    const float in_scale = q.tensors[static_cast<size_t>(op.inputs[0])].quant.scales[0];
+    const auto bv = bq.constant_as<int32_t>();
+    const auto bfv = bf.constant_as<float>();
+    for (size_t c = 0; c < bv.size(); ++c) {
+      const double s = static_cast<double>(in_scale) * wq.quant.scales[c];
+      EXPECT_FLOAT_EQ(bq.quant.scales[c], static_cast<float>(s));
+      EXPECT_LE(std::fabs(bv[c] * s - bfv[c]), s / 2 + 1e-6);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4);
+  // Softmax output: scale 1/256, zero point -128.
+  const Tensor& out = q.tensors[static_cast<size_t>(q.outputs[0])];
+  EXPECT_FLOAT_EQ(out.quant.scales[0], 1.0f / 256);
+  EXPECT_EQ(out.quant.zero_points[0], -128);
+  // Probabilities: on average within 0.05 of the float ones (noise of four layers), the same class for
+  // nearly every example (quantisation noise may flip a near tie).
+  interp::Interpreter fi(f), qi(q);
+  double total = 0;
+  size_t agree = 0;
+  for (size_t i = 0; i < training.size(); ++i) {
+    std::memcpy(fi.input(0).data(), training.x.data() + i * training.example_size(), training.example_size() * 4);
+    fi.invoke();
+    const auto in = quantize_input(q, training.x.data() + i * training.example_size(), training.example_size());
+    std::memcpy(qi.input(0).data(), in.data(), in.size());
+    qi.invoke();
+    std::vector<float> pf(3), pq(3);
+    for (size_t k = 0; k < 3; ++k) {
+      std::memcpy(&pf[k], fi.output(0).data() + 4 * k, 4);
+      pq[k] = static_cast<float>((static_cast<int8_t>(qi.output(0)[k]) + 128) / 256.0);
+      total += std::fabs(pq[k] - pf[k]);
+    }
+    agree += argmax(pf) == argmax(pq);
+  }
+  EXPECT_LT(total / static_cast<double>(3 * training.size()), 0.05);
+  EXPECT_GE(static_cast<double>(agree), 0.95 * static_cast<double>(training.size()));
+}
+
 TEST(Metrics, HandComputedReportAndAuc) {
   const ClassificationReport r = classification_report({0, 0, 1, 1, 1, 2}, {0, 1, 1, 1, 2, 2}, 3);
   EXPECT_DOUBLE_EQ(r.accuracy, 4.0 / 6);
