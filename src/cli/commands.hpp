@@ -113,4 +113,19 @@ struct ExampleArgs {
 };
 int run_example(const ExampleArgs& args);
 
+// ---- registry (registry_commands.cpp) ----
+
+struct ModelListArgs : WorkspaceArgs {
+  std::string kind;  // empty: models (int8 and float)
+};
+int registry_model_list(const ModelListArgs& args);
+
+struct ArtifactArgs : WorkspaceArgs {
+  std::string id;
+  std::string stage;  // promote only
+};
+int registry_model_show(const ArtifactArgs& args);
+int registry_model_promote(const ArtifactArgs& args);
+int registry_lineage(const ArtifactArgs& args);
+
 }  // namespace tinyops::cli

@@ -46,7 +46,9 @@ nlohmann::json report_json(const pipeline::ImpulseReport& r) {
           {"estimated_ms", r.estimated_ms},
           {"float_model", r.float_model.string()},
           {"int8_model", r.int8_model.string()},
-          {"bundle", r.bundle.string()}};
+          {"bundle", r.bundle.string()},
+          {"model_id", r.model_id},
+          {"farm_report_id", r.farm_report_id}};
 }
 
 void print_report(const pipeline::ImpulseReport& r, double target) {
@@ -79,6 +81,8 @@ void print_report(const pipeline::ImpulseReport& r, double target) {
                            100 * r.float_accuracy, 100 * r.int8_accuracy, r.calibration, within ? "" : "NOT ",
                            100 * target, r.int8_accuracy >= target ? "met" : "MISSED");
   std::cout << fmt::format("artifacts: {}, {}, {}/\n", r.float_model.string(), r.int8_model.string(), r.bundle.string());
+  std::cout << fmt::format("registry: int8 model {} (`tinyops model show {}`, `tinyops lineage {}`)\n",
+                           r.model_id.substr(0, 12), r.model_id.substr(0, 12), r.model_id.substr(0, 12));
 }
 
 }  // namespace

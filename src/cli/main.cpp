@@ -4,17 +4,12 @@
 
 #include "commands.hpp"
 #include "tinyops/core/error.hpp"
-
-namespace {
-
-constexpr const char* kVersion = "0.1.0";
-
-}  // namespace
+#include "tinyops/core/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace tinyops::cli;
   CLI::App app{"TinyOps: TinyML models from data to device"};
-  app.set_version_flag("--version", kVersion);
+  app.set_version_flag("--version", tinyops::kTinyOpsVersion);
   app.require_subcommand(1);
 
   CLI::App* model = app.add_subcommand("model", "Inspect, run and check models");
@@ -164,6 +159,28 @@ int main(int argc, char** argv) {
   example_cmd->add_flag("--quick", example_args.quick, "Smaller data and fewer epochs (smoke test)");
   example_cmd->add_flag("--json", example_args.json, "Machine-readable output");
 
+  ModelListArgs model_list_args;
+  CLI::App* model_list_cmd = model->add_subcommand("list", "Models in the workspace's registry, with their stage");
+  model_list_cmd->add_option("--kind", model_list_args.kind,
+                             "Another artifact kind: dataset_version, feature_set, training_run, bundle, farm_report");
+  workspace_options(model_list_cmd, model_list_args);
+  ArtifactArgs model_show_args;
+  CLI::App* model_show_cmd = model->add_subcommand("show", "An artifact: metadata, lineage, stage history and evidence");
+  model_show_cmd->add_option("id", model_show_args.id, "Artifact id or a unique prefix (6+ hex digits)")->required();
+  workspace_options(model_show_cmd, model_show_args);
+  ArtifactArgs model_promote_args;
+  CLI::App* model_promote_cmd = model->add_subcommand(
+      "promote", "Move a model to staging, production (gated on farm tests and accuracy) or archived");
+  model_promote_cmd->add_option("id", model_promote_args.id, "Model id or a unique prefix")->required();
+  model_promote_cmd->add_option("--stage", model_promote_args.stage, "staging, production or archived")
+      ->required()
+      ->check(CLI::IsMember({"staging", "production", "archived"}));
+  workspace_options(model_promote_cmd, model_promote_args);
+  ArtifactArgs lineage_args;
+  CLI::App* lineage_cmd = app.add_subcommand("lineage", "What an artifact was made from and what was made from it");
+  lineage_cmd->add_option("id", lineage_args.id, "Artifact id or a unique prefix")->required();
+  workspace_options(lineage_cmd, lineage_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,6 +197,10 @@ int main(int argc, char** argv) {
     if (*farm_test_cmd) return farm_test(farm_args);
     if (*init_cmd) return workspace_init(init);
     if (*example_cmd) return run_example(example_args);
+    if (*model_list_cmd) return registry_model_list(model_list_args);
+    if (*model_show_cmd) return registry_model_show(model_show_args);
+    if (*model_promote_cmd) return registry_model_promote(model_promote_args);
+    if (*lineage_cmd) return registry_lineage(lineage_args);
     if (*data_import_cmd) return data_import(data_import_args);
     if (*data_list_cmd) return data_list(data_list_args);
     if (*data_stats_cmd) return data_stats(data_stats_args);

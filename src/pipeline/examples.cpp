@@ -152,6 +152,7 @@ ExampleResult run_example(const ExampleOptions& o) {
   }
   for (ImpulseConfig& c : configs) {
     c.board = o.board;
+    c.accuracy_threshold = result.target;
     c.training.seed = o.seed;
     say("[4-8/8] impulse " + c.name + ": features, train, prune, quantise, compile, farm");
     result.impulses.push_back(run_impulse(ws, c, root / "artifacts" / c.name, o.progress));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstring>
 
@@ -9,10 +11,13 @@
 #include "tinyops/compiler/codegen.hpp"
 #include "tinyops/core/content_id.hpp"
 #include "tinyops/core/error.hpp"
+#include "tinyops/core/version.hpp"
+#include "tinyops/data/dataset.hpp"
 #include "tinyops/farm/farm_test.hpp"
 #include "tinyops/formats/file_io.hpp"
 #include "tinyops/formats/tflite_exporter.hpp"
 #include "tinyops/interp/interpreter.hpp"
+#include "tinyops/store/registry.hpp"
 #include "tinyops/train/model_export.hpp"
 #include "tinyops/train/prune.hpp"
 
@@ -105,6 +110,23 @@ double int8_accuracy(const Graph& q, const train::Examples& e) {
   return static_cast<double>(correct) / static_cast<double>(e.size());
 }
 
+nlohmann::json features_json(const data::FeatureConfig& f) {
+  return {{"block", data::to_string(f.kind)}, {"window_ms", f.window_ms}, {"stride_ms", f.stride_ms},
+          {"scale", f.scale}, {"filter", f.filter}, {"cutoff_hz", f.cutoff_hz},
+          {"filter_order", f.filter_order}, {"fft_length", f.fft_length}, {"bands", f.bands},
+          {"log_bands", f.log_bands}, {"frame_ms", f.frame_ms}, {"frame_stride_ms", f.frame_stride_ms},
+          {"audio_fft", f.audio_fft}, {"mel_filters", f.mel_filters}, {"cepstral", f.cepstral},
+          {"low_hz", f.low_hz}, {"high_hz", f.high_hz}, {"pre_emphasis", f.pre_emphasis},
+          {"noise_floor_db", f.noise_floor_db}, {"width", f.width}, {"height", f.height},
+          {"grayscale", f.grayscale}};
+}
+
+nlohmann::json versions_json() {
+  return {{"tinyops", kTinyOpsVersion}, {"compiler", kCompilerVersion}, {"torch", train::torch_version()}};
+}
+
+std::span<const uint8_t> bytes_of(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
 }  // namespace
 
 ModelKind parse_model(const std::string& name) {
@@ -137,8 +159,15 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   r.board = c.board;
   fs::create_directories(out_dir);
 
+  // The data, frozen: the features and everything after them trace back to this version.
+  const data::DatasetVersion version = data::freeze_version(ws, c.name + "@" + store::utc_now());
+  const store::Artifact dataset_artifact = store::record_artifact(
+      ws, "dataset_version", version.name, ws.objects().get(version.id),
+      nlohmann::json{{"samples", version.samples}, {"version", version.id}}.dump());
+  say(fmt::format("data: dataset version {} ({} samples)", version.id.substr(0, 12), version.samples));
+
   say(fmt::format("features: {} block", data::to_string(c.features.kind)));
-  const data::FeatureSets sets = data::extract_features(ws, c.features);
+  const data::FeatureSets sets = data::extract_features(ws, c.features, version.id);
   require(sets.training.size() > 0 && sets.testing.size() > 0,
           "both training and testing samples are needed: `tinyops data split` first");
   r.labels = sets.labels;
@@ -153,6 +182,18 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   say(fmt::format("features: {} x {} x {} per example; {} training, {} validation, {} test examples",
                   r.feature_shape[0], r.feature_shape[1], r.feature_shape[2], training.size(),
                   validation.size(), test.size()));
+
+  const nlohmann::json feature_meta = {{"config", features_json(c.features)},
+                                       {"shape", r.feature_shape},
+                                       {"labels", r.labels},
+                                       {"training_examples", sets.training.size()},
+                                       {"testing_examples", sets.testing.size()},
+                                       {"features_sha256", sha256_hex({reinterpret_cast<const uint8_t*>(sets.training.x.data()),
+                                                                       sets.training.x.size() * sizeof(float)})},
+                                       {"versions", versions_json()}};
+  const store::Artifact feature_artifact = store::record_artifact(
+      ws, "feature_set", c.name + "/features", bytes_of(feature_meta.dump()), feature_meta.dump(),
+      {{dataset_artifact.id, "dataset"}});
 
   const train::NetworkSpec spec = network_for(c, sets.training.shape, classes);
   say("train: " + train::describe(spec));
@@ -235,6 +276,31 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   formats::export_tflite_file(float_graph, r.float_model);
   formats::export_tflite_file(q, r.int8_model);
 
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& e : result.history)
+    history.push_back({{"epoch", e.epoch}, {"loss", e.loss}, {"accuracy", e.accuracy}, {"val_loss", e.val_loss},
+                       {"val_accuracy", e.val_accuracy}, {"learning_rate", e.learning_rate}});
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& st : r.stages)
+    stages.push_back({{"stage", st.stage}, {"accuracy", st.accuracy}, {"parameters", st.parameters},
+                      {"nonzero_parameters", st.nonzero_parameters}, {"macs", st.macs}});
+  const nlohmann::json run_meta = {
+      {"model", to_string(c.model)}, {"network", r.network}, {"seed", c.training.seed},
+      {"epochs", c.training.epochs}, {"batch_size", c.training.batch_size},
+      {"learning_rate", c.training.learning_rate}, {"patience", c.training.patience},
+      {"class_weights", c.training.class_weights}, {"validation_fraction", c.validation_fraction},
+      {"prune_channels", c.prune_channels}, {"prune_sparsity", c.prune_sparsity},
+      {"fine_tune_epochs", c.fine_tune_epochs}, {"best_epoch", result.best_epoch},
+      {"stopped_early", result.stopped_early}, {"history", history}, {"stages", stages},
+      {"versions", versions_json()}};
+  const store::Artifact run_artifact = store::record_artifact(
+      ws, "training_run", c.name + "/training", bytes_of(run_meta.dump()), run_meta.dump(),
+      {{feature_artifact.id, "features"}});
+  const store::Artifact float_artifact = store::record_artifact(
+      ws, "float_model", r.float_model.filename().string(), formats::read_file(r.float_model),
+      nlohmann::json{{"test_accuracy", r.float_accuracy}, {"labels", r.labels}, {"versions", versions_json()}}.dump(),
+      {{run_artifact.id, "trained by"}});
+
   // int8 on the host interpreter, the whole test set; the inputs also feed the device.
   interp::Interpreter interp(q);
   std::vector<int32_t> predicted;
@@ -256,6 +322,15 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
   say(fmt::format("quantise: float {:.1f} %, int8 {:.1f} % on the test set", 100 * r.float_accuracy,
                   100 * r.int8_accuracy));
 
+  const store::Artifact int8_artifact = store::record_artifact(
+      ws, "int8_model", r.int8_model.filename().string(), formats::read_file(r.int8_model),
+      nlohmann::json{{"test_accuracy", r.int8_accuracy}, {"float_test_accuracy", r.float_accuracy},
+                     {"accuracy_threshold", c.accuracy_threshold}, {"calibration", r.calibration},
+                     {"labels", r.labels}, {"versions", versions_json()}}
+          .dump(),
+      {{float_artifact.id, "quantised from"}, {feature_artifact.id, "calibration"}});
+  r.model_id = int8_artifact.id;
+
   // The C bundle for the board, and the test set on the emulated board.
   const compiler::Board& board = compiler::find_board(c.board);
   compiler::CodegenOptions codegen;
@@ -269,6 +344,16 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     fs::create_directories((r.bundle / path).parent_path());
     formats::write_file(r.bundle / path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [path, text] : bundle.files) files[path] = text;
+  const std::string bundle_text = nlohmann::json{{"board", board.name}, {"files", files}}.dump();
+  const store::Artifact bundle_artifact = store::record_artifact(
+      ws, "bundle", c.name + "@" + board.name, bytes_of(bundle_text),
+      nlohmann::json{{"board", board.name}, {"arena_bytes", bundle.plan.arena_bytes},
+                     {"weight_bytes", bundle.weight_bytes}, {"dsp_kernels", codegen.dsp_kernels},
+                     {"versions", versions_json()}}
+          .dump(),
+      {{int8_artifact.id, "compiled from"}});
   const size_t n = c.device_examples ? std::min(c.device_examples, test.size()) : test.size();
   const fs::path vectors = out_dir / "device_vectors";
   fs::remove_all(vectors);
@@ -308,6 +393,24 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     say("farm: " + std::string(farm::to_string(b.status)) + ": " + b.message);
   }
   fs::remove_all(vectors);
+
+  const nlohmann::json farm_meta = {
+      {"boards", nlohmann::json::array({{{"board", board.name},
+                                         {"status", farm::to_string(b.status)},
+                                         {"passed", b.status == farm::BoardStatus::Pass},
+                                         {"fits", r.fits},
+                                         {"bit_exact", r.device_bit_exact},
+                                         {"flash_bytes", r.flash_bytes},
+                                         {"ram_bytes", r.ram_bytes},
+                                         {"instructions", r.instructions},
+                                         {"estimated_ms", r.estimated_ms},
+                                         {"examples", r.device_examples},
+                                         {"accuracy", r.device_accuracy}}})},
+      {"versions", versions_json()}};
+  r.farm_report_id = store::record_artifact(ws, "farm_report", c.name + "@" + board.name + "/farm",
+                                            bytes_of(farm_meta.dump()), farm_meta.dump(),
+                                            {{bundle_artifact.id, "tested"}, {int8_artifact.id, "model"}})
+                         .id;
   return r;
 }
 

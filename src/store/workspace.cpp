@@ -45,6 +45,31 @@ CREATE TABLE dataset_versions (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 1 -> 2: the registry (artifacts, lineage) and model stages.
+    R"sql(
+CREATE TABLE artifacts (
+  id TEXT PRIMARY KEY,            -- object id of the content
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  metadata TEXT NOT NULL          -- JSON: parameters, seed, versions, metrics
+);
+CREATE INDEX artifacts_by_kind ON artifacts(kind, created_at);
+CREATE TABLE lineage (
+  parent TEXT NOT NULL REFERENCES artifacts(id),
+  child TEXT NOT NULL REFERENCES artifacts(id),
+  role TEXT NOT NULL,
+  PRIMARY KEY (parent, child, role)
+);
+CREATE INDEX lineage_by_child ON lineage(child);
+CREATE TABLE model_stages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  model TEXT NOT NULL REFERENCES artifacts(id),
+  stage TEXT NOT NULL CHECK (stage IN ('staging', 'production', 'archived')),
+  changed_at TEXT NOT NULL,
+  evidence TEXT NOT NULL          -- JSON: what the gate checked
+);
+)sql",
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "tinyops/train/trainer.hpp"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
@@ -306,6 +307,8 @@ TrainResult train(const NetworkSpec& spec, const Examples& training, const Examp
   for (LayerSpec& l : result.model.spec.layers) l.batch_norm = false;  // folded into the weights
   return result;
 }
+
+std::string torch_version() { return std::string("libtorch ") + TORCH_VERSION; }
 
 std::vector<std::vector<float>> predict(const TrainedModel& model, const Examples& examples) {
   torch::set_num_threads(1);

@@ -6,10 +6,13 @@
 
 #include <filesystem>
 
+#include "tinyops/core/error.hpp"
+
 #include "tinyops/formats/tflite_exporter.hpp"
 #include "tinyops/formats/tflite_importer.hpp"
 #include "tinyops/formats/file_io.hpp"
 #include "tinyops/pipeline/examples.hpp"
+#include "tinyops/store/registry.hpp"
 
 namespace tinyops::pipeline {
 namespace {
@@ -48,6 +51,23 @@ TEST_P(QuickExample, RunsFromDataToTheEmulatedBoard) {
   const Graph back = formats::import_tflite(bytes, r.int8_model.string());
   EXPECT_EQ(formats::export_tflite(back), bytes);
   EXPECT_TRUE(fs::exists(r.bundle / "model.c"));
+
+  // The registry holds the chain dataset version -> features -> training run -> float model
+  // -> int8 model -> bundle -> farm report, and the model can go to production.
+  {
+    store::Workspace ws = store::Workspace::open(result.workspace);
+    const auto parents = store::parents_of(ws, r.model_id);
+    ASSERT_EQ(parents.size(), 2u);
+    EXPECT_EQ(store::find_artifact(ws, parents[0].parent).kind, "feature_set");  // calibration
+    EXPECT_EQ(store::find_artifact(ws, parents[1].parent).kind, "float_model");
+    EXPECT_EQ(store::parents_of(ws, parents[0].parent).size(), 1u) << "features come from a dataset version";
+    EXPECT_EQ(store::find_artifact(ws, r.farm_report_id).kind, "farm_report");
+    if (r.int8_accuracy >= result.target) {
+      EXPECT_NO_THROW(store::promote(ws, r.model_id, "production"));
+    } else {
+      EXPECT_THROW(store::promote(ws, r.model_id, "production"), InputError) << "below the threshold";
+    }
+  }
 
   // A second run reuses the data and the workspace, and gives the same result.
   const ExampleResult again = run_example(o);

@@ -32,7 +32,8 @@ struct ImpulseConfig {
   double prune_channels = 0.25;       // structured pruning, then fine-tuning (0: skip)
   double prune_sparsity = 0.5;        // magnitude pruning, then fine-tuning (0: skip)
   int fine_tune_epochs = 15;
-  double max_pruning_loss = 0.01;     // a pruning step that costs more validation accuracy is undone
+  double max_pruning_loss = 0.01;
+  double accuracy_threshold = 0;      // recorded with the model: the promotion gate's bar     // a pruning step that costs more validation accuracy is undone
   std::string board = "nano33ble";
   size_t device_examples = 0;  // test examples run on the emulated board (0: all)
 };
@@ -60,6 +61,7 @@ struct ImpulseReport {
   int64_t flash_bytes = 0, ram_bytes = 0, arena_bytes = 0, instructions = 0;
   double estimated_ms = 0;
   std::filesystem::path float_model, int8_model, bundle;
+  std::string model_id, farm_report_id;  // registry artifacts (`tinyops model show ID`)
 };
 
 ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& config,

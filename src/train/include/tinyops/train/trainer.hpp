@@ -68,6 +68,9 @@ struct TrainResult {
 TrainResult train(const NetworkSpec& spec, const Examples& training, const Examples& validation,
                   const TrainOptions& options);
 
+// "libtorch 1.13.1" (for artifact metadata).
+std::string torch_version();
+
 // Float outputs per example: class probabilities (softmax) for classifiers, the
 // reconstruction for autoencoders.
 std::vector<std::vector<float>> predict(const TrainedModel& model, const Examples& examples);
