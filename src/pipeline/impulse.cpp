@@ -227,26 +227,24 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     r.stages.push_back(s);
     model = pruned;
   };
-  if (c.prune_channels > 0) {
-    const train::TrainedModel slim = train::prune_channels(model, c.prune_channels);
+  // Fine-tuning after a pruning step: half the learning rate, keeping the zeros of
+  // magnitude pruning.
+  auto fine_tune = [&](const train::TrainedModel& pruned, bool keep_zeros, const std::string& what) {
     train::TrainOptions o = c.training;
     o.epochs = c.fine_tune_epochs;
     o.learning_rate = c.training.learning_rate / 2;
-    o.initial = &slim;
-    o.on_epoch = epoch_line("fine-tune (channels)");
+    o.initial = &pruned;
+    o.keep_zeros = keep_zeros;
+    o.on_epoch = epoch_line("fine-tune (" + what + ")");
+    return train::train(pruned.spec, training, validation, o).model;
+  };
+  if (c.prune_channels > 0) {
     say(fmt::format("prune: {:.0f} % of the channels of hidden layers", 100 * c.prune_channels));
-    keep_if_close(train::train(slim.spec, training, validation, o).model, "channel-pruned");
+    keep_if_close(fine_tune(train::prune_channels(model, c.prune_channels), false, "channels"), "channel-pruned");
   }
   if (c.prune_sparsity > 0) {
-    const train::TrainedModel sparse = train::prune_magnitude(model, c.prune_sparsity);
-    train::TrainOptions o = c.training;
-    o.epochs = c.fine_tune_epochs;
-    o.learning_rate = c.training.learning_rate / 2;
-    o.initial = &sparse;
-    o.keep_zeros = true;
-    o.on_epoch = epoch_line("fine-tune (sparsity)");
     say(fmt::format("prune: {:.0f} % of the weights by magnitude", 100 * c.prune_sparsity));
-    keep_if_close(train::train(sparse.spec, training, validation, o).model, "magnitude-pruned");
+    keep_if_close(fine_tune(train::prune_magnitude(model, c.prune_sparsity), true, "sparsity"), "magnitude-pruned");
   }
   r.network = train::describe(model.spec);
   r.float_accuracy = accuracy_of(model, test);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../support/sample_files.hpp"
+#include "../support/expect_error.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/formats/sample.hpp"
 #include "tinyops/formats/sample_readers.hpp"
@@ -14,16 +15,8 @@ namespace tinyops::formats {
 namespace {
 
 using ::testing::HasSubstr;
+using test_support::error_of;
 namespace ts = test_samples;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(WavReader, ReadsMono16BitPcmAtTheStorageRate) {
   const auto bytes = ts::wav(16000, 1, 16, 5, [](int i) { return i * 1000 - 2000; });

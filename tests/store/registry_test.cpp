@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/temp_dir.hpp"
+#include "../support/expect_error.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/store/registry.hpp"
 
@@ -14,17 +15,9 @@ namespace {
 
 using test_support::TempDir;
 using ::testing::HasSubstr;
+using test_support::error_of;
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 struct Chain {
   Artifact data, model, bundle;
