@@ -128,4 +128,16 @@ int registry_model_show(const ArtifactArgs& args);
 int registry_model_promote(const ArtifactArgs& args);
 int registry_lineage(const ArtifactArgs& args);
 
+// ---- pipeline runs (runs_commands.cpp) ----
+
+struct RunsArgs : WorkspaceArgs {
+  std::vector<int64_t> diff;  // `runs diff A B`: the two run ids
+};
+int runs_list(const RunsArgs& args);
+
+struct PipelineRunArgs : WorkspaceArgs {
+  std::string file = "tinyops.yaml";
+};
+int pipeline_run(const PipelineRunArgs& args);
+
 }  // namespace tinyops::cli

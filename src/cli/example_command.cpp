@@ -8,8 +8,11 @@
 #include "commands.hpp"
 #include "text_table.hpp"
 #include "tinyops/pipeline/examples.hpp"
+#include "tinyops/pipeline/pipeline_file.hpp"
 
 namespace tinyops::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -86,6 +89,25 @@ void print_report(const pipeline::ImpulseReport& r, double target) {
 }
 
 }  // namespace
+
+int pipeline_run(const PipelineRunArgs& args) {
+  const fs::path file = args.file;
+  store::Workspace ws = store::Workspace::open(
+      args.workspace.empty() ? std::optional<fs::path>(fs::absolute(file).parent_path()) : std::optional<fs::path>(args.workspace));
+  const pipeline::PipelineResult result =
+      pipeline::run_pipeline(ws, file, [](const std::string& line) { std::cerr << line << "\n"; });
+  const auto& r = result.report;
+  if (args.json) {
+    nlohmann::json j = report_json(r);
+    j["run"] = r.run_id;
+    j["promoted"] = result.promoted;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    print_report(r, pipeline::load_pipeline(file).impulse.accuracy_threshold);
+    std::cout << fmt::format("run {} recorded (`tinyops runs`)\n", r.run_id);
+  }
+  return r.device_bit_exact && r.fits ? 0 : 1;
+}
 
 int run_example(const ExampleArgs& args) {
   pipeline::ExampleOptions o;

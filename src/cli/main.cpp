@@ -181,6 +181,20 @@ int main(int argc, char** argv) {
   lineage_cmd->add_option("id", lineage_args.id, "Artifact id or a unique prefix")->required();
   workspace_options(lineage_cmd, lineage_args);
 
+  RunsArgs runs_args;
+  CLI::App* runs_cmd = app.add_subcommand("runs", "Recorded pipeline runs: stages (ran or cached), metrics");
+  workspace_options(runs_cmd, runs_args);
+  runs_cmd->require_subcommand(0, 1);
+  CLI::App* runs_diff_cmd = runs_cmd->add_subcommand("diff", "Parameter and metric differences of two runs");
+  runs_diff_cmd->add_option("runs", runs_args.diff, "Two run ids")->required()->expected(2);
+  runs_diff_cmd->fallthrough();  // --json and --workspace belong to `runs`
+
+  PipelineRunArgs pipeline_run_args;
+  CLI::App* pipeline_run_cmd = app.add_subcommand(
+      "run", "Run the pipeline in tinyops.yaml; stages with unchanged inputs, parameters and code are skipped");
+  pipeline_run_cmd->add_option("-f,--file", pipeline_run_args.file, "Pipeline file")->default_val("tinyops.yaml");
+  workspace_options(pipeline_run_cmd, pipeline_run_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -201,6 +215,8 @@ int main(int argc, char** argv) {
     if (*model_show_cmd) return registry_model_show(model_show_args);
     if (*model_promote_cmd) return registry_model_promote(model_promote_args);
     if (*lineage_cmd) return registry_lineage(lineage_args);
+    if (*runs_cmd) return runs_list(runs_args);
+    if (*pipeline_run_cmd) return pipeline_run(pipeline_run_args);
     if (*data_import_cmd) return data_import(data_import_args);
     if (*data_list_cmd) return data_list(data_list_args);
     if (*data_stats_cmd) return data_stats(data_stats_args);

@@ -9,6 +9,7 @@
 #include "tinyops/examples/digits.hpp"
 #include "tinyops/examples/gestures.hpp"
 #include "tinyops/examples/keywords.hpp"
+#include "tinyops/pipeline/pipeline_file.hpp"
 
 namespace tinyops::pipeline {
 
@@ -121,24 +122,10 @@ ExampleResult run_example(const ExampleOptions& o) {
     if (o.progress) o.progress(s);
   };
   say(fmt::format("[1/8] data: generating the {} data set under {}", o.name, (root / "data").string()));
-  const fs::path data_dir = ensure_data(o, root);
+  ensure_data(o, root);
 
   ExampleResult result;
   result.workspace = root;
-  store::Workspace ws = store::Workspace::init(root);
-  if (data::list_samples(ws).empty()) {
-    say("[2/8] import: " + data_dir.string());
-    data::ImportOptions io;
-    io.paths = {data_dir};
-    io.progress = [&](const std::string& line) { say("import: " + line); };
-    const data::ImportReport ir = data::import_samples(ws, io);
-    say(fmt::format("import: {} samples, {} duplicates", ir.imported, ir.duplicates.size()));
-  } else {
-    say("[2/8] import: the workspace already holds the samples");
-  }
-  say("[3/8] split: 20 % for testing, stratified, seed " + std::to_string(o.seed));
-  data::split_dataset(ws, 0.2, o.seed);
-
   std::vector<ImpulseConfig> configs;
   if (o.name == "gestures") {
     configs = {gestures_config(o.quick)};
@@ -150,12 +137,23 @@ ExampleResult run_example(const ExampleOptions& o) {
     configs = {keywords_config(o.quick, false), keywords_config(o.quick, true)};
     result.target = 0.90;
   }
-  for (ImpulseConfig& c : configs) {
-    c.board = o.board;
-    c.accuracy_threshold = result.target;
-    c.training.seed = o.seed;
-    say("[4-8/8] impulse " + c.name + ": features, train, prune, quantise, compile, farm");
-    result.impulses.push_back(run_impulse(ws, c, root / "artifacts" / c.name, o.progress));
+  // Each model is a pipeline file beside the data (tinyops.yaml, then tinyops.<name>.yaml),
+  // run the way `tinyops run` runs it: stages whose inputs did not change are skipped.
+  store::Workspace ws = store::Workspace::init(root);
+  for (size_t i = 0; i < configs.size(); ++i) {
+    PipelineFile pf;
+    pf.impulse = configs[i];
+    pf.impulse.board = o.board;
+    pf.impulse.accuracy_threshold = result.target;
+    pf.impulse.training.seed = o.seed;
+    pf.data_paths = {"data"};
+    pf.test_fraction = 0.2;
+    pf.split_seed = o.seed;
+    const fs::path file = root / (i == 0 ? "tinyops.yaml" : "tinyops." + pf.impulse.name + ".yaml");
+    std::ofstream(file) << pipeline_yaml(pf);
+    say(fmt::format("[2-8/8] pipeline {}: import, split, features, train, prune, quantise, compile, farm",
+                    file.filename().string()));
+    result.impulses.push_back(run_pipeline(ws, file, o.progress).report);
   }
   return result;
 }

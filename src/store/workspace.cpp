@@ -70,6 +70,27 @@ CREATE TABLE model_stages (
   evidence TEXT NOT NULL          -- JSON: what the gate checked
 );
 )sql",
+    // 2 -> 3: pipeline runs and the stage cache.
+    R"sql(
+CREATE TABLE stage_cache (
+  key TEXT PRIMARY KEY,           -- sha256 of the stage, its inputs, parameters and code version
+  stage TEXT NOT NULL,
+  outputs TEXT NOT NULL,          -- JSON array of artifact ids
+  created_at TEXT NOT NULL
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  pipeline TEXT NOT NULL,
+  status TEXT NOT NULL,           -- running, succeeded, failed (interrupted: running, process gone)
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  params TEXT NOT NULL,           -- JSON
+  metrics TEXT NOT NULL,          -- JSON
+  stages TEXT NOT NULL,           -- JSON: [{stage, status: ran|cached|failed, seconds, outputs}]
+  log TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The `tinyops` command as a user runs it: exit codes, messages, --json.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -293,6 +295,88 @@ TEST(Cli, DataImportListsSplitsAndVersionsAndRefusesBadFilesWithExitTwo) {
   const Result none = run_cli("data list --workspace " + (tmp.path() / "in").string());
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_THAT(none.out, HasSubstr("tinyops init"));
+}
+
+}  // namespace
+
+namespace {
+
+// Starts `tinyops run` in `dir` and kills it (SIGKILL) as soon as it prints `marker`.
+// Returns true when the marker was seen and the process killed.
+bool kill_run_at(const fs::path& dir, const std::string& marker) {
+  int fds[2];
+  if (::pipe(fds) != 0) return false;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    ::close(fds[0]);
+    if (::chdir(dir.c_str()) != 0) ::_exit(127);
+    ::execl(TINYOPS_CLI, TINYOPS_CLI, "run", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string seen;
+  char buf[4096];
+  bool hit = false;
+  for (ssize_t n; !hit && (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+    seen.append(buf, static_cast<size_t>(n));
+    hit = seen.find(marker) != std::string::npos;
+  }
+  if (hit) ::kill(pid, SIGKILL);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return hit && WIFSIGNALED(status);
+}
+
+TEST(Cli, PipelineRunsAreCachedResumeAfterKillAndDiff) {
+  TempDir tmp;
+  // The quick gesture example writes its data, tinyops.yaml and a first run.
+  const Result first = run_cli("example gestures --quick --json --dir " + tmp.path().string());
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  const fs::path dir = tmp.path() / "gestures";
+  ASSERT_TRUE(fs::exists(dir / "tinyops.yaml"));
+
+  // Unchanged: every stage is skipped.
+  const Result again = run_cli("run --file " + (dir / "tinyops.yaml").string());
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  for (const char* stage : {"features", "train", "quantise", "compile", "farm"})
+    EXPECT_THAT(again.out, HasSubstr(std::string(stage) + ": unchanged inputs, parameters and code: skipped"));
+
+  // A new parameter, and the run killed during training: the features stay done.
+  {
+    std::string yaml = [&] {
+      std::ifstream in(dir / "tinyops.yaml");
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    const size_t at = yaml.find("learning_rate: ");
+    ASSERT_NE(at, std::string::npos);
+    yaml.replace(at, yaml.find('\n', at) - at, "learning_rate: 0.002");
+    std::ofstream(dir / "tinyops.yaml") << yaml;
+  }
+  ASSERT_TRUE(kill_run_at(dir, "train epoch")) << "the run was not killed during training";
+  const Result resumed = run_cli("run --file " + (dir / "tinyops.yaml").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
+  EXPECT_THAT(resumed.out, HasSubstr("features: unchanged inputs, parameters and code: skipped"));
+  EXPECT_THAT(resumed.out, HasSubstr("train epoch")) << "training was not finished: it runs again";
+
+  const Result runs = run_cli("runs --json --workspace " + dir.string());
+  ASSERT_EQ(runs.exit_code, 0) << runs.out;
+  const auto list = nlohmann::json::parse(runs.out);
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[0]["status"], "succeeded");
+  EXPECT_EQ(list[2]["status"], "interrupted") << "the killed run";
+  EXPECT_EQ(list[3]["status"], "succeeded");
+  const Result diff = run_cli("runs diff 2 4 --json --workspace " + dir.string());
+  ASSERT_EQ(diff.exit_code, 0) << diff.out;
+  const auto d = nlohmann::json::parse(diff.out);
+  ASSERT_EQ(d["params"].size(), 1u);
+  EXPECT_EQ(d["params"][0]["key"], "training.learning_rate");
+  // The workspace is consistent: every sample still reads back.
+  EXPECT_EQ(run_cli("data stats --workspace " + dir.string()).exit_code, 0);
+  EXPECT_EQ(run_cli("model list --workspace " + dir.string()).exit_code, 0);
+  EXPECT_EQ(run_cli("run --file " + (dir / "missing.yaml").string()).exit_code, 2);
 }
 
 }  // namespace

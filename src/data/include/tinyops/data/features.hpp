@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ struct FeatureSets {
   std::vector<std::string> labels;  // class index -> label, sorted
   FeatureMatrix training, testing;
 };
+
+// Feature sets as bytes (a JSON header, then the matrices as little-endian float32 and
+// int32), for the registry; decode throws InputError on malformed bytes.
+std::vector<uint8_t> encode_features(const FeatureSets& sets);
+FeatureSets decode_features(std::span<const uint8_t> bytes);
 
 // Every sample of the workspace (or of `version` when not empty), features per window.
 // Throws InputError when samples of different kinds or axes are mixed, or the block does

@@ -62,6 +62,7 @@ struct ImpulseReport {
   double estimated_ms = 0;
   std::filesystem::path float_model, int8_model, bundle;
   std::string model_id, farm_report_id;  // registry artifacts (`tinyops model show ID`)
+  int64_t run_id = 0;                    // `tinyops runs`
 };
 
 ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& config,
