@@ -86,12 +86,12 @@ TEST(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
   EXPECT_EQ(current_stage(ws3, weak.model.id), "archived");
 }
 
-TEST(Registry, MigratesAVersionOneWorkspaceKeepingItsData) {
+TEST(Registry, MigratesAVersionOneWorkspaceKeepingItsData) {  // through versions 2 and 3
   TempDir tmp("registry");
   {
-    // A workspace as schema version 1 left it: samples tables, no registry.
+    // A workspace as schema version 1 left it: samples tables, no registry, no runs.
     Workspace ws = Workspace::init(tmp.path());
-    ws.db().exec("DROP TABLE model_stages; DROP TABLE lineage; DROP TABLE artifacts; "
+    ws.db().exec("DROP TABLE runs; DROP TABLE stage_cache; DROP TABLE model_stages; DROP TABLE lineage; DROP TABLE artifacts; "
                  "UPDATE schema_version SET version = 1;"
                  "INSERT INTO shards (id, bytes, samples, created_at) VALUES ('s', 1, 1, 'then');");
   }
