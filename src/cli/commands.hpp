@@ -140,4 +140,17 @@ struct PipelineRunArgs : WorkspaceArgs {
 };
 int pipeline_run(const PipelineRunArgs& args);
 
+// ---- REST API (serve_commands.cpp) ----
+
+struct ServeArgs : WorkspaceArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+};
+int serve(const ServeArgs& args);
+
+struct TokenArgs : WorkspaceArgs {
+  std::string name;
+};
+int token_create(const TokenArgs& args);
+
 }  // namespace tinyops::cli

@@ -195,6 +195,18 @@ int main(int argc, char** argv) {
   pipeline_run_cmd->add_option("-f,--file", pipeline_run_args.file, "Pipeline file")->default_val("tinyops.yaml");
   workspace_options(pipeline_run_cmd, pipeline_run_args);
 
+  ServeArgs serve_args;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "The REST API over HTTP (docs/api.md)");
+  serve_cmd->add_option("--host", serve_args.host, "Address to listen on")->default_val("127.0.0.1");
+  serve_cmd->add_option("--port", serve_args.port, "Port (0: any free one)")->default_val(8080)->check(CLI::Range(0, 65535));
+  workspace_options(serve_cmd, serve_args);
+  CLI::App* token = app.add_subcommand("token", "API tokens for writes");
+  token->require_subcommand(1);
+  TokenArgs token_args;
+  CLI::App* token_create_cmd = token->add_subcommand("create", "Create a bearer token (shown once, stored hashed)");
+  token_create_cmd->add_option("name", token_args.name, "What the token is for")->required();
+  workspace_options(token_create_cmd, token_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -217,6 +229,8 @@ int main(int argc, char** argv) {
     if (*lineage_cmd) return registry_lineage(lineage_args);
     if (*runs_cmd) return runs_list(runs_args);
     if (*pipeline_run_cmd) return pipeline_run(pipeline_run_args);
+    if (*serve_cmd) return serve(serve_args);
+    if (*token_create_cmd) return token_create(token_args);
     if (*data_import_cmd) return data_import(data_import_args);
     if (*data_list_cmd) return data_list(data_list_args);
     if (*data_stats_cmd) return data_stats(data_stats_args);

@@ -91,6 +91,15 @@ CREATE TABLE runs (
   log TEXT NOT NULL
 );
 )sql",
+    // 3 -> 4: API tokens (only their sha256).
+    R"sql(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -91,7 +91,7 @@ TEST(Registry, MigratesAVersionOneWorkspaceKeepingItsData) {  // through version
   {
     // A workspace as schema version 1 left it: samples tables, no registry, no runs.
     Workspace ws = Workspace::init(tmp.path());
-    ws.db().exec("DROP TABLE runs; DROP TABLE stage_cache; DROP TABLE model_stages; DROP TABLE lineage; DROP TABLE artifacts; "
+    ws.db().exec("DROP TABLE api_tokens; DROP TABLE runs; DROP TABLE stage_cache; DROP TABLE model_stages; DROP TABLE lineage; DROP TABLE artifacts; "
                  "UPDATE schema_version SET version = 1;"
                  "INSERT INTO shards (id, bytes, samples, created_at) VALUES ('s', 1, 1, 'then');");
   }

@@ -16,7 +16,7 @@
 namespace tinyops::store {
 
 // The schema version this build writes; `migrate` brings older workspaces up to it.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 class Workspace {
  public:
