@@ -17,8 +17,9 @@ paths=("$models")
 "$root/build/src/cli/tinyops" model check "${paths[@]}"
 echo
 echo "== Device farm: every model compiled for nano33ble and run in QEMU (mps2-an386) =="
-# A model too big for the board is reported in the table, not treated as a failure.
-"$root/build/src/cli/tinyops" farm test "${paths[@]}" --board "${TINYOPS_BOARD:-nano33ble}" --allow-no-fit
+# A model too big for the board, or with an operator that has no kernel yet (the LSTM),
+# is reported in the table, not treated as a failure; a model that is not bit-exact is.
+"$root/build/src/cli/tinyops" farm test "${paths[@]}" --board "${TINYOPS_BOARD:-nano33ble}" --allow-no-fit --allow-unsupported
 echo
 echo "== Example: magic-wand gestures, from generated data to the emulated board =="
 "$root/build/src/cli/tinyops" example gestures --dir "${TINYOPS_EXAMPLES_DIR:-$root/build/examples}" --board "${TINYOPS_BOARD:-nano33ble}"

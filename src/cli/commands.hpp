@@ -53,7 +53,8 @@ struct FarmTestArgs {
   bool reference_kernels = false;
   std::string build_dir;  // keep the firmware builds here; empty: a temporary folder
   int timeout_seconds = 300;
-  bool allow_no_fit = false;  // a model that does not fit a board is not a failure
+  bool allow_no_fit = false;       // a model that does not fit a board is not a failure
+  bool allow_unsupported = false;  // nor one with an operator that has no kernel yet
   bool verbose = false;
   bool profile = false;  // instructions per layer
   bool quiet = false;

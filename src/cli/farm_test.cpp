@@ -137,7 +137,7 @@ int farm_test(const FarmTestArgs& args) {
   }
   if (!keep) fs::remove_all(work);
   bool passed = true;
-  for (const auto& r : reports) passed = passed && r.passed(args.allow_no_fit);
+  for (const auto& r : reports) passed = passed && r.passed(args.allow_no_fit, args.allow_unsupported);
 
   if (args.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -147,7 +147,7 @@ int farm_test(const FarmTestArgs& args) {
       list.push_back({{"model", report.model},
                       {"vectors", report.vector_source},
                       {"vector_count", report.vector_count},
-                      {"passed", report.passed(args.allow_no_fit)},
+                      {"passed", report.passed(args.allow_no_fit, args.allow_unsupported)},
                       {"boards", boards}});
     }
     std::cout << nlohmann::json{{"passed", passed}, {"models", list}}.dump(2) << "\n";

@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
   farm_test_cmd->add_option("--timeout", farm_args.timeout_seconds, "Seconds per device command")
       ->default_val(300)
       ->check(CLI::Range(1, 86400));
+  farm_test_cmd->add_flag("--allow-unsupported", farm_args.allow_unsupported,
+                          "Exit 0 even when a model has an operator with no kernel yet (it is still reported)");
   farm_test_cmd->add_flag("--allow-no-fit", farm_args.allow_no_fit,
                           "Exit 0 even when a model does not fit a board (it is still reported)");
   farm_test_cmd->add_flag("--profile", farm_args.profile,

@@ -264,10 +264,11 @@ bool BoardOutcome::bit_exact() const {
   return true;
 }
 
-bool FarmTestReport::passed(bool allow_no_fit) const {
+bool FarmTestReport::passed(bool allow_no_fit, bool allow_unsupported) const {
   for (const BoardOutcome& b : boards) {
     if (b.status == BoardStatus::Pass || b.status == BoardStatus::SizeCheckOnly) continue;
     if (b.status == BoardStatus::DoesNotFit && allow_no_fit) continue;
+    if (b.status == BoardStatus::Unsupported && allow_unsupported) continue;
     return false;
   }
   return !boards.empty();

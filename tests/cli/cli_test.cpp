@@ -229,6 +229,11 @@ namespace {
 
 TEST(Cli, FarmTestReportsPerBoardAndExitsByOutcome) {
   const std::string hello = (kModels / "tflm_hello_world_int8.tflite").string();
+  const std::string lstm = (kModels / "extra" / "tflm_mnist_lstm_int8.tflite").string();
+  if (fs::exists(lstm)) {  // an operator with no kernel yet: a failure unless allowed
+    EXPECT_EQ(run_cli("farm test -q --board cortex-m4f " + lstm).exit_code, 1);
+    EXPECT_EQ(run_cli("farm test -q --allow-unsupported --board cortex-m4f " + lstm).exit_code, 0);
+  }
   const Result ok = run_cli("farm test -q --json --board cortex-m4f,esp_eye " + hello);
   ASSERT_EQ(ok.exit_code, 0) << ok.out;
   const auto j = nlohmann::json::parse(ok.out);

@@ -75,7 +75,9 @@ struct FarmTestReport {
   std::vector<BoardOutcome> boards;  // in the order asked for
   // Every board ran bit-exact or is a size check that fits (or, with allow_no_fit, does
   // not fit: a fact about the board, not a defect).
-  bool passed(bool allow_no_fit = false) const;
+  // With allow_unsupported, a model with an operator that has no kernel yet is reported
+  // but is not a failure either.
+  bool passed(bool allow_no_fit = false, bool allow_unsupported = false) const;
 };
 
 // Throws InputError for a bad model, board name or vector folder.
