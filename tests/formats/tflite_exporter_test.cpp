@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../support/shared_models.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -21,17 +23,7 @@ namespace fs = std::filesystem;
 namespace tfl = ::tinyops::tfl;
 using ::testing::HasSubstr;
 
-std::vector<fs::path> all_shared_models() {
-  std::vector<fs::path> models;
-  for (const char* dir : {"", "extra"}) {
-    const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / dir;
-    if (!fs::is_directory(folder)) continue;
-    for (const auto& entry : fs::directory_iterator(folder))
-      if (entry.path().extension() == ".tflite") models.push_back(entry.path());
-  }
-  std::sort(models.begin(), models.end());
-  return models;
-}
+using test_support::all_shared_models;
 
 const tfl::Model* verified_model(const std::vector<uint8_t>& bytes) {
   flatbuffers::Verifier::Options opts;

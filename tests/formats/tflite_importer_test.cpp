@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/shared_models.hpp"
+
 #include <filesystem>
 
 #include "tinyops/core/error.hpp"
@@ -12,17 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> all_shared_models() {
-  std::vector<fs::path> models;
-  for (const char* dir : {"", "extra"}) {
-    const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / dir;
-    if (!fs::is_directory(folder)) continue;
-    for (const auto& entry : fs::directory_iterator(folder))
-      if (entry.path().extension() == ".tflite") models.push_back(entry.path());
-  }
-  std::sort(models.begin(), models.end());
-  return models;
-}
+using test_support::all_shared_models;
 
 TEST(TfliteImporter, ImportsEverySharedModel) {
   const auto models = all_shared_models();

@@ -3,6 +3,8 @@
 // random inputs (several invocations, so stateful ops carry state between them).
 #include <gtest/gtest.h>
 
+#include "../support/shared_models.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -18,17 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> all_shared_models() {
-  std::vector<fs::path> models;
-  for (const char* dir : {"", "extra"}) {
-    const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / dir;
-    if (!fs::is_directory(folder)) continue;
-    for (const auto& entry : fs::directory_iterator(folder))
-      if (entry.path().extension() == ".tflite") models.push_back(entry.path());
-  }
-  std::sort(models.begin(), models.end());
-  return models;
-}
+using test_support::all_shared_models;
 
 // Random bytes for an input: floats in [-1, 1] (no NaNs), any bit pattern for integers.
 std::vector<uint8_t> random_input(const Tensor& t, size_t bytes, std::mt19937& rng) {
