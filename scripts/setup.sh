@@ -10,13 +10,16 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler
   nlohmann-json3-dev libcli11-dev libfmt-dev libsodium-dev libyaml-cpp-dev
   # workspace metadata and sample formats (wav, resampling, png, jpeg)
-  libsqlite3-dev libcpp-httplib-dev libsndfile1-dev libsamplerate0-dev libpng-dev libturbojpeg0-dev
+  libsqlite3-dev libpq-dev libcpp-httplib-dev libsndfile1-dev libsamplerate0-dev libpng-dev libturbojpeg0-dev
   # training (LibTorch on OpenBLAS) and the bundled examples' data (speech, digits)
   libtorch-dev libopenblas0-pthread espeak-ng python3-sklearn zlib1g-dev
   # device toolchain and emulator: generated code is built and run for Cortex-M
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-  # tests, benchmarks, fuzzing
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests, benchmarks (wrk: the REST API's load test, bench/api_load.sh), fuzzing
+  libgtest-dev libgmock-dev libbenchmark-dev wrk
+  # the store suite and the worker test start a private PostgreSQL server
+  postgresql
+  # fuzzing with sanitizers
   clang libclang-rt-14-dev
   # formatting
   clang-format

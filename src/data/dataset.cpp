@@ -10,13 +10,11 @@ namespace tinyops::data {
 
 std::vector<SampleInfo> list_samples(store::Workspace& ws, const SampleFilter& filter) {
   std::string sql =
-      "SELECT id, kind, label, category, source, frames, axes, interval_ms FROM samples WHERE 1";
-  if (filter.label) sql += " AND label = ?1";
-  if (filter.category) sql += " AND category = ?2";
-  sql += " ORDER BY label, source, id";
+      "SELECT id, kind, label, category, source, frames, axes, interval_ms FROM samples "
+      "WHERE (?1 IS NULL OR label = ?1) AND (?2 IS NULL OR category = ?2) ORDER BY label, source, id";
   store::Statement q = ws.db().prepare(sql);
-  if (filter.label) q.bind(1, *filter.label);
-  if (filter.category) q.bind(2, *filter.category);
+  if (filter.label) q.bind(1, *filter.label); else q.bind_null(1);
+  if (filter.category) q.bind(2, *filter.category); else q.bind_null(2);
   std::vector<SampleInfo> out;
   while (q.step()) {
     SampleInfo s;
@@ -34,7 +32,7 @@ std::vector<SampleInfo> list_samples(store::Workspace& ws, const SampleFilter& f
 }
 
 formats::Sample load_sample(store::Workspace& ws, const std::string& id) {
-  store::Statement q = ws.db().prepare("SELECT shard, offset, length FROM samples WHERE id = ?1");
+  store::Statement q = ws.db().prepare("SELECT shard, \"offset\", length FROM samples WHERE id = ?1");
   q.bind(1, id);
   require(q.step(), "no sample " + id + " in this workspace (see `tinyops data list`)");
   const std::vector<uint8_t> bytes = ws.objects().read_range(

@@ -198,7 +198,7 @@ ImportReport import_samples(store::Workspace& ws, const ImportOptions& options) 
   const std::string now = store::utc_now();
   store::Transaction t(ws.db());
   store::Statement add_shard = ws.db().prepare(
-      "INSERT OR IGNORE INTO shards (id, bytes, samples, created_at) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO shards (id, bytes, samples, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
   for (size_t k = 0; k < shard_ids.size(); ++k) {
     const auto count = std::count_if(staged.begin(), staged.end(), [&](const Staged& s) { return s.shard == k; });
     add_shard.bind(1, shard_ids[k]).bind(2, shard_sizes[k]).bind(3, static_cast<int64_t>(count)).bind(4, now);
@@ -206,8 +206,8 @@ ImportReport import_samples(store::Workspace& ws, const ImportOptions& options) 
     add_shard.reset();
   }
   store::Statement add = ws.db().prepare(
-      "INSERT OR IGNORE INTO samples (id, kind, label, category, source, shard, offset, length, "
-      "frames, axes, interval_ms, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "INSERT INTO samples (id, kind, label, category, source, shard, \"offset\", length, frames, axes, "
+      "interval_ms, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING");
   for (const Staged& s : staged) {
     add.bind(1, s.id).bind(2, s.kind).bind(3, s.label).bind(4, s.category).bind(5, s.source);
     add.bind(6, shard_ids[s.shard]).bind(7, static_cast<int64_t>(s.offset));

@@ -46,19 +46,33 @@ DatasetVersion freeze_version(store::Workspace& ws, const std::string& name) {
   return v;
 }
 
+namespace {
+
+DatasetVersion read_version(const store::Statement& q) {
+  DatasetVersion v;
+  v.id = q.column_text(0);
+  v.name = q.column_text(1);
+  v.samples = q.column_int(2);
+  v.created_at = q.column_text(3);
+  return v;
+}
+
+}  // namespace
+
 std::vector<DatasetVersion> list_versions(store::Workspace& ws) {
   std::vector<DatasetVersion> out;
   store::Statement q = ws.db().prepare(
       "SELECT id, name, samples, created_at FROM dataset_versions ORDER BY created_at, name");
-  while (q.step()) {
-    DatasetVersion v;
-    v.id = q.column_text(0);
-    v.name = q.column_text(1);
-    v.samples = q.column_int(2);
-    v.created_at = q.column_text(3);
-    out.push_back(std::move(v));
-  }
+  while (q.step()) out.push_back(read_version(q));
   return out;
+}
+
+DatasetVersion find_version(store::Workspace& ws, const std::string& id_or_name) {
+  store::Statement q =
+      ws.db().prepare("SELECT id, name, samples, created_at FROM dataset_versions WHERE id = ?1 OR name = ?1");
+  q.bind(1, id_or_name);
+  require(q.step(), "no dataset version '" + id_or_name + "' (see `tinyops data versions`)");
+  return read_version(q);
 }
 
 std::vector<VersionEntry> version_entries(store::Workspace& ws, const std::string& id_or_name) {

@@ -46,7 +46,7 @@ Artifact record_artifact(Workspace& ws, const std::string& kind, const std::stri
     add.bind(1, a.id).bind(2, a.kind).bind(3, a.name).bind(4, a.created_at).bind(5, a.metadata);
     add.run();
   }
-  Statement edge = ws.db().prepare("INSERT OR IGNORE INTO lineage (parent, child, role) VALUES (?1, ?2, ?3)");
+  Statement edge = ws.db().prepare("INSERT INTO lineage (parent, child, role) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
   for (const auto& [parent, role] : parents) {
     if (parent == a.id) continue;
     edge.bind(1, parent).bind(2, a.id).bind(3, role);

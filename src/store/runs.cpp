@@ -27,7 +27,8 @@ std::optional<std::vector<std::string>> cached_outputs(Workspace& ws, const std:
 void cache_outputs(Workspace& ws, const std::string& key, const std::string& stage,
                    const std::vector<std::string>& outputs) {
   Statement add = ws.db().prepare(
-      "INSERT OR REPLACE INTO stage_cache (key, stage, outputs, created_at) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO stage_cache (key, stage, outputs, created_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (key) DO UPDATE SET stage = excluded.stage, outputs = excluded.outputs, created_at = excluded.created_at");
   add.bind(1, key).bind(2, stage).bind(3, nlohmann::json(outputs).dump()).bind(4, utc_now());
   add.run();
 }
@@ -35,10 +36,10 @@ void cache_outputs(Workspace& ws, const std::string& key, const std::string& sta
 int64_t begin_run(Workspace& ws, const std::string& pipeline, const std::string& params_json) {
   Statement add = ws.db().prepare(
       "INSERT INTO runs (pipeline, status, pid, started_at, params, metrics, stages, log) "
-      "VALUES (?1, 'running', ?2, ?3, ?4, '{}', '[]', '')");
+      "VALUES (?1, 'running', ?2, ?3, ?4, '{}', '[]', '') RETURNING id");
   add.bind(1, pipeline).bind(2, static_cast<int64_t>(::getpid())).bind(3, utc_now()).bind(4, params_json);
-  add.run();
-  return ws.db().last_insert_rowid();
+  require(add.step(), "the run was not recorded");
+  return add.column_int(0);
 }
 
 void record_stage(Workspace& ws, int64_t run, const std::string& stage_json, const std::string& log) {
@@ -72,7 +73,8 @@ RunRecord read_run(Statement& q) {
   r.status = q.column_text(2);
   const auto pid = static_cast<pid_t>(q.column_int(3));
   // A run still marked running whose process is gone was killed (or the machine stopped).
-  if (r.status == "running" && ::kill(pid, 0) != 0) r.status = "interrupted";
+  // (Queued runs, pid 0, belong to workers; the job queue tracks them.)
+  if (r.status == "running" && pid > 0 && ::kill(pid, 0) != 0) r.status = "interrupted";
   r.started_at = q.column_text(4);
   r.finished_at = q.column_text(5);
   r.params = q.column_text(6);

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <vector>
 
 #include "tinyops/core/error.hpp"
@@ -30,7 +31,7 @@ CREATE TABLE samples (
   category TEXT NOT NULL CHECK (category IN ('training', 'testing')),
   source TEXT NOT NULL,           -- the file it was imported from
   shard TEXT NOT NULL REFERENCES shards(id),
-  offset INTEGER NOT NULL,        -- where its encoding sits in the shard
+  "offset" INTEGER NOT NULL,      -- where its encoding sits in the shard
   length INTEGER NOT NULL,
   frames INTEGER NOT NULL,        -- time steps (audio, time series) or pixels (image)
   axes INTEGER NOT NULL,          -- channels
@@ -100,7 +101,70 @@ CREATE TABLE api_tokens (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 4 -> 5: the job queue that workers take pipeline stages from.
+    R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  seq INTEGER NOT NULL,           -- order within the run: a job waits for those before it
+  stage TEXT NOT NULL,
+  payload TEXT NOT NULL,          -- JSON: what the stage needs
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  worker TEXT,                    -- who holds it while running
+  heartbeat REAL,                 -- seconds since the epoch, renewed while running
+  attempts INTEGER NOT NULL,
+  outputs TEXT NOT NULL,          -- JSON: artifact ids and metrics the stage made
+  error TEXT NOT NULL,
+  queued_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE (run, seq)
+);
+CREATE INDEX jobs_by_status ON jobs(status, id);
+CREATE TABLE job_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  job INTEGER NOT NULL REFERENCES jobs(id),
+  worker TEXT NOT NULL,
+  event TEXT NOT NULL,            -- claimed, done, failed, requeued, lost
+  at TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX job_events_by_job ON job_events(job);
+CREATE TABLE workers (
+  id TEXT PRIMARY KEY,            -- host:pid:start
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat REAL NOT NULL,
+  status TEXT NOT NULL            -- idle, busy, stopped
+);
+)sql",
 };
+
+// The migrations are written for SQLite; PostgreSQL needs its own names for 64-bit
+// integers, doubles and generated keys.
+std::string ddl_for(Backend backend, std::string sql) {
+  if (backend == Backend::Sqlite) return sql;
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
+      sql.replace(at, from.size(), to);
+  };
+  replace_all("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY");
+  replace_all("INTEGER", "BIGINT");
+  replace_all("REAL", "DOUBLE PRECISION");
+  return sql;
+}
+
+// --db, else $TINYOPS_DB, else what `tinyops init --db` recorded, else the SQLite file.
+std::string database_location(const fs::path& dir, const std::string& explicit_db) {
+  if (!explicit_db.empty()) return explicit_db;
+  if (const char* env = std::getenv("TINYOPS_DB"); env && *env) return env;
+  if (std::ifstream recorded(dir / "database"); recorded) {
+    std::string url;
+    std::getline(recorded, url);
+    if (!url.empty()) return url;
+  }
+  return (dir / "metadata.db").string();
+}
 
 }  // namespace
 
@@ -116,17 +180,38 @@ std::string utc_now() {
 Workspace::Workspace(fs::path root)
     : root_(std::move(root)), objects_(root_ / ".tinyops" / "objects") {}
 
-Workspace Workspace::init(const fs::path& root) {
+Workspace Workspace::init(const fs::path& root, const std::string& db) {
   std::error_code ec;
   fs::create_directories(root / ".tinyops" / "objects", ec);
   require(!ec, (root / ".tinyops").string() + ": cannot create the workspace: " + ec.message());
   Workspace ws(fs::absolute(root).lexically_normal());
-  ws.db_ = std::make_unique<Database>(ws.dir() / "metadata.db", true);
+  const std::string location = database_location(ws.dir(), db);
+  ws.db_ = Database::open(location, true);
+  if (Database::is_postgres_url(location)) {
+    // Later commands find the team database without --db.
+    std::ofstream(ws.dir() / "database") << location << "\n";
+  }
   ws.migrate();
   return ws;
 }
 
-Workspace Workspace::open(const std::optional<fs::path>& explicit_root) {
+Workspace Workspace::open(const std::optional<fs::path>& explicit_root, const std::string& db) {
+  Workspace ws = open_for_migration(explicit_root, db);
+  // The embedded database follows this build; a shared one is migrated on purpose, by
+  // `tinyops db migrate`, so that one newer client cannot change it under a whole team.
+  if (ws.db_->backend() == Backend::Postgres) {
+    const int version = ws.schema_version();
+    require(version == kSchemaVersion,
+            ws.db_->describe() + " has schema version " + std::to_string(version) + "; this tinyops uses " +
+                std::to_string(kSchemaVersion) +
+                (version < kSchemaVersion ? ": run `tinyops db migrate`" : ": upgrade tinyops"));
+  } else {
+    ws.migrate();
+  }
+  return ws;
+}
+
+Workspace Workspace::open_for_migration(const std::optional<fs::path>& explicit_root, const std::string& db) {
   fs::path root;
   if (explicit_root) {
     root = *explicit_root;
@@ -143,36 +228,40 @@ Workspace Workspace::open(const std::optional<fs::path>& explicit_root) {
   }
   require(!root.empty(), "no TinyOps workspace in " + fs::current_path().string() +
                              " or above: run `tinyops init` there first (or pass --workspace DIR)");
-  require(fs::is_regular_file(root / ".tinyops" / "metadata.db"),
-          root.string() + " is not a TinyOps workspace (no .tinyops/metadata.db): run "
+  const std::string location = database_location(root / ".tinyops", db);
+  const bool postgres = Database::is_postgres_url(location);
+  require(fs::is_directory(root / ".tinyops" / "objects") && (postgres || fs::is_regular_file(location)),
+          root.string() + " is not a TinyOps workspace (no .tinyops/objects or metadata database): run "
                           "`tinyops init " + root.string() + "`");
   Workspace ws(fs::absolute(root).lexically_normal());
-  ws.db_ = std::make_unique<Database>(ws.dir() / "metadata.db", false);
-  ws.migrate();
+  ws.db_ = Database::open(location, false);
   return ws;
 }
 
 int Workspace::schema_version() {
-  db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  if (!db_->has_table("schema_version")) return 0;
   Statement s = db_->prepare("SELECT version FROM schema_version");
   return s.step() ? static_cast<int>(s.column_int(0)) : 0;
 }
 
-void Workspace::migrate() {
+std::pair<int, int> Workspace::migrate(int target) {
+  require(target >= 0 && target <= kSchemaVersion, "no schema version " + std::to_string(target));
   const int from = schema_version();
   require(from <= kSchemaVersion,
-          root_.string() + ": the workspace has schema version " + std::to_string(from) +
-              ", newer than this tinyops understands (" + std::to_string(kSchemaVersion) +
-              "): upgrade tinyops");
-  for (int v = from; v < kSchemaVersion; ++v) {
-    Transaction t(*db_);
-    // Another process may have migrated while we waited for the write lock.
-    if (schema_version() != v) continue;
-    db_->exec(kMigrations[static_cast<size_t>(v)]);
-    db_->exec("DELETE FROM schema_version");
-    db_->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
-    t.commit();
-  }
+          db_->describe() + ": the workspace has schema version " + std::to_string(from) +
+              ", newer than this tinyops understands (" + std::to_string(kSchemaVersion) + "): upgrade tinyops");
+  if (from >= target) return {from, from};
+  // All steps in one transaction under the write lock: a crash mid-migration leaves the
+  // old version intact, and a second process migrating at once waits, then finds it done.
+  Transaction t(*db_);
+  db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const int now = schema_version();
+  if (now >= target) return {now, now};
+  for (int v = now; v < target; ++v) db_->exec(ddl_for(db_->backend(), kMigrations[static_cast<size_t>(v)]));
+  db_->exec("DELETE FROM schema_version");
+  db_->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(target) + ")");
+  t.commit();
+  return {from, target};
 }
 
 }  // namespace tinyops::store

@@ -1,12 +1,13 @@
 // The registry: artifacts by content, lineage both ways, id prefixes, and the production
-// gate with its stored evidence.
+// gate with its stored evidence; on SQLite and PostgreSQL.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "../support/temp_dir.hpp"
 #include "../support/expect_error.hpp"
+#include "../support/temp_dir.hpp"
+#include "backends.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/store/registry.hpp"
 
@@ -36,9 +37,12 @@ Chain chain(Workspace& ws, bool farm_passed, double accuracy) {
   return c;
 }
 
-TEST(Registry, RecordsArtifactsOnceAndWalksLineageBothWays) {
+using Registry = BothBackends;
+TINYOPS_ON_BOTH_BACKENDS(Registry);
+
+TEST_P(Registry, RecordsArtifactsOnceAndWalksLineageBothWays) {
   TempDir tmp("registry");
-  Workspace ws = Workspace::init(tmp.path());
+  Workspace ws = new_workspace(tmp);
   const Chain c = chain(ws, true, 0.95);
   EXPECT_EQ(record_artifact(ws, "int8_model", "again", bytes("model bytes"), "{}").id, c.model.id)
       << "same content: same artifact";
@@ -54,9 +58,9 @@ TEST(Registry, RecordsArtifactsOnceAndWalksLineageBothWays) {
   EXPECT_THROW(record_artifact(ws, "x", "bad", bytes("y"), "{not json"), InputError);
 }
 
-TEST(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
+TEST_P(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
   TempDir tmp("registry");
-  Workspace ws = Workspace::init(tmp.path());
+  Workspace ws = new_workspace(tmp);
   const Chain good = chain(ws, true, 0.95);
   EXPECT_EQ(current_stage(ws, good.model.id), "none");
   promote(ws, good.model.id, "staging");
@@ -69,12 +73,12 @@ TEST(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
   EXPECT_EQ(stage_history(ws, good.model.id)[1].evidence, c.evidence) << "the evidence is stored";
 
   TempDir tmp2("registry");
-  Workspace ws2 = Workspace::init(tmp2.path());
+  Workspace ws2 = new_workspace(tmp2);
   const Chain failed = chain(ws2, false, 0.95);
   EXPECT_THAT(error_of([&] { promote(ws2, failed.model.id, "production"); }),
               HasSubstr("the farm test on nano33ble did not pass"));
   TempDir tmp3("registry");
-  Workspace ws3 = Workspace::init(tmp3.path());
+  Workspace ws3 = new_workspace(tmp3);
   const Chain weak = chain(ws3, true, 0.5);
   EXPECT_THAT(error_of([&] { promote(ws3, weak.model.id, "production"); }), HasSubstr("below the pipeline's threshold"));
   EXPECT_EQ(current_stage(ws3, weak.model.id), "none") << "a refused promotion changes nothing";
@@ -86,21 +90,37 @@ TEST(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
   EXPECT_EQ(current_stage(ws3, weak.model.id), "archived");
 }
 
-TEST(Registry, MigratesAVersionOneWorkspaceKeepingItsData) {  // through versions 2 and 3
-  TempDir tmp("registry");
-  {
-    // A workspace as schema version 1 left it: samples tables, no registry, no runs.
-    Workspace ws = Workspace::init(tmp.path());
-    ws.db().exec("DROP TABLE api_tokens; DROP TABLE runs; DROP TABLE stage_cache; DROP TABLE model_stages; DROP TABLE lineage; DROP TABLE artifacts; "
-                 "UPDATE schema_version SET version = 1;"
-                 "INSERT INTO shards (id, bytes, samples, created_at) VALUES ('s', 1, 1, 'then');");
+// Every older schema, built by the migrations themselves, with data in it, is brought up
+// to date by opening (SQLite) or by `db migrate` (PostgreSQL), keeping its data.
+TEST_P(Registry, MigratesEveryOlderSchemaKeepingItsData) {
+  for (int old = 0; old < kSchemaVersion; ++old) {
+    SCOPED_TRACE("from schema version " + std::to_string(old));
+    TempDir tmp("registry");
+    const std::string db = new_database();
+    std::filesystem::create_directories(tmp.path() / ".tinyops/objects");
+    if (!postgres()) open_sqlite(tmp.path() / ".tinyops/metadata.db", true);
+    {
+      Workspace ws = Workspace::open_for_migration(tmp.path(), db);
+      EXPECT_EQ(ws.schema_version(), 0);
+      ws.migrate(old);
+      EXPECT_EQ(ws.schema_version(), old);
+      if (old >= 1)
+        ws.db().exec("INSERT INTO shards (id, bytes, samples, created_at) VALUES ('s', 1, 1, 'then')");
+    }
+    if (postgres()) {
+      EXPECT_THAT(error_of([&] { Workspace::open(tmp.path(), db); }), HasSubstr("run `tinyops db migrate`"))
+          << "a team database is migrated on purpose, not by whoever opens it";
+      Workspace ws = Workspace::open_for_migration(tmp.path(), db);
+      EXPECT_EQ(ws.migrate(), std::make_pair(old, kSchemaVersion));
+    }
+    Workspace ws = Workspace::open(tmp.path(), db);
+    EXPECT_EQ(ws.schema_version(), kSchemaVersion);
+    Statement q = ws.db().prepare("SELECT COUNT(*) FROM shards");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.column_int(0), old >= 1 ? 1 : 0);
+    EXPECT_NO_THROW(record_artifact(ws, "bundle", "b", bytes("b"), "{}"));
+    EXPECT_EQ(ws.migrate(), std::make_pair(kSchemaVersion, kSchemaVersion)) << "migrating again changes nothing";
   }
-  Workspace ws = Workspace::open(tmp.path());
-  EXPECT_EQ(ws.schema_version(), kSchemaVersion);
-  Statement q = ws.db().prepare("SELECT COUNT(*) FROM shards");
-  ASSERT_TRUE(q.step());
-  EXPECT_EQ(q.column_int(0), 1);
-  EXPECT_NO_THROW(record_artifact(ws, "bundle", "b", bytes("b"), "{}"));
 }
 
 }  // namespace

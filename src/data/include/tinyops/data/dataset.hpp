@@ -95,6 +95,7 @@ struct VersionEntry {
 // Freezes the current samples, labels and categories into an immutable manifest object.
 DatasetVersion freeze_version(store::Workspace& ws, const std::string& name);
 std::vector<DatasetVersion> list_versions(store::Workspace& ws);
+DatasetVersion find_version(store::Workspace& ws, const std::string& id_or_name);  // InputError if none
 std::vector<VersionEntry> version_entries(store::Workspace& ws, const std::string& id_or_name);
 
 }  // namespace tinyops::data
