@@ -93,6 +93,7 @@ int64_t enqueue_run(Workspace& ws, const std::string& pipeline, const std::strin
   run.bind(1, pipeline).bind(2, utc_now()).bind(3, params_json);
   require(run.step(), "the run was not recorded");
   const int64_t id = run.column_int(0);
+  run.run();  // to the end: SQLite commits no transaction with a write still in progress
   Statement add = ws.db().prepare(
       "INSERT INTO jobs (run, seq, stage, payload, status, attempts, outputs, error, queued_at) "
       "VALUES (?1, ?2, ?3, ?4, 'queued', 0, '{}', '', ?5)");

@@ -39,7 +39,9 @@ int64_t begin_run(Workspace& ws, const std::string& pipeline, const std::string&
       "VALUES (?1, 'running', ?2, ?3, ?4, '{}', '[]', '') RETURNING id");
   add.bind(1, pipeline).bind(2, static_cast<int64_t>(::getpid())).bind(3, utc_now()).bind(4, params_json);
   require(add.step(), "the run was not recorded");
-  return add.column_int(0);
+  const int64_t id = add.column_int(0);
+  add.run();  // to the end, so the insert is complete before we return
+  return id;
 }
 
 void record_stage(Workspace& ws, int64_t run, const std::string& stage_json, const std::string& log) {
