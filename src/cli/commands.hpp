@@ -4,8 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "tinyops/store/workspace.hpp"
 
 namespace tinyops::cli {
 
@@ -66,11 +70,16 @@ int farm_test(const FarmTestArgs& args);
 
 struct WorkspaceArgs {
   std::string workspace;  // empty: $TINYOPS_WORKSPACE or the nearest .tinyops/ above
+  std::string db;         // empty: $TINYOPS_DB, the URL `init --db` recorded, or SQLite
   bool json = false;
 };
+// The workspace the arguments name; `fallback` is used when --workspace is not given and
+// $TINYOPS_WORKSPACE is unset (e.g. the pipeline file's folder).
+store::Workspace open_workspace(const WorkspaceArgs& args, const std::optional<std::filesystem::path>& fallback = {});
 
 struct InitArgs {
   std::string path = ".";
+  std::string db;
   bool json = false;
 };
 int workspace_init(const InitArgs& args);
@@ -138,8 +147,27 @@ int runs_list(const RunsArgs& args);
 
 struct PipelineRunArgs : WorkspaceArgs {
   std::string file = "tinyops.yaml";
+  bool queue = false;  // queue the stages for workers instead of running them here
 };
 int pipeline_run(const PipelineRunArgs& args);
+
+// ---- database, workers and the job queue (queue_commands.cpp) ----
+
+int db_migrate(const WorkspaceArgs& args);
+
+struct WorkerArgs : WorkspaceArgs {
+  double lease_seconds = 60;
+  double heartbeat_seconds = 5;
+  double poll_seconds = 1;
+  int max_attempts = 3;
+  bool exit_when_idle = false;
+};
+int worker(const WorkerArgs& args);
+
+struct JobsArgs : WorkspaceArgs {
+  int64_t run = 0;  // 0: every run
+};
+int jobs_list(const JobsArgs& args);
 
 // ---- REST API (serve_commands.cpp) ----
 

@@ -1,6 +1,7 @@
 // `tinyops init` and `tinyops data ...`: thin wrappers over the store and data modules.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -13,12 +14,17 @@ namespace tinyops::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-store::Workspace open_workspace(const WorkspaceArgs& args) {
-  return store::Workspace::open(args.workspace.empty() ? std::nullopt
-                                                       : std::optional<fs::path>(args.workspace));
+store::Workspace open_workspace(const WorkspaceArgs& args, const std::optional<fs::path>& fallback) {
+  std::optional<fs::path> root;
+  if (!args.workspace.empty()) {
+    root = fs::path(args.workspace);
+  } else if (const char* env = std::getenv("TINYOPS_WORKSPACE"); !(env && *env)) {
+    root = fallback;
+  }
+  return store::Workspace::open(root, args.db);
 }
+
+namespace {
 
 std::string duration_text(double ms) {
   if (ms >= 60000) return fmt::format("{:.1f} min", ms / 60000);
@@ -30,16 +36,16 @@ std::string duration_text(double ms) {
 
 int workspace_init(const InitArgs& args) {
   const bool existed = fs::is_directory(fs::path(args.path) / ".tinyops");
-  store::Workspace ws = store::Workspace::init(args.path);
+  store::Workspace ws = store::Workspace::init(args.path, args.db);
   if (args.json) {
     std::cout << nlohmann::json{{"workspace", ws.dir().string()}, {"created", !existed},
-                                {"schema_version", ws.schema_version()}}
+                                {"database", ws.db().describe()}, {"schema_version", ws.schema_version()}}
                      .dump(2)
               << "\n";
     return 0;
   }
-  std::cout << fmt::format("{} TinyOps workspace in {}\n", existed ? "Reopened the" : "Created a",
-                           ws.dir().string());
+  std::cout << fmt::format("{} TinyOps workspace in {} (metadata: {})\n", existed ? "Reopened the" : "Created a",
+                           ws.dir().string(), ws.db().describe());
   if (!existed) std::cout << "next: tinyops data import PATH... [--label L]\n";
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "text_table.hpp"
 #include "tinyops/pipeline/examples.hpp"
 #include "tinyops/pipeline/pipeline_file.hpp"
+#include "tinyops/pipeline/queue.hpp"
 
 namespace tinyops::cli {
 
@@ -92,8 +93,17 @@ void print_report(const pipeline::ImpulseReport& r, double target) {
 
 int pipeline_run(const PipelineRunArgs& args) {
   const fs::path file = args.file;
-  store::Workspace ws = store::Workspace::open(
-      args.workspace.empty() ? std::optional<fs::path>(fs::absolute(file).parent_path()) : std::optional<fs::path>(args.workspace));
+  store::Workspace ws = open_workspace(args, fs::absolute(file).parent_path());
+  if (args.queue) {
+    const int64_t run = pipeline::enqueue_pipeline(ws, file);
+    if (args.json) {
+      std::cout << nlohmann::json{{"run", run}, {"status", "queued"}}.dump(2) << "\n";
+    } else {
+      std::cout << fmt::format("run {} queued: its stages wait for workers (`tinyops worker`); follow it with "
+                               "`tinyops jobs --run {}`\n", run, run);
+    }
+    return 0;
+  }
   const pipeline::PipelineResult result =
       pipeline::run_pipeline(ws, file, [](const std::string& line) { std::cerr << line << "\n"; });
   const auto& r = result.report;

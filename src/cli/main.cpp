@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
   InitArgs init;
   CLI::App* init_cmd = app.add_subcommand("init", "Create a TinyOps workspace (.tinyops/) here or in PATH");
   init_cmd->add_option("path", init.path, "Folder for the workspace")->default_val(".");
+  init_cmd->add_option("--db", init.db,
+                       "Metadata database: a postgresql:// URL for a team (recorded for later commands); "
+                       "default: $TINYOPS_DB or SQLite in .tinyops/");
   init_cmd->add_flag("--json", init.json, "Machine-readable output");
 
   CLI::App* data = app.add_subcommand("data", "Import, list, split and version samples");
@@ -100,6 +103,9 @@ int main(int argc, char** argv) {
   auto workspace_options = [](CLI::App* cmd, WorkspaceArgs& args) {
     cmd->add_option("--workspace", args.workspace,
                     "Workspace folder (default: $TINYOPS_WORKSPACE or the nearest .tinyops/ above)");
+    cmd->add_option("--db", args.db,
+                    "Metadata database: postgresql://USER@HOST:PORT/DB or a SQLite file (default: $TINYOPS_DB, "
+                    "else what `tinyops init --db` recorded, else .tinyops/metadata.db)");
     cmd->add_flag("--json", args.json, "Machine-readable output");
   };
   DataImportArgs data_import_args;
@@ -195,7 +201,42 @@ int main(int argc, char** argv) {
   CLI::App* pipeline_run_cmd = app.add_subcommand(
       "run", "Run the pipeline in tinyops.yaml; stages with unchanged inputs, parameters and code are skipped");
   pipeline_run_cmd->add_option("-f,--file", pipeline_run_args.file, "Pipeline file")->default_val("tinyops.yaml");
+  pipeline_run_cmd->add_flag("--queue", pipeline_run_args.queue,
+                             "Queue the stages for workers (`tinyops worker`) instead of running them here");
   workspace_options(pipeline_run_cmd, pipeline_run_args);
+
+  CLI::App* db_cmd = app.add_subcommand("db", "The metadata database");
+  db_cmd->require_subcommand(1);
+  WorkspaceArgs db_migrate_args;
+  CLI::App* db_migrate_cmd =
+      db_cmd->add_subcommand("migrate", "Bring the database's schema up to this tinyops (PostgreSQL needs this)");
+  workspace_options(db_migrate_cmd, db_migrate_args);
+
+  WorkerArgs worker_args;
+  CLI::App* worker_cmd = app.add_subcommand(
+      "worker", "Execute queued pipeline stages (`tinyops run --queue`); run as many as you like, anywhere");
+  worker_cmd->add_option("--lease", worker_args.lease_seconds,
+                         "Seconds without a heartbeat after which a job is requeued")
+      ->default_val(60)
+      ->check(CLI::Range(1.0, 86400.0));
+  worker_cmd->add_option("--heartbeat", worker_args.heartbeat_seconds, "Seconds between heartbeats")
+      ->default_val(5)
+      ->check(CLI::Range(0.1, 3600.0));
+  worker_cmd->add_option("--poll", worker_args.poll_seconds, "Seconds between looks at an empty queue")
+      ->default_val(1)
+      ->check(CLI::Range(0.05, 3600.0));
+  worker_cmd->add_option("--max-attempts", worker_args.max_attempts,
+                         "A job whose workers died this many times fails")
+      ->default_val(3)
+      ->check(CLI::Range(1, 100));
+  worker_cmd->add_flag("--exit-when-idle", worker_args.exit_when_idle,
+                       "Stop once no job is queued or running (batch use, tests)");
+  workspace_options(worker_cmd, worker_args);
+
+  JobsArgs jobs_args;
+  CLI::App* jobs_cmd = app.add_subcommand("jobs", "Queued pipeline stages: status, worker, attempts, events");
+  jobs_cmd->add_option("--run", jobs_args.run, "Only this run's jobs");
+  workspace_options(jobs_cmd, jobs_args);
 
   ServeArgs serve_args;
   CLI::App* serve_cmd = app.add_subcommand("serve", "The REST API over HTTP (docs/api.md)");
@@ -231,6 +272,9 @@ int main(int argc, char** argv) {
     if (*lineage_cmd) return registry_lineage(lineage_args);
     if (*runs_cmd) return runs_list(runs_args);
     if (*pipeline_run_cmd) return pipeline_run(pipeline_run_args);
+    if (*db_migrate_cmd) return db_migrate(db_migrate_args);
+    if (*worker_cmd) return worker(worker_args);
+    if (*jobs_cmd) return jobs_list(jobs_args);
     if (*serve_cmd) return serve(serve_args);
     if (*token_create_cmd) return token_create(token_args);
     if (*data_import_cmd) return data_import(data_import_args);

@@ -16,10 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-store::Workspace open_ws(const WorkspaceArgs& args) {
-  return store::Workspace::open(args.workspace.empty() ? std::nullopt : std::optional<fs::path>(args.workspace));
-}
-
 nlohmann::json artifact_json(const store::Artifact& a) {
   return {{"id", a.id}, {"kind", a.kind}, {"name", a.name}, {"created_at", a.created_at},
           {"metadata", nlohmann::json::parse(a.metadata)}};
@@ -33,7 +29,7 @@ std::string accuracy_text(const store::Artifact& a) {
 }  // namespace
 
 int registry_model_list(const ModelListArgs& args) {
-  store::Workspace ws = open_ws(args);
+  store::Workspace ws = open_workspace(args);
   std::vector<store::Artifact> list;
   if (args.kind.empty()) {
     for (const char* kind : {"int8_model", "float_model"})
@@ -59,7 +55,7 @@ int registry_model_list(const ModelListArgs& args) {
 }
 
 int registry_model_show(const ArtifactArgs& args) {
-  store::Workspace ws = open_ws(args);
+  store::Workspace ws = open_workspace(args);
   const store::Artifact a = store::find_artifact(ws, args.id);
   const auto history = store::stage_history(ws, a.id);
   if (args.json) {
@@ -90,7 +86,7 @@ int registry_model_show(const ArtifactArgs& args) {
 }
 
 int registry_model_promote(const ArtifactArgs& args) {
-  store::Workspace ws = open_ws(args);
+  store::Workspace ws = open_workspace(args);
   const store::StageChange c = store::promote(ws, args.id, args.stage);
   if (args.json) {
     std::cout << nlohmann::json{{"model", c.model}, {"stage", c.stage}, {"changed_at", c.changed_at},
@@ -105,7 +101,7 @@ int registry_model_promote(const ArtifactArgs& args) {
 }
 
 int registry_lineage(const ArtifactArgs& args) {
-  store::Workspace ws = open_ws(args);
+  store::Workspace ws = open_workspace(args);
   const store::Artifact root = store::find_artifact(ws, args.id);
   // Both directions, each artifact once.
   nlohmann::json ancestors = nlohmann::json::array(), descendants = nlohmann::json::array();

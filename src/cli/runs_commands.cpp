@@ -36,8 +36,7 @@ std::string stage_summary(const std::string& stages_json) {
 }  // namespace
 
 int runs_list(const RunsArgs& args) {
-  store::Workspace ws = store::Workspace::open(args.workspace.empty() ? std::nullopt
-                                                                      : std::optional<std::filesystem::path>(args.workspace));
+  store::Workspace ws = open_workspace(args);
   if (!args.diff.empty()) {
     require(args.diff.size() == 2, "`runs diff` takes two run ids");
     const store::RunRecord a = store::find_run(ws, args.diff[0]), b = store::find_run(ws, args.diff[1]);

@@ -10,17 +10,12 @@ namespace tinyops::cli {
 
 namespace {
 
-store::Workspace open_workspace_of(const WorkspaceArgs& args) {
-  return store::Workspace::open(args.workspace.empty() ? std::nullopt
-                                                       : std::optional<std::filesystem::path>(args.workspace));
-}
-
 server::ApiServer* running = nullptr;
 
 }  // namespace
 
 int serve(const ServeArgs& args) {
-  const store::Workspace ws = open_workspace_of(args);
+  const store::Workspace ws = open_workspace(args);
   server::ApiServer api(ws.root());
   const int port = api.bind(args.host, args.port);
   std::cerr << "serving " << ws.root().string() << " on http://" << args.host << ":" << port
@@ -38,7 +33,7 @@ int serve(const ServeArgs& args) {
 }
 
 int token_create(const TokenArgs& args) {
-  store::Workspace ws = open_workspace_of(args);
+  store::Workspace ws = open_workspace(args);
   const std::string token = server::create_token(ws, args.name);
   if (args.json) {
     std::cout << nlohmann::json{{"name", args.name}, {"token", token}}.dump(2) << "\n";

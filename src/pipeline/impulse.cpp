@@ -209,23 +209,45 @@ void write_bundle(const nlohmann::json& files, const fs::path& dir) {
 
 }  // namespace
 
+const std::vector<std::string>& impulse_stages() {
+  static const std::vector<std::string> stages = {"features", "train", "quantise", "compile", "farm"};
+  return stages;
+}
+
+std::string impulse_params_json(const ImpulseConfig& c) {
+  return nlohmann::json{{"features", features_json(c.features)}, {"training", training_params(c)},
+                        {"board", c.board}, {"device_examples", c.device_examples},
+                        {"accuracy_threshold", c.accuracy_threshold}}
+      .dump();
+}
+
+std::string impulse_metrics_json(const ImpulseReport& r) {
+  return nlohmann::json{{"float_accuracy", r.float_accuracy}, {"int8_accuracy", r.int8_accuracy},
+                        {"device_accuracy", r.device_accuracy}, {"flash_bytes", r.flash_bytes},
+                        {"ram_bytes", r.ram_bytes}, {"instructions", r.instructions}, {"model", r.model_id}}
+      .dump();
+}
+
 ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs::path& out_dir,
-                          const std::function<void(const std::string&)>& progress) {
+                          const std::function<void(const std::string&)>& progress, const ImpulseRunOptions& how) {
+  const bool one_stage = !how.only_stage.empty();
+  require(!one_stage || std::find(impulse_stages().begin(), impulse_stages().end(), how.only_stage) != impulse_stages().end(),
+          "no impulse stage '" + how.only_stage + "'");
   ImpulseReport r;
   r.name = c.name;
   r.board = c.board;
   fs::create_directories(out_dir);
-  const nlohmann::json params = {{"features", features_json(c.features)}, {"training", training_params(c)},
-                                 {"board", c.board}, {"device_examples", c.device_examples},
-                                 {"accuracy_threshold", c.accuracy_threshold}};
-  const int64_t run = store::begin_run(ws, c.name, params.dump());
+  const bool owns_run = how.run == 0;
+  const int64_t run = owns_run ? store::begin_run(ws, c.name, impulse_params_json(c)) : how.run;
   r.run_id = run;
   std::string log;
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
     log += s + "\n";
   };
-  // Runs a stage unless its key is cached; records it in the run either way.
+  // Runs a stage unless its key is cached; records it in the run either way. When one
+  // stage is asked for, the ones before it come from the cache (an earlier job made them)
+  // and are not recorded again.
   auto stage_step = [&](const std::string& stage, const nlohmann::json& key_material,
                         const std::function<std::vector<std::string>()>& work) {
     const auto started = std::chrono::steady_clock::now();
@@ -233,6 +255,12 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
                                                             {"tinyops", kTinyOpsVersion}}.dump());
     std::vector<std::string> outputs;
     std::string status = "ran";
+    if (one_stage && stage != how.only_stage) {
+      auto hit = store::cached_outputs(ws, key);
+      require(hit.has_value(), "stage " + stage + " of run " + std::to_string(run) +
+                                   " has no cached result: it must finish before " + how.only_stage);
+      return *hit;
+    }
     if (auto hit = store::cached_outputs(ws, key)) {
       outputs = *hit;
       status = "cached";
@@ -245,12 +273,16 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     store::record_stage(ws, run, nlohmann::json{{"stage", stage}, {"status", status}, {"seconds", seconds},
                                                 {"outputs", outputs}}.dump(), log);
     log.clear();
+    r.stage_outputs = outputs;
     return outputs;
   };
+  auto stop_after = [&](const std::string& stage) { return one_stage && how.only_stage == stage; };
 
   try {
     // The data, frozen: the features and everything after them trace back to this version.
-    const data::DatasetVersion version = data::freeze_version(ws, c.name + "@" + store::utc_now());
+    const data::DatasetVersion version = how.dataset_version.empty()
+                                             ? data::freeze_version(ws, c.name + "@" + store::utc_now())
+                                             : data::find_version(ws, how.dataset_version);
     const store::Artifact dataset_artifact = store::record_artifact(
         ws, "dataset_version", version.name, ws.objects().get(version.id),
         nlohmann::json{{"samples", version.samples}, {"version", version.id}}.dump());
@@ -269,6 +301,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
                                                                  {{dataset_artifact.id, "dataset"}})
                                               .id};
         })[0];
+    if (stop_after("features")) return r;
     const data::FeatureSets sets = data::decode_features(ws.objects().get(feature_id));
     require(sets.training.size() > 0 && sets.testing.size() > 0,
             "both training and testing samples are needed: `tinyops data split` first");
@@ -354,6 +387,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
                                                              {{feature_id, "features"}})
                                           .id};
     })[0];
+    if (stop_after("train")) return r;
     const nlohmann::json trained = [&] {
       const auto bytes = ws.objects().get(run_artifact_id);
       return nlohmann::json::parse(bytes.begin(), bytes.end());
@@ -410,6 +444,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
               {{float_artifact.id, "quantised from"}, {feature_id, "calibration"}});
           return std::vector<std::string>{float_artifact.id, int8_artifact.id};
         });
+    if (stop_after("quantise")) return r;
     formats::write_file(r.float_model, ws.objects().get(models[0]));
     const std::vector<uint8_t> int8_bytes = ws.objects().get(models[1]);
     formats::write_file(r.int8_model, int8_bytes);
@@ -449,6 +484,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
                                  {{r.model_id, "compiled from"}})
               .id};
     })[0];
+    if (stop_after("compile")) return r;
     {
       const auto bytes = ws.objects().get(bundle_id);
       write_bundle(nlohmann::json::parse(bytes.begin(), bytes.end()).at("files"), r.bundle);
@@ -458,7 +494,17 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     const size_t n = c.device_examples ? std::min(c.device_examples, test.size()) : test.size();
     r.farm_report_id = stage_step("farm", {{"model", r.model_id}, {"bundle", bundle_id}, {"features", feature_id}, {"examples", n}}, [&] {
       interp::Interpreter interp(q);
-      const fs::path vectors = out_dir / "device_vectors";
+      // This run's own folder: another run of the same pipeline (a sweep) may be testing its
+      // model at the same time, and must not pick up these vectors or this firmware.
+      const fs::path scratch = ws.dir() / "tmp" / fmt::format("farm-run-{}", run);
+      struct RemoveAfter {
+        fs::path dir;
+        ~RemoveAfter() {
+          std::error_code ec;
+          fs::remove_all(dir, ec);
+        }
+      } remove_after{scratch};
+      const fs::path vectors = scratch / "device_vectors";
       fs::remove_all(vectors);
       fs::create_directories(vectors);
       for (size_t i = 0; i < n; ++i) {
@@ -474,7 +520,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
       fo.model = r.int8_model;
       fo.boards = {board.name};
       fo.vectors = vectors;
-      fo.work_dir = out_dir / "farm";
+      fo.work_dir = scratch / "farm";
       fo.progress = [&](const std::string& line) { say("farm: " + line); };
       const farm::FarmTestReport fr = farm::run_farm_test(q, fo);
       fs::remove_all(vectors);
@@ -521,13 +567,9 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
       device_stage.accuracy = r.device_accuracy;
       r.stages.push_back(device_stage);
     }
-    const nlohmann::json metrics = {{"float_accuracy", r.float_accuracy}, {"int8_accuracy", r.int8_accuracy},
-                                    {"device_accuracy", r.device_accuracy}, {"flash_bytes", r.flash_bytes},
-                                    {"ram_bytes", r.ram_bytes}, {"instructions", r.instructions},
-                                    {"model", r.model_id}};
-    store::finish_run(ws, run, true, metrics.dump(), log);
+    if (owns_run) store::finish_run(ws, run, true, impulse_metrics_json(r), log);
   } catch (const std::exception& e) {
-    store::finish_run(ws, run, false, "{}", log + "error: " + e.what() + "\n");
+    if (owns_run) store::finish_run(ws, run, false, "{}", log + "error: " + e.what() + "\n");
     throw;
   }
   return r;

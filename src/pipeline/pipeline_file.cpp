@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/data/dataset.hpp"
@@ -50,11 +52,18 @@ class Section {
 }  // namespace
 
 PipelineFile load_pipeline(const fs::path& file) {
+  std::ifstream in(file);
+  require(in.good() && !fs::is_directory(file),
+          file.string() + ": cannot read the pipeline file (is there a tinyops.yaml here?)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_pipeline(text.str(), file);
+}
+
+PipelineFile parse_pipeline(const std::string& text, const fs::path& file) {
   YAML::Node loaded;
   try {
-    loaded = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw InputError(file.string() + ": cannot read the pipeline file (is there a tinyops.yaml here?)");
+    loaded = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(file.string() + ": not valid YAML (" + e.what() + ")");
   }
@@ -201,9 +210,8 @@ std::string pipeline_yaml(const PipelineFile& p) {
   return std::string(out.c_str()) + "\n";
 }
 
-PipelineResult run_pipeline(store::Workspace& ws, const fs::path& file,
-                            const std::function<void(const std::string&)>& progress) {
-  const PipelineFile p = load_pipeline(file);
+void import_and_split(store::Workspace& ws, const PipelineFile& p,
+                      const std::function<void(const std::string&)>& progress) {
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
@@ -216,6 +224,15 @@ PipelineResult run_pipeline(store::Workspace& ws, const fs::path& file,
   }
   say(fmt::format("split: {:.0f} % for testing, stratified, seed {}", 100 * p.test_fraction, p.split_seed));
   data::split_dataset(ws, p.test_fraction, p.split_seed);
+}
+
+PipelineResult run_pipeline(store::Workspace& ws, const fs::path& file,
+                            const std::function<void(const std::string&)>& progress) {
+  const PipelineFile p = load_pipeline(file);
+  auto say = [&](const std::string& s) {
+    if (progress) progress(s);
+  };
+  import_and_split(ws, p, progress);
   PipelineResult result;
   result.report = run_impulse(ws, p.impulse, ws.root() / "artifacts" / p.impulse.name, progress);
   if (!p.promote.empty()) {

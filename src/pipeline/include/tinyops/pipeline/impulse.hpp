@@ -63,10 +63,28 @@ struct ImpulseReport {
   std::filesystem::path float_model, int8_model, bundle;
   std::string model_id, farm_report_id;  // registry artifacts (`tinyops model show ID`)
   int64_t run_id = 0;                    // `tinyops runs`
+  std::vector<std::string> stage_outputs;  // with only_stage: the artifacts that stage made
+};
+
+// The impulse's cached stages, in order. A worker runs one at a time (see queue.hpp).
+const std::vector<std::string>& impulse_stages();  // features, train, quantise, compile, farm
+
+// How run_impulse is driven: whole, in one process (the defaults), or one stage of a queued
+// run by a worker, the stages before it taken from the cache.
+struct ImpulseRunOptions {
+  int64_t run = 0;              // the run to record into; 0 begins (and finishes) a new run
+  std::string only_stage;       // run just this stage; earlier ones must be cached
+  std::string dataset_version;  // the frozen version to use; empty freezes the workspace's samples
 };
 
 ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& config,
                           const std::filesystem::path& out_dir,
-                          const std::function<void(const std::string&)>& progress);
+                          const std::function<void(const std::string&)>& progress,
+                          const ImpulseRunOptions& how = {});
+
+// The run's parameters as recorded with it (what `tinyops runs diff` compares).
+std::string impulse_params_json(const ImpulseConfig& config);
+// The run's metrics as recorded with it (accuracies, size, instructions, model id).
+std::string impulse_metrics_json(const ImpulseReport& report);
 
 }  // namespace tinyops::pipeline

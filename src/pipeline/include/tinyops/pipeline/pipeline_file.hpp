@@ -31,12 +31,19 @@ struct PipelineFile {
 
 // Throws InputError naming the file, the key and the fix.
 PipelineFile load_pipeline(const std::filesystem::path& file);
+// The same from the file's text (a queued run keeps the text it was queued with); data
+// paths are relative to `file`'s folder.
+PipelineFile parse_pipeline(const std::string& text, const std::filesystem::path& file);
 std::string pipeline_yaml(const PipelineFile& pipeline);  // what load_pipeline reads back
 
 struct PipelineResult {
   ImpulseReport report;
   std::string promoted;  // the stage the model went to, if any
 };
+
+// The data stage: imports the data paths (duplicates are skipped) and splits.
+void import_and_split(store::Workspace& ws, const PipelineFile& pipeline,
+                      const std::function<void(const std::string&)>& progress);
 
 // Imports the data paths (duplicates are skipped, so a rerun imports nothing), splits, runs
 // the impulse with stage caching, and promotes when asked.
