@@ -230,9 +230,12 @@ Workspace Workspace::open_for_migration(const std::optional<fs::path>& explicit_
                              " or above: run `tinyops init` there first (or pass --workspace DIR)");
   const std::string location = database_location(root / ".tinyops", db);
   const bool postgres = Database::is_postgres_url(location);
-  require(fs::is_directory(root / ".tinyops" / "objects") && (postgres || fs::is_regular_file(location)),
-          root.string() + " is not a TinyOps workspace (no .tinyops/objects or metadata database): run "
-                          "`tinyops init " + root.string() + "`");
+  require(fs::is_directory(root / ".tinyops" / "objects"),
+          root.string() + " is not a TinyOps workspace (no .tinyops/objects): run `tinyops init " + root.string() + "`");
+  require(postgres || fs::is_regular_file(location),
+          "no metadata database at " + location +
+              (db.empty() && !std::getenv("TINYOPS_DB") ? ": run `tinyops init " + root.string() + "`"
+                                                        : ": check --db / $TINYOPS_DB (a SQLite file or a postgresql:// URL)"));
   Workspace ws(fs::absolute(root).lexically_normal());
   ws.db_ = Database::open(location, false);
   return ws;
