@@ -119,6 +119,7 @@ struct ExampleArgs {
   std::string board = "nano33ble";
   uint64_t seed = 1;
   bool quick = false;
+  bool setup_only = false;
   bool json = false;
 };
 int run_example(const ExampleArgs& args);

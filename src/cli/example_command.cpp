@@ -127,7 +127,21 @@ int run_example(const ExampleArgs& args) {
   o.seed = args.seed;
   o.quick = args.quick;
   o.progress = [](const std::string& line) { std::cerr << line << "\n"; };
+  o.setup_only = args.setup_only;
   const pipeline::ExampleResult result = pipeline::run_example(o);
+  if (args.setup_only) {
+    std::vector<std::string> files;
+    for (const auto& f : result.pipeline_files) files.push_back(f.string());
+    if (args.json) {
+      std::cout << nlohmann::json{{"example", args.name}, {"workspace", result.workspace.string()},
+                                  {"pipelines", files}}.dump(2) << "\n";
+    } else {
+      for (const auto& f : result.pipeline_files)
+        std::cout << fmt::format("ready: {} (run it: cd {} && tinyops run -f {})\n", f.string(),
+                                 result.workspace.string(), f.filename().string());
+    }
+    return 0;
+  }
   bool ok = true;
   for (const auto& r : result.impulses) ok &= r.device_bit_exact && r.fits;
   if (args.json) {

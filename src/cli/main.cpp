@@ -165,6 +165,8 @@ int main(int argc, char** argv) {
   example_cmd->add_option("--board", example_args.board, "Target board")->default_val("nano33ble");
   example_cmd->add_option("--seed", example_args.seed, "Seed for data, split and training")->default_val(1);
   example_cmd->add_flag("--quick", example_args.quick, "Smaller data and fewer epochs (smoke test)");
+  example_cmd->add_flag("--setup-only", example_args.setup_only,
+                        "Generate the data, workspace and tinyops.yaml, then stop (`tinyops run` runs it)");
   example_cmd->add_flag("--json", example_args.json, "Machine-readable output");
 
   ModelListArgs model_list_args;

@@ -151,6 +151,8 @@ ExampleResult run_example(const ExampleOptions& o) {
     pf.split_seed = o.seed;
     const fs::path file = root / (i == 0 ? "tinyops.yaml" : "tinyops." + pf.impulse.name + ".yaml");
     std::ofstream(file) << pipeline_yaml(pf);
+    result.pipeline_files.push_back(file);
+    if (o.setup_only) continue;
     say(fmt::format("[2-8/8] pipeline {}: import, split, features, train, prune, quantise, compile, farm",
                     file.filename().string()));
     result.impulses.push_back(run_pipeline(ws, file, o.progress).report);

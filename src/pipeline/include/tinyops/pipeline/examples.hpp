@@ -17,6 +17,7 @@ struct ExampleOptions {
   std::string board = "nano33ble";
   uint64_t seed = 1;
   bool quick = false;               // fewer samples and epochs (tests, smoke runs)
+  bool setup_only = false;          // data, workspace and tinyops.yaml; `tinyops run` does the rest
   std::function<void(const std::string&)> progress;
 };
 
@@ -26,6 +27,7 @@ struct ExampleTarget {
 
 struct ExampleResult {
   std::vector<ImpulseReport> impulses;  // the example's model (and, for keywords, the MLPerf-shaped DS-CNN)
+  std::vector<std::filesystem::path> pipeline_files;  // one per model
   double target = 0;                    // int8 accuracy to reach
   std::filesystem::path workspace;
 };
