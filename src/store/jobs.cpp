@@ -144,7 +144,7 @@ bool renew_job(Workspace& ws, int64_t job, const std::string& worker) {
 bool complete_job(Workspace& ws, const Job& job, const std::string& worker, const std::string& outputs_json) {
   const nlohmann::json outputs = nlohmann::json::parse(outputs_json);
   Transaction t(ws.db());
-  Statement set = ws.db().prepare("UPDATE jobs SET status = 'done', outputs = ?1, finished_at = ?2, worker = NULL "
+  Statement set = ws.db().prepare("UPDATE jobs SET status = 'done', outputs = ?1, finished_at = ?2 "
                                   "WHERE id = ?3 AND worker = ?4 AND status = 'running'");
   set.bind(1, outputs_json).bind(2, utc_now()).bind(3, job.id).bind(4, worker);
   set.run();
@@ -172,7 +172,7 @@ bool complete_job(Workspace& ws, const Job& job, const std::string& worker, cons
 
 void fail_job(Workspace& ws, const Job& job, const std::string& worker, const std::string& error) {
   Transaction t(ws.db());
-  Statement set = ws.db().prepare("UPDATE jobs SET status = 'failed', error = ?1, finished_at = ?2, worker = NULL "
+  Statement set = ws.db().prepare("UPDATE jobs SET status = 'failed', error = ?1, finished_at = ?2 "
                                   "WHERE id = ?3 AND worker = ?4 AND status = 'running'");
   set.bind(1, error).bind(2, utc_now()).bind(3, job.id).bind(4, worker);
   set.run();

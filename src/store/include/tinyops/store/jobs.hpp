@@ -19,7 +19,9 @@ namespace tinyops::store {
 
 struct Job {
   int64_t id = 0, run = 0, seq = 0;
-  std::string stage, payload, status, worker, outputs, error, queued_at, finished_at;
+  std::string stage, payload, status;
+  std::string worker;  // who holds it (running) or finished it (done, failed)
+  std::string outputs, error, queued_at, finished_at;
   int64_t attempts = 0;
 };
 
