@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang + address/undefined sanitizers and runs each for
 # a bounded time. Usage: scripts/fuzz.sh [seconds per target, default 600] [target...]
-# Seeds: the shared models and .npy files made here. Findings land in fuzz/artifacts/.
+# Seeds: the shared models, and .npy files, sample files and HTTP requests made here.
+# Findings land in fuzz/artifacts/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy fuzz_sample_readers)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy fuzz_sample_readers fuzz_api_requests)
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
 
 bash "$root/scripts/sanitize_build.sh" --target "${targets[@]}"
@@ -16,6 +17,8 @@ mkdir -p "$root/fuzz/artifacts"
 for target in "${targets[@]}"; do
   corpus="$root/fuzz/corpus-run/$target"
   mkdir -p "$corpus"
+  extra=()
+  [ -f "$root/fuzz/$target.dict" ] && extra+=(-dict="$root/fuzz/$target.dict")
   case "$target" in
     fuzz_tflite_import)
       # Small models seed the corpus whole; libFuzzer caps input length below.
@@ -29,11 +32,29 @@ for target in "${targets[@]}"; do
       printf '\x02{"payload":{"interval_ms":10,"sensors":[{"name":"x","units":"g"}],"values":[[1],[2]]}}' > "$corpus/json"
       { printf '\x00RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x08\x00\x00\x00'; printf '\x01\x00\x02\x00\x03\x00\x04\x00'; } > "$corpus/wav"
       { printf '\x03'; head -c 2000 "$root/docs/"*.png 2>/dev/null || printf '\x89PNG\r\n\x1a\n'; } > "$corpus/png" ;;
+    fuzz_api_requests)
+      # Raw HTTP requests, one per endpoint. The target's workspace holds an int8 model whose
+      # content is "model" (so its id is known) and a dataset version "v1"; @TOKEN@ stands for
+      # a valid bearer token.
+      m="$(printf model | sha256sum | cut -c1-12)"
+      for path in /api/v1/health "/api/v1/models?limit=1&offset=0" /api/v1/runs /api/v1/runs/1 \
+                  "/api/v1/datasets?limit=2" /api/v1/datasets/v1 "/api/v1/artifacts/$m" "/api/v1/lineage/$m" \
+                  "/api/v1/farm-reports?model=$m" "/api/v1/farm-reports/$m"; do
+        printf 'GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n' "$path" > "$corpus/get-$(printf %s "$path" | sha256sum | cut -c1-8)"
+      done
+      body='{"stage": "staging"}'
+      printf 'POST /api/v1/models/%s/promote HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+        "$m" "${#body}" "$body" > "$corpus/promote"
+      body='{"stage": "production"}'
+      printf 'POST /api/v1/models/%s/promote HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nContent-Length: %d\r\n\r\n%s' \
+        "$m" "${#body}" "$body" > "$corpus/promote-production"
+      printf 'POST /api/v1/models/%s/promote HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"sta\r\n0\r\n\r\n' \
+        "$m" > "$corpus/promote-chunked" ;;
   esac
   echo "fuzz: $target for ${seconds}s"
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     "$root/build-sanitize/fuzz/$target" "$corpus" -max_total_time="$seconds" -max_len=400000 \
-    -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" \
+    -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" "${extra[@]}" \
     2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || true
 done
 if ls "$root/fuzz/artifacts/"* >/dev/null 2>&1; then

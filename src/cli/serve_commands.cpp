@@ -16,7 +16,7 @@ server::ApiServer* running = nullptr;
 
 int serve(const ServeArgs& args) {
   const store::Workspace ws = open_workspace(args);
-  server::ApiServer api(ws.root());
+  server::ApiServer api(ws.root(), args.db);
   const int port = api.bind(args.host, args.port);
   std::cerr << "serving " << ws.root().string() << " on http://" << args.host << ":" << port
             << "/api/v1/ (Ctrl-C stops)\n";

@@ -21,6 +21,20 @@ class UnsupportedError : public InputError {
   explicit UnsupportedError(const std::string& message) : InputError(message) {}
 };
 
+// An id or name that names nothing in the workspace (an artifact, a run, a dataset
+// version). A kind of bad input (exit code 2); the server answers 404.
+class NotFoundError : public InputError {
+ public:
+  explicit NotFoundError(const std::string& message) : InputError(message) {}
+};
+
+// A well-formed request that the current state refuses, e.g. the production gate turning
+// a promotion down for want of evidence. Exit code 2; the server answers 409.
+class ConflictError : public InputError {
+ public:
+  explicit ConflictError(const std::string& message) : InputError(message) {}
+};
+
 // Throws InputError with `message` when `condition` is false. For checks on outside data.
 void require(bool condition, const std::string& message);
 

@@ -1,0 +1,49 @@
+// The workspace as the API shows it: JSON views of models, artifacts, lineage, runs,
+// dataset versions and farm reports, and model promotion. Ids are resolved here: an id
+// that names nothing throws NotFoundError, a malformed one InputError, a promotion the
+// gate refuses ConflictError. No HTTP here: api.cpp maps those errors to status codes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "request_parsing.hpp"
+#include "tinyops/store/workspace.hpp"
+
+namespace tinyops::server {
+
+// A list endpoint's page and the length of the whole list (the X-Total-Count header).
+struct Page {
+  nlohmann::json items = nlohmann::json::array();
+  size_t total = 0;
+};
+
+// The full id of the artifact `id_or_prefix` names (see check_artifact_id).
+std::string resolve_artifact(store::Workspace& ws, const std::string& id_or_prefix);
+
+Page models_json(store::Workspace& ws, const Paging& paging);
+nlohmann::json artifact_json(store::Workspace& ws, const std::string& id_or_prefix);
+// Like `tinyops lineage --json`: the artifact, what it was made from (ancestors) and what
+// was made from it (descendants), each walked to the end with its depth and role.
+nlohmann::json lineage_json(store::Workspace& ws, const std::string& id_or_prefix);
+
+Page runs_json(store::Workspace& ws, const Paging& paging);
+nlohmann::json run_json(store::Workspace& ws, const std::string& id);
+
+// The samples in the workspace now (per label and category, kinds, shards) and the page of
+// frozen dataset versions; `versions_total` receives how many versions there are.
+nlohmann::json datasets_json(store::Workspace& ws, const Paging& paging, size_t& versions_total);
+// One version by id, unique id prefix or name: per-label counts from its manifest and the
+// artifacts made from it.
+nlohmann::json dataset_json(store::Workspace& ws, const std::string& ref);
+
+// Farm reports, oldest first; only those of `model` (an id or prefix) when given.
+Page farm_reports_json(store::Workspace& ws, const Paging& paging,
+                       const std::optional<std::string>& model);
+nlohmann::json farm_report_json(store::Workspace& ws, const std::string& id_or_prefix);
+
+// Moves a model to the stage the body {"stage": ...} names; returns the stage change.
+nlohmann::json promote_json(store::Workspace& ws, const std::string& model, std::string_view body);
+
+}  // namespace tinyops::server
