@@ -17,6 +17,7 @@
 
 #include "tinyops/data/dataset.hpp"
 #include "tinyops/server/api.hpp"
+#include "tinyops/store/jobs.hpp"
 #include "tinyops/store/registry.hpp"
 #include "tinyops/store/runs.hpp"
 
@@ -67,7 +68,12 @@ struct Fixture {
     const int64_t run = store::begin_run(ws, "tinyops.yaml", "{}");
     store::finish_run(ws, run, true, "{}", "log\n");
     token = server::create_token(ws, "fuzz");
-    api = std::make_unique<server::ApiServer>(root / "project");
+    fs::create_directories(root / "project/pipelines");
+    std::ofstream(root / "project/pipelines/p.yaml") << "pipeline: p\n";
+    // Triggers queue a run of one stage (no worker runs it here).
+    api = std::make_unique<server::ApiServer>(root / "project", "", [](store::Workspace& queue_ws, const fs::path&) {
+      return store::enqueue_run(queue_ws, "p", "{}", {{"data", "{}"}});
+    });
   }
   ~Fixture() {
     api.reset();

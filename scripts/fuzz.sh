@@ -48,6 +48,9 @@ for target in "${targets[@]}"; do
       body='{"stage": "production"}'
       printf 'POST /api/v1/models/%s/promote HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nContent-Length: %d\r\n\r\n%s' \
         "$m" "${#body}" "$body" > "$corpus/promote-production"
+      body='{"pipeline": "pipelines/p.yaml"}'
+      printf 'POST /api/v1/runs HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+        "${#body}" "$body" > "$corpus/trigger"
       printf 'POST /api/v1/models/%s/promote HTTP/1.1\r\nAuthorization: Bearer @TOKEN@\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"sta\r\n0\r\n\r\n' \
         "$m" > "$corpus/promote-chunked" ;;
   esac

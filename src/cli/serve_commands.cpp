@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "tinyops/pipeline/queue.hpp"
 #include "tinyops/server/api.hpp"
 
 namespace tinyops::cli {
@@ -16,7 +17,7 @@ server::ApiServer* running = nullptr;
 
 int serve(const ServeArgs& args) {
   const store::Workspace ws = open_workspace(args);
-  server::ApiServer api(ws.root(), args.db);
+  server::ApiServer api(ws.root(), args.db, pipeline::enqueue_pipeline);
   const int port = api.bind(args.host, args.port);
   std::cerr << "serving " << ws.root().string() << " on http://" << args.host << ":" << port
             << "/api/v1/ (Ctrl-C stops)\n";

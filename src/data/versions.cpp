@@ -71,7 +71,7 @@ DatasetVersion find_version(store::Workspace& ws, const std::string& id_or_name)
   store::Statement q =
       ws.db().prepare("SELECT id, name, samples, created_at FROM dataset_versions WHERE id = ?1 OR name = ?1");
   q.bind(1, id_or_name);
-  require(q.step(), "no dataset version '" + id_or_name + "' (see `tinyops data versions`)");
+  if (!q.step()) throw NotFoundError("no dataset version '" + id_or_name + "' (see `tinyops data versions`)");
   return read_version(q);
 }
 

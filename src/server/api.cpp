@@ -189,8 +189,9 @@ bool token_is_valid(store::Workspace& ws, const std::string& token) {
   return q.step();
 }
 
-ApiServer::ApiServer(std::filesystem::path workspace_root, std::string db)
+ApiServer::ApiServer(std::filesystem::path workspace_root, std::string db, PipelineQueue queue)
     : root_(std::move(workspace_root)),
+      queue_(std::move(queue)),
       pool_(std::make_unique<WorkspacePool>(root_, std::move(db))),
       http_(std::make_unique<Http>()) {
   pool_->acquire();  // fails now, not at the first request, when it is no workspace
@@ -270,6 +271,15 @@ void ApiServer::add_routes() {
                                        httplib::Response& res) {
                           reply(res, 200, promote_json(ws, req.matches[1].str(), req.body));
                         })));
+  if (queue_) {
+    s.Post("/api/v1/runs", with_workspace(pool, write([queue = queue_](store::Workspace& ws,
+                                                                       const httplib::Request& req,
+                                                                       httplib::Response& res) {
+             const nlohmann::json run = trigger_run_json(ws, req.body, queue);
+             res.set_header("Location", "/api/v1/runs/" + std::to_string(run.at("id").get<int64_t>()));
+             reply(res, 202, run);
+           })));
+  }
 }
 
 ApiServer::~ApiServer() = default;

@@ -6,6 +6,7 @@
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/data/dataset.hpp"
+#include "tinyops/store/jobs.hpp"
 #include "tinyops/store/registry.hpp"
 #include "tinyops/store/runs.hpp"
 
@@ -131,17 +132,9 @@ data::DatasetVersion resolve_dataset(store::Workspace& ws, const std::string& re
 
 }  // namespace
 
-std::string resolve_artifact(store::Workspace& ws, const std::string& id_or_prefix) {
+store::Artifact artifact_of(store::Workspace& ws, const std::string& id_or_prefix) {
   check_artifact_id(id_or_prefix);
-  store::Statement q =
-      ws.db().prepare("SELECT id FROM artifacts WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2");
-  q.bind(1, id_or_prefix).bind(2, id_or_prefix + "g");
-  if (!q.step())
-    throw NotFoundError("no artifact " + id_or_prefix +
-                        " in this workspace (see GET /api/v1/models)");
-  std::string id = q.column_text(0);
-  require(!q.step(), "the prefix " + id_or_prefix + " matches several artifacts: give more digits");
-  return id;
+  return store::find_artifact(ws, id_or_prefix);
 }
 
 Page models_json(store::Workspace& ws, const Paging& paging) {
@@ -152,7 +145,7 @@ Page models_json(store::Workspace& ws, const Paging& paging) {
 }
 
 json artifact_json(store::Workspace& ws, const std::string& id_or_prefix) {
-  const store::Artifact a = store::find_artifact(ws, resolve_artifact(ws, id_or_prefix));
+  const store::Artifact a = artifact_of(ws, id_or_prefix);
   json j = record_json(ws, a);
   j["parents"] = json::array();
   j["children"] = json::array();
@@ -168,7 +161,7 @@ json artifact_json(store::Workspace& ws, const std::string& id_or_prefix) {
 }
 
 json lineage_json(store::Workspace& ws, const std::string& id_or_prefix) {
-  const store::Artifact a = store::find_artifact(ws, resolve_artifact(ws, id_or_prefix));
+  const store::Artifact a = artifact_of(ws, id_or_prefix);
   json artifact = record_json(ws, a);
   return {{"artifact", artifact},
           {"ancestors", walk_lineage(ws, a.id, true)},
@@ -180,16 +173,15 @@ Page runs_json(store::Workspace& ws, const Paging& paging) {
 }
 
 json run_json(store::Workspace& ws, const std::string& id) {
-  const int64_t n = parse_run_id(id);
-  store::Statement known = ws.db().prepare("SELECT id FROM runs WHERE id = ?1");
-  known.bind(1, n);
-  if (!known.step())
-    throw NotFoundError("no run " + std::to_string(n) +
-                        " in this workspace (see GET /api/v1/runs)");
-  const store::RunRecord r = store::find_run(ws, n);
+  const store::RunRecord r = store::find_run(ws, parse_run_id(id));
   json j = run_summary(r);
   j["params"] = json::parse(r.params);
   j["log"] = r.log;
+  // A queued run's stages as the workers take them (empty for a run made by `tinyops run`).
+  j["jobs"] = json::array();
+  for (const store::Job& job : store::list_jobs(ws, r.id))
+    j["jobs"].push_back({{"stage", job.stage}, {"status", job.status}, {"worker", job.worker},
+                         {"attempts", job.attempts}, {"error", job.error}});
   return j;
 }
 
@@ -240,7 +232,7 @@ Page farm_reports_json(store::Workspace& ws, const Paging& paging,
                        const std::optional<std::string>& model) {
   std::vector<store::Artifact> reports = store::list_artifacts(ws, "farm_report");
   if (model) {
-    const std::string id = resolve_artifact(ws, *model);
+    const std::string id = artifact_of(ws, *model).id;
     std::set<std::string> of_model;
     for (const auto& e : store::children_of(ws, id))
       if (e.role == "model") of_model.insert(e.child);
@@ -251,7 +243,7 @@ Page farm_reports_json(store::Workspace& ws, const Paging& paging,
 }
 
 json farm_report_json(store::Workspace& ws, const std::string& id_or_prefix) {
-  const store::Artifact a = store::find_artifact(ws, resolve_artifact(ws, id_or_prefix));
+  const store::Artifact a = artifact_of(ws, id_or_prefix);
   if (a.kind != "farm_report")
     throw NotFoundError("no farm report " + id_or_prefix + ": the kind of " + short_id(a.id) +
                         " is " + a.kind + " (see GET /api/v1/farm-reports)");
@@ -265,21 +257,34 @@ json promote_json(store::Workspace& ws, const std::string& model, std::string_vi
   const std::string stage = request["stage"].get<std::string>();
   require(stage == "staging" || stage == "production" || stage == "archived",
           "unknown stage '" + stage + "': " + usage);
-  const store::Artifact a = store::find_artifact(ws, resolve_artifact(ws, model));
+  const store::Artifact a = artifact_of(ws, model);
   if (a.kind != "int8_model" && a.kind != "float_model")
     throw NotFoundError("no model " + model + ": the kind of " + short_id(a.id) + " is " + a.kind +
                         " (see GET /api/v1/models)");
-  store::StageChange c;
-  try {
-    c = store::promote(ws, a.id, stage);
-  } catch (const InputError& e) {
-    // Everything else was checked above: what is left is the production gate refusing.
-    throw ConflictError(e.what());
-  }
+  const store::StageChange c = store::promote(ws, a.id, stage);  // the gate refuses with a ConflictError
   return {{"model", c.model},
           {"stage", c.stage},
           {"changed_at", c.changed_at},
           {"evidence", json::parse(c.evidence)}};
+}
+
+json trigger_run_json(store::Workspace& ws, std::string_view body,
+                      const std::function<int64_t(store::Workspace&, const std::filesystem::path&)>& queue) {
+  const json request = parse_json_object(body, {"pipeline"});
+  const std::string usage = R"(the body must be {"pipeline": "PATH"}, a pipeline file in the workspace)";
+  require(request.contains("pipeline") && request["pipeline"].is_string(), usage);
+  const std::string path = request["pipeline"].get<std::string>();
+  require(!path.empty() && path.size() <= 4096 && path.find('\0') == std::string::npos, usage);
+  namespace fs = std::filesystem;
+  const fs::path root = fs::weakly_canonical(ws.root());
+  const fs::path file = fs::weakly_canonical(root / path);  // symlinks and .. resolved
+  const fs::path inside = file.lexically_relative(root);
+  require(!inside.empty() && *inside.begin() != "..",
+          "pipeline '" + path + "' is outside the workspace: name a file in it, relative to its root");
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec))
+    throw NotFoundError("no pipeline file '" + path + "' in the workspace");
+  return run_json(ws, std::to_string(queue(ws, file)));
 }
 
 }  // namespace tinyops::server

@@ -4,11 +4,14 @@
 // gate refuses ConflictError. No HTTP here: api.cpp maps those errors to status codes.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "request_parsing.hpp"
+#include "tinyops/store/registry.hpp"
 #include "tinyops/store/workspace.hpp"
 
 namespace tinyops::server {
@@ -19,8 +22,8 @@ struct Page {
   size_t total = 0;
 };
 
-// The full id of the artifact `id_or_prefix` names (see check_artifact_id).
-std::string resolve_artifact(store::Workspace& ws, const std::string& id_or_prefix);
+// The artifact `id_or_prefix` names (see check_artifact_id); NotFoundError if none.
+store::Artifact artifact_of(store::Workspace& ws, const std::string& id_or_prefix);
 
 Page models_json(store::Workspace& ws, const Paging& paging);
 nlohmann::json artifact_json(store::Workspace& ws, const std::string& id_or_prefix);
@@ -45,5 +48,11 @@ nlohmann::json farm_report_json(store::Workspace& ws, const std::string& id_or_p
 
 // Moves a model to the stage the body {"stage": ...} names; returns the stage change.
 nlohmann::json promote_json(store::Workspace& ws, const std::string& model, std::string_view body);
+
+// Queues the pipeline file the body {"pipeline": "PATH"} names, relative to the workspace
+// root and inside it (a request cannot point the server at any other file); returns the
+// queued run as GET /api/v1/runs/{id} shows it.
+nlohmann::json trigger_run_json(store::Workspace& ws, std::string_view body,
+                                const std::function<int64_t(store::Workspace&, const std::filesystem::path&)>& queue);
 
 }  // namespace tinyops::server

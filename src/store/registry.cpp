@@ -23,6 +23,11 @@ std::vector<LineageEdge> edges(Workspace& ws, const std::string& sql, const std:
   return out;
 }
 
+// The production gate turning a promotion down: the request is fine, the evidence is not.
+void refuse_unless(bool condition, const std::string& message) {
+  if (!condition) throw ConflictError(message);
+}
+
 }  // namespace
 
 Artifact record_artifact(Workspace& ws, const std::string& kind, const std::string& name,
@@ -63,7 +68,7 @@ Artifact find_artifact(Workspace& ws, const std::string& id_or_prefix) {
   Statement q = ws.db().prepare(std::string("SELECT ") + kArtifactColumns +
                                 " FROM artifacts WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2");
   q.bind(1, id_or_prefix).bind(2, id_or_prefix + "g");
-  require(q.step(), "no artifact " + id_or_prefix + " in this workspace (see `tinyops model list`)");
+  if (!q.step()) throw NotFoundError("no artifact " + id_or_prefix + " in this workspace (see `tinyops model list`)");
   Artifact a = read_artifact(q);
   require(!q.step(), "the prefix " + id_or_prefix + " matches several artifacts: give more digits");
   return a;
@@ -123,20 +128,20 @@ StageChange promote(Workspace& ws, const std::string& model_id, const std::strin
         }
       frontier = next;
     }
-    require(!reports.empty(), "cannot promote " + model.id.substr(0, 12) +
+    refuse_unless(!reports.empty(), "cannot promote " + model.id.substr(0, 12) +
                                   " to production: no farm report; run it on its target boards first");
     for (const auto& report : reports) {
       for (const auto& b : report.at("boards")) {
-        require(b.value("passed", false) && b.value("fits", false),
+        refuse_unless(b.value("passed", false) && b.value("fits", false),
                 "cannot promote " + model.id.substr(0, 12) + " to production: the farm test on " +
                     b.value("board", std::string("?")) + " did not pass bit-exact and fitting");
       }
     }
     const nlohmann::json meta = nlohmann::json::parse(model.metadata);
-    require(meta.contains("test_accuracy") && meta.contains("accuracy_threshold"),
+    refuse_unless(meta.contains("test_accuracy") && meta.contains("accuracy_threshold"),
             "cannot promote " + model.id.substr(0, 12) + " to production: it has no recorded test accuracy and threshold");
     const double accuracy = meta["test_accuracy"].get<double>(), threshold = meta["accuracy_threshold"].get<double>();
-    require(accuracy >= threshold, "cannot promote " + model.id.substr(0, 12) + " to production: test accuracy " +
+    refuse_unless(accuracy >= threshold, "cannot promote " + model.id.substr(0, 12) + " to production: test accuracy " +
                                        std::to_string(accuracy) + " is below the pipeline's threshold " +
                                        std::to_string(threshold));
     evidence = {{"farm_reports", reports}, {"test_accuracy", accuracy}, {"accuracy_threshold", threshold}};

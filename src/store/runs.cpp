@@ -101,7 +101,7 @@ std::vector<RunRecord> list_runs(Workspace& ws) {
 RunRecord find_run(Workspace& ws, int64_t id) {
   Statement q = ws.db().prepare(std::string(kRunColumns) + " WHERE id = ?1");
   q.bind(1, id);
-  require(q.step(), "no run " + std::to_string(id) + " in this workspace (see `tinyops runs`)");
+  if (!q.step()) throw NotFoundError("no run " + std::to_string(id) + " in this workspace (see `tinyops runs`)");
   return read_run(q);
 }
 

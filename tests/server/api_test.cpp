@@ -17,6 +17,7 @@
 #include "tinyops/core/content_id.hpp"
 #include "tinyops/data/dataset.hpp"
 #include "tinyops/server/api.hpp"
+#include "tinyops/store/jobs.hpp"
 #include "tinyops/store/registry.hpp"
 #include "tinyops/store/runs.hpp"
 
@@ -82,7 +83,13 @@ class Api : public ::testing::Test {
     store::finish_run(ws, run_, true, R"({"test_accuracy": 0.95})", "done\n");
     token_ = create_token(ws, "ci");
 
-    api_ = std::make_unique<ApiServer>(tmp_.path() / "project");
+    // Pipeline triggers go to a queue that records the file and queues two stages.
+    api_ = std::make_unique<ApiServer>(tmp_.path() / "project", "",
+                                       [this](store::Workspace& queue_ws, const fs::path& file) {
+                                         queued_.push_back(file);
+                                         return store::enqueue_run(queue_ws, file.filename().string(), "{}",
+                                                                   {{"data", "{}"}, {"train", "{}"}});
+                                       });
     port_ = api_->bind("127.0.0.1", 0);
     thread_ = std::thread([this] { api_->listen(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -133,6 +140,7 @@ class Api : public ::testing::Test {
   test_support::TempDir tmp_{"api"};
   std::string version_, model_, bundle_, report_, float_model_, token_;
   int64_t run_ = 0;
+  std::vector<fs::path> queued_;
   std::unique_ptr<ApiServer> api_;
   int port_ = 0;
   std::thread thread_;
@@ -243,6 +251,48 @@ TEST_F(Api, LineageWalksBothWays) {
   refused(get("/api/v1/lineage/0123456789ab"), 404);
   EXPECT_THAT(refused(get("/api/v1/lineage/NOTHEX"), 400), HasSubstr("lowercase hex"));
   refused(get("/api/v1/lineage/abc"), 400);
+}
+
+// POST /api/v1/runs queues a pipeline file of the workspace; only one inside it, and only
+// with a token.
+TEST_F(Api, PipelineTriggersQueueARunForTheWorkers) {
+  const fs::path project = tmp_.path() / "project";
+  fs::create_directories(project / "pipelines");
+  std::ofstream(project / "pipelines/kws.yaml") << "pipeline: kws\n";
+  std::ofstream(tmp_.path() / "outside.yaml") << "pipeline: secret\n";
+  fs::create_directory_symlink(tmp_.path(), project / "escape");
+  auto trigger = [&](const std::string& body, const std::string& token) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    return client_->Post("/api/v1/runs", headers, body, "application/json");
+  };
+
+  const auto accepted = trigger(R"({"pipeline": "pipelines/kws.yaml"})", token_);
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  const json run = json::parse(accepted->body);
+  EXPECT_EQ(run["status"], "queued");
+  EXPECT_EQ(accepted->get_header_value("Location"), "/api/v1/runs/" + std::to_string(run["id"].get<int64_t>()));
+  ASSERT_EQ(run["jobs"].size(), 2u);
+  EXPECT_EQ(run["jobs"][0]["stage"], "data");
+  EXPECT_EQ(run["jobs"][0]["status"], "queued");
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_EQ(queued_[0], fs::weakly_canonical(project / "pipelines/kws.yaml"));
+  EXPECT_EQ(ok(get("/api/v1/runs/" + std::to_string(run["id"].get<int64_t>())))["jobs"].size(), 2u);
+
+  refused(trigger(R"({"pipeline": "pipelines/kws.yaml"})", ""), 401);
+  refused(trigger(R"({"pipeline": "pipelines/kws.yaml"})", "tinyops_wrong"), 401);
+  for (const std::string& outside : {std::string("../outside.yaml"), (tmp_.path() / "outside.yaml").string(),
+                                     std::string("escape/outside.yaml"), std::string("pipelines/../../outside.yaml")})
+    EXPECT_THAT(refused(trigger(json{{"pipeline", outside}}.dump(), token_), 400), HasSubstr("outside the workspace"))
+        << outside;
+  EXPECT_THAT(refused(trigger(R"({"pipeline": "pipelines/none.yaml"})", token_), 404), HasSubstr("no pipeline file"));
+  refused(trigger(R"({"pipeline": "pipelines"})", token_), 404);
+  refused(trigger(R"({"pipeline": 7})", token_), 400);
+  refused(trigger(R"({"pipeline": ""})", token_), 400);
+  refused(trigger(R"({"file": "pipelines/kws.yaml"})", token_), 400);
+  refused(trigger(R"({"pipeline": "pipelines/kws.yaml")", token_), 400);
+  EXPECT_EQ(queued_.size(), 1u) << "nothing refused was queued";
 }
 
 TEST_F(Api, FarmReports) {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,11 +26,16 @@ bool token_is_valid(store::Workspace& ws, const std::string& token);
 // Request bodies above this size get 413.
 constexpr size_t kMaxBodyBytes = 1 << 20;
 
+// Queues the pipeline in a file and returns the run id (pipeline::enqueue_pipeline; the
+// server does not link the pipeline module itself).
+using PipelineQueue = std::function<int64_t(store::Workspace&, const std::filesystem::path&)>;
+
 class ApiServer {
  public:
   // `db`: the metadata database as --db gives it (empty: $TINYOPS_DB, the URL the
   // workspace recorded, or its SQLite file), as store::Workspace::open takes it.
-  explicit ApiServer(std::filesystem::path workspace_root, std::string db = "");
+  // `queue`: when given, POST /api/v1/runs triggers pipelines (workers run them).
+  explicit ApiServer(std::filesystem::path workspace_root, std::string db = "", PipelineQueue queue = {});
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -49,6 +56,7 @@ class ApiServer {
   void add_routes();
 
   std::filesystem::path root_;
+  PipelineQueue queue_;
   std::unique_ptr<WorkspacePool> pool_;  // before http_: its handlers borrow from it
   std::unique_ptr<Http> http_;
 };
