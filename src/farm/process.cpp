@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,21 +33,48 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-// Starts argv with the given descriptors as stdin/stdout/stderr; returns the pid.
+// The file `program` names: itself when it holds a slash, else the first match in PATH;
+// empty when there is none.
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return {};
+  const std::string dirs = path;
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string candidate = dirs.substr(start, end - start) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+// Starts argv with the given descriptors as stdin/stdout/stderr; returns the pid. The child
+// is killed when the thread that started it ends, this process included (kill -9 too): an
+// emulated board waiting for its next input would otherwise run on forever. (posix_spawn
+// cannot ask for that, hence fork; between fork and exec only async-signal-safe calls, as
+// this process has threads.)
 int spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const std::string& dir) {
+  const std::string program = find_program(argv.at(0));
+  if (program.empty())
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(ENOENT));
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 2);
-  if (!dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(errno));
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent ended before prctl
+    ::dup2(in_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
+    if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(127);
+    ::execve(program.c_str(), args.data(), environ);
+    ::_exit(127);
+  }
   return pid;
 }
 
@@ -61,17 +88,7 @@ int wait_status(int pid) {
 }  // namespace
 
 bool program_in_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string dirs = path;
-  for (size_t start = 0; start <= dirs.size();) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    const std::string candidate = dirs.substr(start, end - start) + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
+  return !find_program(program).empty();
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& dir) {

@@ -1,5 +1,8 @@
 #include "tinyops/formats/file_io.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <fstream>
 #include <system_error>
 
@@ -26,7 +29,11 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, uint64_t max_b
 }
 
 void write_file(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
+  // A temporary name of this write's own: two processes replacing one file (two runs of a
+  // pipeline exporting their model) must not write into, or rename, each other's.
+  static std::atomic<uint64_t> writes{0};
+  const std::filesystem::path tmp =
+      path.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(writes++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     require(out.good(), path.string() + ": cannot open for writing (does the folder exist?)");

@@ -1,5 +1,9 @@
 #include "tinyops/pipeline/impulse.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -199,8 +203,18 @@ nlohmann::json training_params(const ImpulseConfig& c) {
           {"max_pruning_loss", c.max_pruning_loss}};
 }
 
+// One writer at a time (a lock on the folder): two runs of one pipeline exporting at once
+// (a sweep) leave the last one's bundle, not a mix of both.
 void write_bundle(const nlohmann::json& files, const fs::path& dir) {
   fs::create_directories(dir);
+  struct FolderLock {
+    int fd;
+    ~FolderLock() {
+      if (fd >= 0) ::close(fd);  // and the lock with it
+    }
+  } lock{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  require(lock.fd >= 0 && ::flock(lock.fd, LOCK_EX) == 0,
+          dir.string() + ": cannot lock the folder");
   for (const auto& [path, text] : files.items()) {
     fs::create_directories((dir / path).parent_path());
     formats::write_file(dir / path, bytes_of(text.get<std::string>()));
@@ -280,9 +294,11 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
 
   try {
     // The data, frozen: the features and everything after them trace back to this version.
-    const data::DatasetVersion version = how.dataset_version.empty()
-                                             ? data::freeze_version(ws, c.name + "@" + store::utc_now())
-                                             : data::find_version(ws, how.dataset_version);
+    // (Named with the run: two runs of a pipeline may freeze different samples in one second.)
+    const data::DatasetVersion version =
+        how.dataset_version.empty()
+            ? data::freeze_version(ws, fmt::format("{}@{}-run{}", c.name, store::utc_now(), run))
+            : data::find_version(ws, how.dataset_version);
     const store::Artifact dataset_artifact = store::record_artifact(
         ws, "dataset_version", version.name, ws.objects().get(version.id),
         nlohmann::json{{"samples", version.samples}, {"version", version.id}}.dump());
@@ -569,7 +585,10 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     }
     if (owns_run) store::finish_run(ws, run, true, impulse_metrics_json(r), log);
   } catch (const std::exception& e) {
-    if (owns_run) store::finish_run(ws, run, false, "{}", log + "error: " + e.what() + "\n");
+    if (owns_run)
+      store::finish_run(ws, run, false, "{}", log + "error: " + e.what() + "\n");
+    else
+      store::append_log(ws, run, log);  // the failing stage's lines; the owner adds the error
     throw;
   }
   return r;

@@ -10,6 +10,7 @@
 #include "tinyops/core/error.hpp"
 #include "tinyops/data/dataset.hpp"
 #include "tinyops/store/registry.hpp"
+#include "tinyops/store/runs.hpp"
 
 namespace tinyops::pipeline {
 
@@ -232,14 +233,29 @@ PipelineResult run_pipeline(store::Workspace& ws, const fs::path& file,
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
-  import_and_split(ws, p, progress);
+  // The run is recorded before the import and finished after the promotion: a kill during
+  // either shows as interrupted, and a refused promotion fails the run.
+  ImpulseRunOptions how;
+  how.run = store::begin_run(ws, p.impulse.name, impulse_params_json(p.impulse));
   PipelineResult result;
-  result.report = run_impulse(ws, p.impulse, ws.root() / "artifacts" / p.impulse.name, progress);
-  if (!p.promote.empty()) {
-    store::promote(ws, result.report.model_id, p.promote);
-    result.promoted = p.promote;
-    say(fmt::format("promote: {} is now in {}", result.report.model_id.substr(0, 12), p.promote));
+  std::string log;
+  try {
+    import_and_split(ws, p, progress);
+    result.report =
+        run_impulse(ws, p.impulse, ws.root() / "artifacts" / p.impulse.name, progress, how);
+    if (!p.promote.empty()) {
+      store::promote(ws, result.report.model_id, p.promote);
+      result.promoted = p.promote;
+      log =
+          fmt::format("promote: {} is now in {}", result.report.model_id.substr(0, 12), p.promote);
+      say(log);
+    }
+  } catch (const std::exception& e) {
+    store::finish_run(ws, how.run, false, "{}", std::string("error: ") + e.what() + "\n");
+    throw;
   }
+  store::finish_run(ws, how.run, true, impulse_metrics_json(result.report),
+                    log.empty() ? log : log + "\n");
   return result;
 }
 

@@ -39,10 +39,8 @@ std::string read_text(const fs::path& file) {
 }
 
 std::string new_worker_id() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
   std::random_device random;
-  return fmt::format("{}:{}:{:04x}", host, ::getpid(), random() & 0xffff);
+  return fmt::format("{}:{}:{:04x}", store::host_name(), ::getpid(), random() & 0xffff);
 }
 
 // Sleeps up to `seconds`, waking early when the worker is asked to stop.
@@ -120,7 +118,8 @@ std::string execute_job(store::Workspace& ws, const store::Job& job,
 
   if (job.stage == "data") {
     import_and_split(ws, p, say);
-    const data::DatasetVersion v = data::freeze_version(ws, p.impulse.name + "@" + store::utc_now());
+    const data::DatasetVersion v =
+        data::freeze_version(ws, fmt::format("{}@{}-run{}", p.impulse.name, store::utc_now(), job.run));
     say(fmt::format("data: dataset version {} ({} samples)", v.id.substr(0, 12), v.samples));
     record({v.id});
     return nlohmann::json{{"dataset_version", v.id}}.dump();
@@ -154,9 +153,7 @@ WorkerSummary run_worker(const WorkerOptions& options) {
   summary.id = new_worker_id();
   store::Workspace ws = options.open();
   store::Workspace heartbeat_ws = options.open();
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  store::WorkerRecord me{summary.id, host, store::utc_now(), "idle", ::getpid(), store::epoch_seconds()};
+  store::WorkerRecord me{summary.id, store::host_name(), store::utc_now(), "idle", ::getpid(), store::epoch_seconds()};
   store::record_worker(ws, me);
   say(fmt::format("worker {} on {}", summary.id, ws.db().describe()));
   while (!g_stop) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tinyops/core/error.hpp"
+#include "tinyops/store/runs.hpp"
 
 namespace tinyops::store {
 
@@ -42,12 +43,6 @@ std::string skip_locked(Workspace& ws) {
   return ws.db().backend() == Backend::Postgres ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
-void append_run_log(Workspace& ws, int64_t run, const std::string& text) {
-  Statement q = ws.db().prepare("UPDATE runs SET log = log || ?1 WHERE id = ?2");
-  q.bind(1, text).bind(2, run);
-  q.run();
-}
-
 // Jobs held by workers whose heartbeat is older than the lease go back to the queue, or
 // fail once they have been tried max_attempts times.
 void requeue_abandoned(Workspace& ws, const QueuePolicy& policy) {
@@ -73,7 +68,7 @@ void requeue_abandoned(Workspace& ws, const QueuePolicy& policy) {
                                   std::to_string(policy.max_attempts) + ")").bind(3, utc_now());
     set.run();
     add_event(ws, s.id, s.worker, give_up ? "failed" : "requeued", why);
-    append_run_log(ws, s.run, "queue: job " + std::to_string(s.id) + (give_up ? " failed: " : " requeued: ") + why + "\n");
+    append_log(ws, s.run, "queue: job " + std::to_string(s.id) + (give_up ? " failed: " : " requeued: ") + why + "\n");
   }
 }
 

@@ -35,13 +35,26 @@ void cache_outputs(Workspace& ws, const std::string& key, const std::string& sta
 
 int64_t begin_run(Workspace& ws, const std::string& pipeline, const std::string& params_json) {
   Statement add = ws.db().prepare(
-      "INSERT INTO runs (pipeline, status, pid, started_at, params, metrics, stages, log) "
-      "VALUES (?1, 'running', ?2, ?3, ?4, '{}', '[]', '') RETURNING id");
-  add.bind(1, pipeline).bind(2, static_cast<int64_t>(::getpid())).bind(3, utc_now()).bind(4, params_json);
+      "INSERT INTO runs (pipeline, status, pid, host, started_at, params, metrics, stages, log) "
+      "VALUES (?1, 'running', ?2, ?3, ?4, ?5, '{}', '[]', '') RETURNING id");
+  add.bind(1, pipeline).bind(2, static_cast<int64_t>(::getpid())).bind(3, host_name()).bind(4, utc_now());
+  add.bind(5, params_json);
   require(add.step(), "the run was not recorded");
   const int64_t id = add.column_int(0);
   add.run();  // to the end, so the insert is complete before we return
   return id;
+}
+
+std::string host_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
+void append_log(Workspace& ws, int64_t run, const std::string& text) {
+  Statement q = ws.db().prepare("UPDATE runs SET log = log || ?1 WHERE id = ?2");
+  q.bind(1, text).bind(2, run);
+  q.run();
 }
 
 void record_stage(Workspace& ws, int64_t run, const std::string& stage_json, const std::string& log) {
@@ -75,8 +88,10 @@ RunRecord read_run(Statement& q) {
   r.status = q.column_text(2);
   const auto pid = static_cast<pid_t>(q.column_int(3));
   // A run still marked running whose process is gone was killed (or the machine stopped).
-  // (Queued runs, pid 0, belong to workers; the job queue tracks them.)
-  if (r.status == "running" && pid > 0 && ::kill(pid, 0) != 0) r.status = "interrupted";
+  // Only this machine's processes can be looked at; queued runs (pid 0) belong to workers,
+  // and the job queue tracks them.
+  if (r.status == "running" && pid > 0 && q.column_text(10) == host_name() && ::kill(pid, 0) != 0)
+    r.status = "interrupted";
   r.started_at = q.column_text(4);
   r.finished_at = q.column_text(5);
   r.params = q.column_text(6);
@@ -87,7 +102,8 @@ RunRecord read_run(Statement& q) {
 }
 
 constexpr const char* kRunColumns =
-    "SELECT id, pipeline, status, pid, started_at, COALESCE(finished_at, ''), params, metrics, stages, log FROM runs";
+    "SELECT id, pipeline, status, pid, started_at, COALESCE(finished_at, ''), params, metrics, stages, log, host "
+    "FROM runs";
 
 }  // namespace
 

@@ -101,8 +101,10 @@ CREATE TABLE api_tokens (
   created_at TEXT NOT NULL
 );
 )sql",
-    // 4 -> 5: the job queue that workers take pipeline stages from.
+    // 4 -> 5: the job queue that workers take pipeline stages from; the host of a run's
+    // process (a pid says nothing about a run started on another machine).
     R"sql(
+ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';
 CREATE TABLE jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   run INTEGER NOT NULL REFERENCES runs(id),

@@ -1,56 +1,25 @@
 // The `tinyops` command as a user runs it: exit codes, messages, --json.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../support/temp_dir.hpp"
 #include "tinyops/formats/file_io.hpp"
+#include "tinyops_cli.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Result run_cli(const std::string& args) {
-  const std::string cmd = std::string(TINYOPS_CLI) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+using tinyops::test_cli::CliProcess;
+using tinyops::test_cli::Result;
+using tinyops::test_cli::run_cli;
+using TempDir = tinyops::test_support::TempDir;
 
 const fs::path kModels(TINYOPS_SHARED_MODELS);
-
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() /
-              ("tinyops-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
 
 void write_bytes(const fs::path& p, const std::vector<uint8_t>& bytes) {
   std::ofstream(p, std::ios::binary)
@@ -306,35 +275,6 @@ TEST(Cli, DataImportListsSplitsAndVersionsAndRefusesBadFilesWithExitTwo) {
 
 namespace {
 
-// Starts `tinyops run` in `dir` and kills it (SIGKILL) as soon as it prints `marker`.
-// Returns true when the marker was seen and the process killed.
-bool kill_run_at(const fs::path& dir, const std::string& marker) {
-  int fds[2];
-  if (::pipe(fds) != 0) return false;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    ::close(fds[0]);
-    if (::chdir(dir.c_str()) != 0) ::_exit(127);
-    ::execl(TINYOPS_CLI, TINYOPS_CLI, "run", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  std::string seen;
-  char buf[4096];
-  bool hit = false;
-  for (ssize_t n; !hit && (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
-    seen.append(buf, static_cast<size_t>(n));
-    hit = seen.find(marker) != std::string::npos;
-  }
-  if (hit) ::kill(pid, SIGKILL);
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return hit && WIFSIGNALED(status);
-}
-
 TEST(Cli, PipelineRunsAreCachedResumeAfterKillAndDiff) {
   TempDir tmp;
   // The quick gesture example writes its data, tinyops.yaml and a first run.
@@ -347,20 +287,16 @@ TEST(Cli, PipelineRunsAreCachedResumeAfterKillAndDiff) {
   const Result again = run_cli("run --file " + (dir / "tinyops.yaml").string());
   ASSERT_EQ(again.exit_code, 0) << again.out;
   for (const char* stage : {"features", "train", "quantise", "compile", "farm"})
-    EXPECT_THAT(again.out, HasSubstr(std::string(stage) + ": unchanged inputs, parameters and code: skipped"));
+    EXPECT_THAT(again.out,
+                HasSubstr(std::string(stage) + ": unchanged inputs, parameters and code: skipped"));
 
   // A new parameter, and the run killed during training: the features stay done.
+  ASSERT_TRUE(tinyops::test_cli::set_yaml_value(dir / "tinyops.yaml", "learning_rate", "0.002"));
   {
-    std::string yaml = [&] {
-      std::ifstream in(dir / "tinyops.yaml");
-      return std::string(std::istreambuf_iterator<char>(in), {});
-    }();
-    const size_t at = yaml.find("learning_rate: ");
-    ASSERT_NE(at, std::string::npos);
-    yaml.replace(at, yaml.find('\n', at) - at, "learning_rate: 0.002");
-    std::ofstream(dir / "tinyops.yaml") << yaml;
+    CliProcess killed(CliProcess::tinyops({"run"}), dir);
+    ASSERT_TRUE(killed.wait_for("train epoch")) << killed.output();
+    ASSERT_TRUE(killed.kill9()) << "the run was not killed during training";
   }
-  ASSERT_TRUE(kill_run_at(dir, "train epoch")) << "the run was not killed during training";
   const Result resumed = run_cli("run --file " + (dir / "tinyops.yaml").string());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
   EXPECT_THAT(resumed.out, HasSubstr("features: unchanged inputs, parameters and code: skipped"));

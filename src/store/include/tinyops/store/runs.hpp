@@ -32,6 +32,8 @@ int64_t begin_run(Workspace& ws, const std::string& pipeline, const std::string&
 void record_stage(Workspace& ws, int64_t run, const std::string& stage_json, const std::string& log);
 void finish_run(Workspace& ws, int64_t run, bool succeeded, const std::string& metrics_json,
                 const std::string& log);
+void append_log(Workspace& ws, int64_t run, const std::string& text);
+std::string host_name();  // where a run's process lives (its pid means something only there)
 std::vector<RunRecord> list_runs(Workspace& ws);
 RunRecord find_run(Workspace& ws, int64_t id);  // throws InputError when unknown
 
