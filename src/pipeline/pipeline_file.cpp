@@ -244,7 +244,7 @@ PipelineResult run_pipeline(store::Workspace& ws, const fs::path& file,
     result.report =
         run_impulse(ws, p.impulse, ws.root() / "artifacts" / p.impulse.name, progress, how);
     if (!p.promote.empty()) {
-      store::promote(ws, result.report.model_id, p.promote);
+      store::promote(ws, result.report.model_id, p.promote, p.impulse.accuracy_threshold);
       result.promoted = p.promote;
       log =
           fmt::format("promote: {} is now in {}", result.report.model_id.substr(0, 12), p.promote);

@@ -126,7 +126,7 @@ std::string execute_job(store::Workspace& ws, const store::Job& job,
   }
   if (job.stage == "promote") {
     const std::string model = earlier.at("quantise").at("artifacts").at(1).get<std::string>();
-    store::promote(ws, model, p.promote);
+    store::promote(ws, model, p.promote, p.impulse.accuracy_threshold);
     say(fmt::format("promote: {} is now in {}", model.substr(0, 12), p.promote));
     record({model});
     return nlohmann::json{{"promoted", model}, {"stage", p.promote}}.dump();

@@ -105,7 +105,8 @@ std::string current_stage(Workspace& ws, const std::string& model_id) {
   return history.empty() ? "none" : history.back().stage;
 }
 
-StageChange promote(Workspace& ws, const std::string& model_id, const std::string& stage) {
+StageChange promote(Workspace& ws, const std::string& model_id, const std::string& stage,
+                    std::optional<double> accuracy_threshold) {
   require(stage == "staging" || stage == "production" || stage == "archived",
           "unknown stage '" + stage + "': use staging, production or archived");
   const Artifact model = find_artifact(ws, model_id);
@@ -138,9 +139,10 @@ StageChange promote(Workspace& ws, const std::string& model_id, const std::strin
       }
     }
     const nlohmann::json meta = nlohmann::json::parse(model.metadata);
-    refuse_unless(meta.contains("test_accuracy") && meta.contains("accuracy_threshold"),
+    refuse_unless(meta.contains("test_accuracy") && (accuracy_threshold || meta.contains("accuracy_threshold")),
             "cannot promote " + model.id.substr(0, 12) + " to production: it has no recorded test accuracy and threshold");
-    const double accuracy = meta["test_accuracy"].get<double>(), threshold = meta["accuracy_threshold"].get<double>();
+    const double accuracy = meta["test_accuracy"].get<double>();
+    const double threshold = accuracy_threshold ? *accuracy_threshold : meta["accuracy_threshold"].get<double>();
     refuse_unless(accuracy >= threshold, "cannot promote " + model.id.substr(0, 12) + " to production: test accuracy " +
                                        std::to_string(accuracy) + " is below the pipeline's threshold " +
                                        std::to_string(threshold));

@@ -82,6 +82,10 @@ TEST_P(Registry, ProductionNeedsAPassingFarmReportAndTheAccuracyBar) {
   const Chain weak = chain(ws3, true, 0.5);
   EXPECT_THAT(error_of([&] { promote(ws3, weak.model.id, "production"); }), HasSubstr("below the pipeline's threshold"));
   EXPECT_EQ(current_stage(ws3, weak.model.id), "none") << "a refused promotion changes nothing";
+  // A pipeline passes its own threshold: the bytes may have been recorded with another.
+  EXPECT_THAT(error_of([&] { promote(ws, good.model.id, "production", 0.99); }), HasSubstr("threshold 0.99"));
+  EXPECT_THROW(promote(ws, good.model.id, "production", 0.99), ConflictError);
+  EXPECT_NO_THROW(promote(ws3, weak.model.id, "production", 0.4));
   const Artifact lone = record_artifact(ws3, "int8_model", "lone", bytes("lone"), "{}");
   EXPECT_THAT(error_of([&] { promote(ws3, lone.id, "production"); }), HasSubstr("no farm report"));
   EXPECT_THAT(error_of([&] { promote(ws3, weak.data.id, "staging"); }), HasSubstr("not a model"));

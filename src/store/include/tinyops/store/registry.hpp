@@ -50,9 +50,12 @@ std::vector<StageChange> stage_history(Workspace& ws, const std::string& model_i
 
 // Moves an int8 or float model to `stage` (staging, production, archived). Production
 // needs, among the model's descendants, a farm report whose every board passed bit-exact
-// and fits, and a test accuracy (in the report or the model's metadata) at or above the
-// threshold recorded by the pipeline; otherwise InputError names what is missing. The
-// evidence (the farm reports and accuracy used) is stored with the change.
-StageChange promote(Workspace& ws, const std::string& model_id, const std::string& stage);
+// and fits, and a test accuracy (in the model's metadata) at or above the threshold: the
+// one given (a pipeline promoting passes its own: the same model bytes may have been
+// recorded first by a run with another threshold), else the one recorded with the model.
+// A refusal is a ConflictError naming what is missing. The evidence (the farm reports,
+// accuracy and threshold used) is stored with the change.
+StageChange promote(Workspace& ws, const std::string& model_id, const std::string& stage,
+                    std::optional<double> accuracy_threshold = std::nullopt);
 
 }  // namespace tinyops::store
