@@ -140,8 +140,14 @@ class CliProcess {
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
       const std::string name = entry.path().filename().string();
       if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream stat(entry.path() / "stat");
-      const std::string line((std::istreambuf_iterator<char>(stat)), {});
+      // read(2), not a stream: a process that ends meanwhile makes the read fail with ESRCH,
+      // which libstdc++'s filebuf turns into an exception.
+      std::string line;
+      const int fd = ::open((entry.path() / "stat").c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      char buf[1024];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) line.append(buf, static_cast<size_t>(n));
+      ::close(fd);
       const size_t open = line.find('('), close = line.rfind(')');  // the name may hold spaces
       if (open == std::string::npos || close == std::string::npos) continue;
       char state = 0;
