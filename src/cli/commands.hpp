@@ -111,6 +111,11 @@ struct DataVersionArgs : WorkspaceArgs {
 int data_version(const DataVersionArgs& args);
 int data_versions(const WorkspaceArgs& args);
 
+struct GcArgs : WorkspaceArgs {
+  bool dry_run = false;
+};
+int workspace_gc(const GcArgs& args);
+
 // ---- bundled examples (example_command.cpp) ----
 
 struct ExampleArgs {

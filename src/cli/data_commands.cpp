@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "text_table.hpp"
 #include "tinyops/data/dataset.hpp"
+#include "tinyops/store/scratch.hpp"
 #include "tinyops/store/workspace.hpp"
 
 namespace tinyops::cli {
@@ -188,6 +189,21 @@ int data_versions(const WorkspaceArgs& args) {
   TextTable table({"name", "id", "samples", "created"});
   for (const auto& v : versions) table.add({v.name, v.id.substr(0, 12), std::to_string(v.samples), v.created_at});
   std::cout << table.render();
+  return 0;
+}
+
+int workspace_gc(const GcArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const store::ScratchSweep sweep = store::sweep_scratch(ws, args.dry_run);
+  if (args.json) {
+    nlohmann::json paths = nlohmann::json::array();
+    for (const auto& p : sweep.removed) paths.push_back(p.string());
+    std::cout << nlohmann::json{{"dry_run", args.dry_run}, {"removed", paths}, {"bytes", sweep.bytes}}.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& p : sweep.removed) std::cout << (args.dry_run ? "would remove " : "removed ") << p.string() << "\n";
+  std::cout << fmt::format("{} {} abandoned scratch entries ({} bytes)\n", args.dry_run ? "found" : "removed",
+                           sweep.removed.size(), with_commas(static_cast<long long>(sweep.bytes)));
   return 0;
 }
 

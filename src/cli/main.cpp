@@ -207,6 +207,12 @@ int main(int argc, char** argv) {
                              "Queue the stages for workers (`tinyops worker`) instead of running them here");
   workspace_options(pipeline_run_cmd, pipeline_run_args);
 
+  GcArgs gc_args;
+  CLI::App* gc_cmd = app.add_subcommand(
+      "gc", "Remove what killed commands left: import staging, farm scratch, partial objects");
+  gc_cmd->add_flag("--dry-run", gc_args.dry_run, "List it, remove nothing");
+  workspace_options(gc_cmd, gc_args);
+
   CLI::App* db_cmd = app.add_subcommand("db", "The metadata database");
   db_cmd->require_subcommand(1);
   WorkspaceArgs db_migrate_args;
@@ -275,6 +281,7 @@ int main(int argc, char** argv) {
     if (*runs_cmd) return runs_list(runs_args);
     if (*pipeline_run_cmd) return pipeline_run(pipeline_run_args);
     if (*db_migrate_cmd) return db_migrate(db_migrate_args);
+    if (*gc_cmd) return workspace_gc(gc_args);
     if (*worker_cmd) return worker(worker_args);
     if (*jobs_cmd) return jobs_list(jobs_args);
     if (*serve_cmd) return serve(serve_args);
