@@ -228,6 +228,10 @@ const std::vector<std::string>& impulse_stages() {
   return stages;
 }
 
+std::string dataset_version_name(const std::string& pipeline, int64_t run) {
+  return fmt::format("{}@{}-run{}", pipeline, store::utc_now(), run);
+}
+
 std::string impulse_params_json(const ImpulseConfig& c) {
   return nlohmann::json{{"features", features_json(c.features)}, {"training", training_params(c)},
                         {"board", c.board}, {"device_examples", c.device_examples},
@@ -297,7 +301,7 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& c, const fs
     // (Named with the run: two runs of a pipeline may freeze different samples in one second.)
     const data::DatasetVersion version =
         how.dataset_version.empty()
-            ? data::freeze_version(ws, fmt::format("{}@{}-run{}", c.name, store::utc_now(), run))
+            ? data::freeze_version(ws, dataset_version_name(c.name, run))
             : data::find_version(ws, how.dataset_version);
     const store::Artifact dataset_artifact = store::record_artifact(
         ws, "dataset_version", version.name, ws.objects().get(version.id),

@@ -52,14 +52,16 @@ class Section {
 
 }  // namespace
 
-PipelineFile load_pipeline(const fs::path& file) {
+std::string read_pipeline_text(const fs::path& file) {
   std::ifstream in(file);
   require(in.good() && !fs::is_directory(file),
           file.string() + ": cannot read the pipeline file (is there a tinyops.yaml here?)");
   std::stringstream text;
   text << in.rdbuf();
-  return parse_pipeline(text.str(), file);
+  return text.str();
 }
+
+PipelineFile load_pipeline(const fs::path& file) { return parse_pipeline(read_pipeline_text(file), file); }
 
 PipelineFile parse_pipeline(const std::string& text, const fs::path& file) {
   YAML::Node loaded;

@@ -6,12 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "tinyops/core/error.hpp"
@@ -28,15 +26,6 @@ namespace fs = std::filesystem;
 namespace {
 
 std::atomic<bool> g_stop{false};
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  require(in.good() && !fs::is_directory(file),
-          file.string() + ": cannot read the pipeline file (is there a tinyops.yaml here?)");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string new_worker_id() {
   std::random_device random;
@@ -86,7 +75,7 @@ class Heartbeat {
 
 int64_t enqueue_pipeline(store::Workspace& ws, const fs::path& file) {
   const fs::path absolute = fs::absolute(file).lexically_normal();
-  const std::string text = read_text(absolute);
+  const std::string text = read_pipeline_text(absolute);
   const PipelineFile p = parse_pipeline(text, absolute);
   std::vector<std::string> stages = {"data"};
   stages.insert(stages.end(), impulse_stages().begin(), impulse_stages().end());
@@ -119,7 +108,7 @@ std::string execute_job(store::Workspace& ws, const store::Job& job,
   if (job.stage == "data") {
     import_and_split(ws, p, say);
     const data::DatasetVersion v =
-        data::freeze_version(ws, fmt::format("{}@{}-run{}", p.impulse.name, store::utc_now(), job.run));
+        data::freeze_version(ws, dataset_version_name(p.impulse.name, job.run));
     say(fmt::format("data: dataset version {} ({} samples)", v.id.substr(0, 12), v.samples));
     record({v.id});
     return nlohmann::json{{"dataset_version", v.id}}.dump();
@@ -135,7 +124,7 @@ std::string execute_job(store::Workspace& ws, const store::Job& job,
   how.run = job.run;
   how.only_stage = job.stage;
   how.dataset_version = earlier.at("data").at("dataset_version").get<std::string>();
-  // One folder per run: two workers may run the same pipeline's farm stage at once.
+  // One folder per run: two workers may export the same pipeline's models and bundle at once.
   const fs::path out_dir = ws.root() / "artifacts" / p.impulse.name / ("run-" + std::to_string(job.run));
   const ImpulseReport r = run_impulse(ws, p.impulse, out_dir, progress, how);
   nlohmann::json outputs = {{"artifacts", r.stage_outputs}};

@@ -137,7 +137,7 @@ bool renew_job(Workspace& ws, int64_t job, const std::string& worker) {
 }
 
 bool complete_job(Workspace& ws, const Job& job, const std::string& worker, const std::string& outputs_json) {
-  const nlohmann::json outputs = nlohmann::json::parse(outputs_json);
+  require(nlohmann::json::accept(outputs_json), "job outputs must be JSON");  // checked before anything is written
   Transaction t(ws.db());
   Statement set = ws.db().prepare("UPDATE jobs SET status = 'done', outputs = ?1, finished_at = ?2 "
                                   "WHERE id = ?3 AND worker = ?4 AND status = 'running'");
@@ -156,10 +156,7 @@ bool complete_job(Workspace& ws, const Job& job, const std::string& worker, cons
       const nlohmann::json o = nlohmann::json::parse(j.outputs);
       if (o.contains("metrics")) metrics.update(o.at("metrics"));
     }
-    Statement finish = ws.db().prepare(
-        "UPDATE runs SET status = 'succeeded', finished_at = ?1, metrics = ?2 WHERE id = ?3");
-    finish.bind(1, utc_now()).bind(2, metrics.dump()).bind(3, job.run);
-    finish.run();
+    finish_run(ws, job.run, true, metrics.dump(), "");
   }
   t.commit();
   return true;
@@ -180,10 +177,7 @@ void fail_job(Workspace& ws, const Job& job, const std::string& worker, const st
                                    "WHERE run = ?3 AND seq > ?4 AND status = 'queued'");
   rest.bind(1, "skipped: stage " + job.stage + " failed").bind(2, utc_now()).bind(3, job.run).bind(4, job.seq);
   rest.run();
-  Statement finish = ws.db().prepare(
-      "UPDATE runs SET status = 'failed', finished_at = ?1, log = log || ?2 WHERE id = ?3");
-  finish.bind(1, utc_now()).bind(2, job.stage + ": error: " + error + "\n").bind(3, job.run);
-  finish.run();
+  finish_run(ws, job.run, false, "{}", job.stage + ": error: " + error + "\n");
   t.commit();
 }
 

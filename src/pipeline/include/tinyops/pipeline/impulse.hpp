@@ -82,6 +82,10 @@ ImpulseReport run_impulse(store::Workspace& ws, const ImpulseConfig& config,
                           const std::function<void(const std::string&)>& progress,
                           const ImpulseRunOptions& how = {});
 
+// The name a run gives the dataset version it freezes: the pipeline, the time and the run
+// (two runs of one pipeline may freeze different samples in the same second).
+std::string dataset_version_name(const std::string& pipeline, int64_t run);
+
 // The run's parameters as recorded with it (what `tinyops runs diff` compares).
 std::string impulse_params_json(const ImpulseConfig& config);
 // The run's metrics as recorded with it (accuracies, size, instructions, model id).

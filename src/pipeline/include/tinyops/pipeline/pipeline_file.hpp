@@ -31,6 +31,8 @@ struct PipelineFile {
 
 // Throws InputError naming the file, the key and the fix.
 PipelineFile load_pipeline(const std::filesystem::path& file);
+// The file's text; InputError when it cannot be read.
+std::string read_pipeline_text(const std::filesystem::path& file);
 // The same from the file's text (a queued run keeps the text it was queued with); data
 // paths are relative to `file`'s folder.
 PipelineFile parse_pipeline(const std::string& text, const std::filesystem::path& file);
