@@ -1,5 +1,8 @@
-/* int8 MEAN, TFLite Micro's two paths: integer mean when input and output share their
- * quantisation, otherwise the requantising QuantizedMeanOrSum. */
+/* int8 MEAN as TFLite Micro computes it (reduce_common.cc -> QuantizedMeanOrSum in
+ * reference/reduce.h): every int8 MEAN requantises through the multiplier with 1/count
+ * folded in, which rounds. Older TFLite had an integer-division shortcut (truncating
+ * sum / count) when input and output share their quantisation; TFLM at the commit that
+ * made the reference vectors has none, so neither do we. */
 #include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/reduce_iter.h"
 #include "tinyops/runtime/shape_ops.h"
@@ -16,8 +19,6 @@ void tinyops_mean_s8(const tinyops_mean_params* params, const tinyops_reduce_sha
     for (r = 0; r < plan.per_output; ++r) sum += base[tinyops_reduce_step(&plan, r)];
     if (plan.per_output == 0) {
       value = 0;
-    } else if (params->same_quant) {
-      value = sum / plan.per_output; /* C division truncates, like TFLite's */
     } else {
       const int32_t shifted =
           (int32_t)((int64_t)sum - (int64_t)params->input_zero_point * plan.per_output);

@@ -459,7 +459,6 @@ InvokeFn prepare_mean(const OpContext& ctx) {
     auto p = std::make_shared<tinyops_mean_params>();
     p->input_zero_point = qi.zero_point;
     p->output_zero_point = qo.zero_point;
-    p->same_quant = qi.zero_point == qo.zero_point && qi.scale == qo.scale;
     // TFLM QuantizedMeanOrSum: s_in / s_out, with 1/count folded in by a right shift of
     // floor(log2(count)) (at most 32, and keeping the shift >= -31) and an integer divide.
     QuantizedMultiplier m =
@@ -479,8 +478,7 @@ InvokeFn prepare_mean(const OpContext& ctx) {
       e.use_source("mean_s8.c");
       const std::string params = e.unique("params");
       e.declare(c_struct("tinyops_mean_params", params,
-                         {{"same_quant", c_int(p->same_quant)},
-                          {"input_zero_point", c_int(p->input_zero_point)},
+                         {{"input_zero_point", c_int(p->input_zero_point)},
                           {"output_zero_point", c_int(p->output_zero_point)},
                           {"multiplier", c_int(p->multiplier)},
                           {"shift", c_int(p->shift)}}));

@@ -111,12 +111,10 @@ typedef struct {
   int32_t reduce[TINYOPS_SHAPE_MAX_DIMS];
 } tinyops_reduce_shape;
 
-/* int8 MEAN. same_quant: input and output share scale and zero point; the mean is then
- * the integer sum divided (truncating) by the count. Otherwise (TFLite's
- * QuantizedMeanOrSum) out = (sum - input_zp * count) * multiplier * 2^(shift - 31) +
- * output_zp, clamped, with 1/count already folded into multiplier and shift. */
+/* int8 MEAN (TFLite Micro's QuantizedMeanOrSum, whatever the quantisation of input and
+ * output): out = (sum - input_zp * count) * multiplier * 2^(shift - 31) + output_zp,
+ * rounded and clamped, with 1/count already folded into multiplier and shift. */
 typedef struct {
-  int32_t same_quant;
   int32_t input_zero_point;
   int32_t output_zero_point;
   int32_t multiplier;
