@@ -31,6 +31,9 @@ for target in "${targets[@]}"; do
       printf '\x01timestamp,accX (m/s2),accY\n0,1,2\n10,3,4\n' > "$corpus/csv"
       printf '\x02{"payload":{"interval_ms":10,"sensors":[{"name":"x","units":"g"}],"values":[[1],[2]]}}' > "$corpus/json"
       { printf '\x00RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x08\x00\x00\x00'; printf '\x01\x00\x02\x00\x03\x00\x04\x00'; } > "$corpus/wav"
+      # Cut after two samples, and a data chunk that claims 64 kB: both must be refused.
+      head -c 49 "$corpus/wav" > "$corpus/wav-cut"
+      { printf '\x00RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x01\x00'; printf '\x01\x00\x02\x00'; } > "$corpus/wav-lying"
       { printf '\x03'; head -c 2000 "$root/docs/"*.png 2>/dev/null || printf '\x89PNG\r\n\x1a\n'; } > "$corpus/png" ;;
     fuzz_api_requests)
       # Raw HTTP requests, one per endpoint. The target's workspace holds an int8 model whose

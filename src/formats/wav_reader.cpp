@@ -40,10 +40,52 @@ sf_count_t mem_read(void* out, sf_count_t count, void* user) {
 sf_count_t mem_write(const void*, sf_count_t, void*) { return 0; }
 sf_count_t mem_tell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
 
+uint32_t le32(std::span<const uint8_t> b, size_t at) {
+  return static_cast<uint32_t>(b[at]) | static_cast<uint32_t>(b[at + 1]) << 8 |
+         static_cast<uint32_t>(b[at + 2]) << 16 | static_cast<uint32_t>(b[at + 3]) << 24;
+}
+
+bool tag_is(std::span<const uint8_t> b, size_t at, const char* tag) {
+  return std::memcmp(b.data() + at, tag, 4) == 0;
+}
+
+// libsndfile reads a RIFF WAV whose chunks claim more bytes than the file holds as the
+// frames that are there, so a file cut short would be imported as a shorter recording.
+// Walk the chunk headers first and refuse a data chunk (or a chunk before it) that runs
+// past the end of the file. Streaming writers that did not know the length mark it
+// 0xFFFFFFFF (and RF64 keeps it elsewhere); those are left to libsndfile.
+void require_complete_riff(std::span<const uint8_t> bytes, const std::string& name) {
+  if (bytes.size() < 12 || !tag_is(bytes, 0, "RIFF") || !tag_is(bytes, 8, "WAVE")) return;
+  size_t at = 12;
+  while (at + 8 <= bytes.size()) {
+    const uint32_t declared = le32(bytes, at + 4);
+    const size_t body = at + 8;
+    const size_t actual = bytes.size() - body;
+    const std::string chunk(reinterpret_cast<const char*>(bytes.data() + at), 4);
+    if (tag_is(bytes, at, "data")) {
+      if (declared != 0xFFFFFFFFu && declared > actual) {
+        throw InputError(name + ": the WAV's data chunk declares " + std::to_string(declared) +
+                         " bytes of audio but the file holds only " + std::to_string(actual) +
+                         " after its header (" + std::to_string(bytes.size()) +
+                         " bytes in all); the file is cut short or its header is wrong: "
+                         "copy or export it again");
+      }
+      return;
+    }
+    if (declared > actual) {
+      throw InputError(name + ": the WAV's '" + chunk + "' chunk at byte " + std::to_string(at) +
+                       " declares " + std::to_string(declared) + " bytes but only " +
+                       std::to_string(actual) + " follow; the file is cut short or damaged");
+    }
+    at = body + declared + (declared & 1u);  // chunks are padded to an even size
+  }
+}
+
 }  // namespace
 
 Sample read_wav(std::span<const uint8_t> bytes, const std::string& name,
                 const SampleReadOptions& options) {
+  require_complete_riff(bytes, name);
   MemoryFile file{bytes};
   SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
   SF_INFO info{};

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../support/sample_files.hpp"
 #include "../support/temp_dir.hpp"
 #include "tinyops/formats/file_io.hpp"
 #include "tinyops_cli.hpp"
@@ -255,6 +256,20 @@ TEST(Cli, DataImportListsSplitsAndVersionsAndRefusesBadFilesWithExitTwo) {
   const Result bad = run_cli("data import" + ws + " " + (tmp.path() / "bad.csv").string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.out, HasSubstr("bad.csv: line 3, column 2 (accX)"));
+
+  // A WAV cut after three samples, and one whose data chunk claims more than the file.
+  fs::create_directories(tmp.path() / "wav/yes");
+  auto cut = tinyops::test_samples::tone_wav(16000, 1000);
+  cut.resize(44 + 6);
+  auto lying = tinyops::test_samples::tone_wav(16000, 100);
+  lying[42] = 0x10;  // data size 200 -> 0x1000C8 bytes
+  tinyops::formats::write_file(tmp.path() / "wav/yes/cut.wav", cut);
+  tinyops::formats::write_file(tmp.path() / "wav/yes/lying.wav", lying);
+  const Result wavs = run_cli("data import" + ws + " " + (tmp.path() / "wav").string());
+  EXPECT_EQ(wavs.exit_code, 2) << wavs.out;
+  EXPECT_THAT(wavs.out, HasSubstr("cut.wav: the WAV's data chunk declares 2000 bytes of audio but "
+                                  "the file holds only 6"));
+  EXPECT_THAT(wavs.out, HasSubstr("lying.wav: the WAV's data chunk declares 1048776 bytes"));
 
   const Result list = run_cli("data list --json" + ws);
   ASSERT_EQ(list.exit_code, 0);

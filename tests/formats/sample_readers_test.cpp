@@ -48,9 +48,39 @@ TEST(WavReader, RefusesWhatItCannotStoreFaithfully) {
               HasSubstr("e.wav"));
   const std::vector<uint8_t> junk = {'R', 'I', 'F', 'F', 1, 2, 3};
   EXPECT_THAT(error_of([&] { read_wav(junk, "junk.wav"); }), HasSubstr("junk.wav: not a readable WAV"));
-  auto truncated = ts::tone_wav(16000, 1000);
-  truncated.resize(truncated.size() / 2);
-  EXPECT_NO_THROW(read_wav(truncated, "half.wav"));  // the frames that are there
+}
+
+TEST(WavReader, RefusesAFileCutShortNamingBothSizes) {
+  auto cut = ts::tone_wav(16000, 1000);  // 44-byte header + 2000 bytes of audio
+  ASSERT_EQ(cut.size(), 2044u);
+  cut.resize(44 + 6);  // three samples left
+  const std::string message = error_of([&] { read_wav(cut, "cut.wav"); });
+  EXPECT_THAT(message, HasSubstr("cut.wav: the WAV's data chunk declares 2000 bytes"));
+  EXPECT_THAT(message, HasSubstr("holds only 6"));
+}
+
+TEST(WavReader, RefusesADataChunkThatClaimsMoreThanTheFile) {
+  auto lying = ts::tone_wav(16000, 100);  // 200 bytes of audio
+  const uint32_t claimed = 1u << 20;
+  for (int i = 0; i < 4; ++i) lying[40 + i] = static_cast<uint8_t>(claimed >> (8 * i));
+  const std::string message = error_of([&] { read_wav(lying, "lying.wav"); });
+  EXPECT_THAT(message, HasSubstr("declares 1048576 bytes"));
+  EXPECT_THAT(message, HasSubstr("holds only 200"));
+}
+
+TEST(WavReader, RefusesAChunkBeforeTheAudioThatRunsPastTheEnd) {
+  auto wav = ts::tone_wav(16000, 10);
+  // The fmt chunk (at byte 12) claims more than the whole file.
+  for (int i = 0; i < 4; ++i) wav[16 + i] = static_cast<uint8_t>(0x7fff0000u >> (8 * i));
+  EXPECT_THAT(error_of([&] { read_wav(wav, "bad.wav"); }),
+              HasSubstr("bad.wav: the WAV's 'fmt ' chunk at byte 12 declares"));
+}
+
+TEST(WavReader, AcceptsChunksAfterTheAudio) {
+  auto trailing = ts::tone_wav(16000, 10);
+  const std::vector<uint8_t> list = {'L', 'I', 'S', 'T', 4, 0, 0, 0, 'I', 'N', 'F', 'O'};
+  trailing.insert(trailing.end(), list.begin(), list.end());
+  EXPECT_EQ(read_wav(trailing, "t.wav").frames, 10);
 }
 
 TEST(CsvSeries, ReadsAxesUnitsAndTheInterval) {
