@@ -17,6 +17,7 @@
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/fixed_point.h"
 
 enum { kLanes = 3 };
 
@@ -125,6 +126,25 @@ static inline int8_t output_value(int32_t acc, const tinyops_dsp_channel* c, int
   return (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 
+/* The same for any accumulator: TFLite's MultiplyByQuantizedMultiplier in full. */
+static inline int8_t exact_output_value(int32_t acc, const tinyops_dsp_channel* c,
+                                        int32_t offset, int32_t act_min, int32_t act_max) {
+  const int32_t v = tinyops_multiply_by_quantized_multiplier(acc, c->multiplier,
+                                                             tinyops_dsp_channel_shift(c)) +
+                    offset;
+  return (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
+}
+
+/* Stores one channel's lanes with the exact requantisation. */
+static void store_channel_exact(const block_out* o, int32_t channel, int32_t a0, int32_t a1,
+                                int32_t a2, const tinyops_dsp_channel* c) {
+  int8_t* out = o->out + channel;
+  out[0] = exact_output_value(a0, c, o->offset, o->act_min, o->act_max);
+  if (o->lanes > 1) out[o->stride] = exact_output_value(a1, c, o->offset, o->act_min, o->act_max);
+  if (o->lanes > 2)
+    out[2 * o->stride] = exact_output_value(a2, c, o->offset, o->act_min, o->act_max);
+}
+
 /* Stores one channel's lanes. full_range is a constant at each call, so each copy has one
  * clamp. */
 static inline void store_channel(const block_out* o, int32_t channel, int32_t a0, int32_t a1,
@@ -138,15 +158,8 @@ static inline void store_channel(const block_out* o, int32_t channel, int32_t a0
   if (lanes > 2) out[2 * stride] = output_value(a2, &c, offset, full_range, act_min, act_max);
 }
 
-/* One block: 3 lanes x output channels A and B (ch[0], ch[1]) over `pairs` window positions
- * (a multiple of 2), requantised and stored. Its own function, so that the 6 accumulators,
- * the weight word and its halves, an input word, 2 pointers and the count get registers. */
-TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, int32_t pairs,
-                                           const tinyops_dsp_channel* ch, const block_out* o) {
-  int32_t a0 = ch[0].bias, a1 = a0, a2 = a0;
-  int32_t b0 = o->has_b ? ch[1].bias : 0, b1 = b0, b2 = b0;
-  int32_t n;
-/* One window position pair: a weight word against the 3 lanes' words at x[i], x[i+1], x[i+2]. */
+/* One window position pair: a weight word against the 3 lanes' words at x[i], x[i+1],
+ * x[i+2], into accumulators a0..a2 (channel A) and b0..b2 (channel B). */
 #define TINYOPS_CONV_STEP(wv, i)                  \
   do {                                            \
     const int32_t wa = tinyops_sxtb16(wv);        \
@@ -161,21 +174,36 @@ TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, in
     a2 = tinyops_smlad(xv, wa, a2);               \
     b2 = tinyops_smlad(xv, wb, b2);               \
   } while (0)
-  if (pairs & 2) {
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);
-    w += 8;
-    x += 2 * kLanes;
-  }
-  for (n = pairs / 4; n > 0; --n) {
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 8), 6);
-    TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 12), 9);
-    w += 16;
-    x += 4 * kLanes;
-  }
-#undef TINYOPS_CONV_STEP
+
+/* The multiply-accumulates of one block over `pairs` window positions (a multiple of 2). A
+ * macro, not a function: each block function keeps its accumulators in registers. */
+#define TINYOPS_CONV_BLOCK_MACS()                     \
+  do {                                                \
+    if (pairs & 2) {                                  \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);      \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);  \
+      w += 8;                                         \
+      x += 2 * kLanes;                                \
+    }                                                 \
+    for (n = pairs / 4; n > 0; --n) {                 \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);      \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);  \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 8), 6);  \
+      TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 12), 9); \
+      w += 16;                                        \
+      x += 4 * kLanes;                                \
+    }                                                 \
+  } while (0)
+
+/* One block: 3 lanes x output channels A and B (ch[0], ch[1]) over `pairs` window positions
+ * (a multiple of 2), requantised and stored. Its own function, so that the 6 accumulators,
+ * the weight word and its halves, an input word, 2 pointers and the count get registers. */
+TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, int32_t pairs,
+                                           const tinyops_dsp_channel* ch, const block_out* o) {
+  int32_t a0 = ch[0].bias, a1 = a0, a2 = a0;
+  int32_t b0 = o->has_b ? ch[1].bias : 0, b1 = b0, b2 = b0;
+  int32_t n;
+  TINYOPS_CONV_BLOCK_MACS();
   if (o->act_min == -128 && o->act_max == 127) {
     store_channel(o, 0, a0, a1, a2, &ch[0], 1);
     if (o->has_b) store_channel(o, 1, b0, b1, b2, &ch[1], 1);
@@ -185,12 +213,27 @@ TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, in
   }
 }
 
+/* The same block for layers whose accumulator bound is not proven: requantised in 64 bits.
+ * A separate function so the fast one compiles exactly as without it. */
+TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t* w,
+                                                 int32_t pairs, const tinyops_dsp_channel* ch,
+                                                 const block_out* o) {
+  int32_t a0 = ch[0].bias, a1 = a0, a2 = a0;
+  int32_t b0 = o->has_b ? ch[1].bias : 0, b1 = b0, b2 = b0;
+  int32_t n;
+  TINYOPS_CONV_BLOCK_MACS();
+  store_channel_exact(o, 0, a0, a1, a2, &ch[0]);
+  if (o->has_b) store_channel_exact(o, 1, b0, b1, b2, &ch[1]);
+}
+#undef TINYOPS_CONV_BLOCK_MACS
+#undef TINYOPS_CONV_STEP
+
 void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
                            const tinyops_per_channel_quant* quant,
                            const tinyops_dims4* input_dims, const int8_t* input,
                            const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                            const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
-                           int32_t* scratch) {
+                           int32_t* scratch, int32_t exact_requantize) {
   const int32_t row_values = tinyops_conv_dsp_row_values(filter_dims);
   const int32_t pairs = filter_dims->h * row_values / 2; /* even: row_values % 4 == 0 */
   const int32_t c_out = output_dims->c;
@@ -249,11 +292,21 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
     }
     o.out = output + pix * c_out;
     o.lanes = count;
-    for (oc = 0; oc < c_out; oc += 2) {
-      o.has_b = oc + 1 < c_out;
-      block_3x2(lanes, w, pairs, channels + oc, &o);
-      w += 4 * pairs;
-      o.out += 2;
+    /* Two loops rather than a choice per block (the check costs instructions per block). */
+    if (exact_requantize) {
+      for (oc = 0; oc < c_out; oc += 2) {
+        o.has_b = oc + 1 < c_out;
+        block_3x2_exact(lanes, w, pairs, channels + oc, &o);
+        w += 4 * pairs;
+        o.out += 2;
+      }
+    } else {
+      for (oc = 0; oc < c_out; oc += 2) {
+        o.has_b = oc + 1 < c_out;
+        block_3x2(lanes, w, pairs, channels + oc, &o);
+        w += 4 * pairs;
+        o.out += 2;
+      }
     }
   }
 }

@@ -16,8 +16,8 @@ static int32_t layer_is_supported(int32_t input_offset) {
   return input_offset >= -127 && input_offset <= 128;
 }
 
-/* What it assumes of one output channel: a multiplier in [0, INT32_MAX] and
- * (sum |w| * max|x + offset| + |bias|) * 2^max(shift, 0) < 2^30. */
+/* The fast requantisation's precondition for one output channel: a multiplier in
+ * [0, INT32_MAX] and (sum |w| * max|x + offset| + |bias|) * 2^max(shift, 0) < 2^30. */
 static int32_t channel_is_supported(int64_t abs_weight_sum, int32_t input_offset, int32_t bias,
                                     int32_t multiplier, int32_t shift) {
   const int64_t abs_bias = bias < 0 ? -(int64_t)bias : bias;
@@ -65,13 +65,25 @@ void tinyops_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t
   }
 }
 
+/* The conv kernel requantises exactly where the bound fails (the exact_requantize
+ * argument), so it only needs the layer-wide conditions and non-negative multipliers. */
 int32_t tinyops_conv2d_s8_dsp_supported(const tinyops_conv_params* params,
+                                        const tinyops_per_channel_quant* quant,
+                                        const tinyops_dims4* filter_dims) {
+  int32_t oc;
+  if (!layer_is_supported(params->input_offset)) return 0;
+  for (oc = 0; oc < filter_dims->n; ++oc) {
+    if (quant->multiplier[oc] < 0) return 0;
+  }
+  return 1;
+}
+
+int32_t tinyops_conv2d_s8_dsp_small_acc(const tinyops_conv_params* params,
                                         const tinyops_per_channel_quant* quant,
                                         const tinyops_dims4* filter_dims, const int8_t* filter,
                                         const int32_t* bias) {
   const int32_t taps = filter_dims->h * filter_dims->w * filter_dims->c;
   int32_t oc, t;
-  if (!layer_is_supported(params->input_offset)) return 0;
   for (oc = 0; oc < filter_dims->n; ++oc) {
     int64_t sum = 0;
     for (t = 0; t < taps; ++t) {

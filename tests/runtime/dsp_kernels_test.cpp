@@ -4,6 +4,7 @@
 // instructions in QEMU. Every case must give the reference's bytes exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -89,7 +90,10 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
     r.quant(static_cast<size_t>(c_out), mult, shift);
     const tinyops_per_channel_quant q{mult.data(), shift.data()};
     const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
-    if (!tinyops_conv2d_s8_dsp_supported(&p, &q, &fd, filter.data(), b)) continue;
+    ASSERT_TRUE(tinyops_conv2d_s8_dsp_supported(&p, &q, &fd));
+    // Both requantisations where the bound holds; the exact one always.
+    const int32_t small_acc = tinyops_conv2d_s8_dsp_small_acc(&p, &q, &fd, filter.data(), b);
+    const int32_t exact = small_acc ? r.in(0, 1) : 1;
 
     const size_t n = static_cast<size_t>(batches * out_h * out_w * c_out);
     std::vector<int8_t> expected(n), actual(n, 0x55);
@@ -98,8 +102,8 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
     tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
     std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
     tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out, actual.data(),
-                          scratch.data());
-    ASSERT_EQ(actual, expected) << "round " << round << ": in " << batches << "x" << in_h << "x"
+                          scratch.data(), exact);
+    ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": in " << batches << "x" << in_h << "x"
                                 << in_w << "x" << c_in << ", filter " << c_out << "x" << fh << "x"
                                 << fw << ", stride " << stride_h << "," << stride_w
                                 << ", dilation " << dil_h << "," << dil_w << ", pad " << pad_h
@@ -213,6 +217,39 @@ TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
     ++checked;
   }
   EXPECT_GT(checked, 200) << "too few random cases were supported";
+}
+
+// A conv layer whose accumulators may exceed the one-multiply bound (a 3x3 filter over 255
+// input channels of +-128 weights, a large bias, a left shift of 4) stays on the DSP kernel,
+// requantised exactly, and matches the reference.
+TEST(DspKernels, ConvBeyondTheFastBoundRequantisesExactly) {
+  const int32_t c_in = 255, c_out = 3;
+  tinyops_conv_params p{};
+  p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  p.input_offset = 127;
+  p.output_offset = 3;
+  p.act_min = -128;
+  p.act_max = 127;
+  const tinyops_dims4 in{1, 4, 5, c_in}, fd{c_out, 3, 3, c_in}, out{1, 2, 3, c_out};
+  std::vector<int8_t> input(static_cast<size_t>(4 * 5 * c_in)),
+      filter(static_cast<size_t>(c_out * 9 * c_in));
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(i % 2 ? 127 : -128 + static_cast<int>(i % 7));
+  for (size_t i = 0; i < filter.size(); ++i) filter[i] = static_cast<int8_t>(i % 3 ? -128 : 127);
+  const int32_t bias[] = {-3000000, 0, 5000000}, mult[] = {1518500250, 1 << 30, 2100000000},
+                shift[] = {2, -20, 4};
+  const tinyops_per_channel_quant q{mult, shift};
+  ASSERT_TRUE(tinyops_conv2d_s8_dsp_supported(&p, &q, &fd));
+  ASSERT_FALSE(tinyops_conv2d_s8_dsp_small_acc(&p, &q, &fd, filter.data(), bias));
+  std::vector<int8_t> expected(18), actual(18, 0x55);
+  tinyops_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), bias, &out, expected.data());
+  std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
+  tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+  std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
+  tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias, &out,
+                        actual.data(), scratch.data(), 1);
+  EXPECT_EQ(actual, expected);
+  // Not every output saturates, so the test sees the arithmetic, not just the clamp.
+  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(), [](int8_t v) { return v != 127 && v != -128; }));
 }
 
 // The accumulator bound that lets the kernels requantise with one high multiply is checked,

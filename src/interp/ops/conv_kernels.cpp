@@ -381,9 +381,10 @@ bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const Chan
                    int32_t b_idx, int32_t out_idx, const std::string& what) {
   const tinyops_per_channel_quant view = quant.view();
   if (filter.empty() || (b_idx != kNoTensor && bias == nullptr) ||
-      !tinyops_conv2d_s8_dsp_supported(&params, &view, &fd, filter.data(), bias)) {
+      !tinyops_conv2d_s8_dsp_supported(&params, &view, &fd)) {
     return false;
   }
+  const bool small_acc = tinyops_conv2d_s8_dsp_small_acc(&params, &view, &fd, filter.data(), bias);
   std::vector<int8_t> relaid(tinyops_conv2d_s8_dsp_filter_size(&fd));
   tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), relaid.data());
   e.use_source("conv_s8_dsp.c");
@@ -400,7 +401,8 @@ bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const Chan
       e.scratch(static_cast<int64_t>(tinyops_conv2d_s8_dsp_scratch_size(&fd)));
   e.statement(call("tinyops_conv2d_s8_dsp",
                    {"&" + p, "&" + q, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims, w,
-                    optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx), scratch}));
+                    optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx), scratch,
+                    small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
   return true;
 }
 

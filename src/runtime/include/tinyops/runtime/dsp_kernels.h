@@ -54,13 +54,19 @@ void tinyops_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t
                                   int8_t* out);
 int32_t tinyops_conv2d_s8_dsp_supported(const tinyops_conv_params* params,
                                         const tinyops_per_channel_quant* quant,
+                                        const tinyops_dims4* filter_dims);
+/* 1 when every accumulator of the layer provably meets the one-multiply requantisation's
+ * bound (dsp_requantize.h); otherwise the kernel is called with exact_requantize = 1 and
+ * requantises in 64 bits, as the reference does, at no cost to the multiply-accumulates. */
+int32_t tinyops_conv2d_s8_dsp_small_acc(const tinyops_conv_params* params,
+                                        const tinyops_per_channel_quant* quant,
                                         const tinyops_dims4* filter_dims, const int8_t* filter,
                                         const int32_t* bias);
 void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params, const tinyops_per_channel_quant* quant,
                            const tinyops_dims4* input_dims, const int8_t* input,
                            const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                            const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
-                           int32_t* scratch);
+                           int32_t* scratch, int32_t exact_requantize);
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1 ---- */
 

@@ -8,7 +8,9 @@
  *   for both signs. When |a| < 2^30 that is SMMULR(2a, b) = floor((2ab + 2^31) / 2^32), a
  *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
  *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
- *   bias and the input offset, and the code generator uses the reference kernel otherwise.
+ *   bias and the input offset; otherwise the conv kernel requantises exactly
+ *   (tinyops_multiply_by_quantized_multiplier) and the others leave the layer to the
+ *   reference kernel.
  * - The rounding right shift by e >= 1 (half away from zero) equals
  *   (x + 2^(e - 1) - (x < 0)) >> e. */
 #ifndef TINYOPS_RUNTIME_DSP_REQUANTIZE_H
@@ -43,6 +45,11 @@ static inline tinyops_dsp_channel tinyops_dsp_channel_of(int32_t bias, int32_t m
   c.half = c.right > 0 ? (int32_t)((uint32_t)1 << (c.right - 1)) : 0;
   c.negative = c.right > 0;
   return c;
+}
+
+/* The shift the channel was unpacked from (for the exact requantisation). */
+static inline int32_t tinyops_dsp_channel_shift(const tinyops_dsp_channel* c) {
+  return c->left_shift - 1 - c->right;
 }
 
 /* MultiplyByQuantizedMultiplier(acc, multiplier, shift), given |acc * 2^max(shift, 0)| <
