@@ -62,6 +62,7 @@ nlohmann::json board_json(const farm::BoardOutcome& b) {
           {"estimated_ms", b.estimated_ms},
           {"latency_assumption", "1 instruction = 1 cycle at the board's clock, no wait states"},
           {"layers", layers},
+          {"layer_kernels", compiler::layer_kernels_json(b.layer_kernels)},
           {"vectors", vectors}};
 }
 

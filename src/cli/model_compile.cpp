@@ -56,6 +56,7 @@ int model_compile(const CompileArgs& args) {
                                 {"scratch_bytes", bundle.scratch_bytes},
                                 {"kernels", options.dsp_kernels ? "cortex-m-dsp" : "reference"},
                                 {"live_bytes_per_op", bundle.plan.live_bytes_per_op},
+                                {"layers", compiler::layer_kernels_json(bundle.layers)},
                                 {"files", files},
                                 {"fits_estimate",
                                  {{"checked", has_limits},

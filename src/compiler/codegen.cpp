@@ -87,7 +87,12 @@ class BundleEmitter : public interp::EmitContext {
   BundleEmitter(const Graph& graph, const MemoryPlan& plan, std::string prefix, bool dsp_kernels)
       : graph_(graph), plan_(plan), prefix_(std::move(prefix)), dsp_kernels_(dsp_kernels) {}
 
-  void begin_op(size_t k) { op_ = k; }
+  void begin_op(size_t k, const std::string& op_name) {
+    op_ = k;
+    if (layers_.size() <= k) layers_.resize(k + 1);
+    layers_[k].op = op_name;
+  }
+  std::vector<compiler::LayerKernel> take_layers() { return std::move(layers_); }
 
   std::string tensor(int32_t index) override {
     if (index < 0) return "NULL";
@@ -103,7 +108,19 @@ class BundleEmitter : public interp::EmitContext {
   }
   std::string unique(const std::string& base) override { return fmt::format("op{}_{}", op_, base); }
   void declare(const std::string& declaration) override { declarations_.push_back(declaration); }
-  void statement(const std::string& s) override { body_.push_back("  " + s); }
+  void statement(const std::string& s) override {
+    body_.push_back("  " + s);
+    static const std::regex call_re(R"re(^(tinyops_[A-Za-z0-9_]+)\()re");
+    std::smatch m;
+    if (std::regex_search(s, m, call_re) && op_ < layers_.size()) {
+      auto& kernels = layers_[op_].kernels;
+      if (std::find(kernels.begin(), kernels.end(), m[1].str()) == kernels.end())
+        kernels.push_back(m[1].str());
+    }
+  }
+  void keeps_reference(const std::string& why) override {
+    if (op_ < layers_.size()) layers_[op_].reference_reason = why;
+  }
   void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
   void use_source(const std::string& file) override { sources_.insert(file); }
   bool dsp_kernels() const override { return dsp_kernels_; }
@@ -132,6 +149,7 @@ class BundleEmitter : public interp::EmitContext {
   std::set<int32_t> used_constants_;
   std::vector<std::string> declarations_, body_, resets_;
   std::set<std::string> sources_;
+  std::vector<compiler::LayerKernel> layers_;
 };
 
 // The runtime headers a set of files includes, transitively.
@@ -155,6 +173,17 @@ std::set<std::string> runtime_headers(const std::set<std::string>& files) {
 }
 
 }  // namespace
+
+nlohmann::json layer_kernels_json(const std::vector<LayerKernel>& layers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t k = 0; k < layers.size(); ++k) {
+    nlohmann::json layer = {{"index", k}, {"op", layers[k].op}, {"kernels", layers[k].kernels}};
+    if (!layers[k].reference_reason.empty())
+      layer["reference_reason"] = layers[k].reference_reason;
+    out.push_back(layer);
+  }
+  return out;
+}
 
 GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
@@ -182,7 +211,7 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
     emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
                                 shape_to_string(layer.output_shape),
                                 layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
-    emitter.begin_op(k);
+    emitter.begin_op(k, op.display_name());
     emit(emitter);
     emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
   }
@@ -255,6 +284,7 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
       "static union {{\n  uint8_t bytes[{1}];\n  int64_t align8;\n}} {0}_arena;\n",
       p, std::max<int64_t>(plan.arena_bytes, 8));
   bundle.scratch_bytes = emitter.scratch_bytes();
+  bundle.layers = emitter.take_layers();
   if (bundle.scratch_bytes > 0) {
     c += fmt::format(
         "\n/* Work buffer of the kernels, shared by all layers (they run one at a time). */\n"

@@ -132,6 +132,7 @@ class FarmRun {
     out.kernels = uses_dsp ? "cortex-m-dsp" : "reference";
     out.arena_bytes = bundle.plan.arena_bytes;
     out.scratch_bytes = bundle.scratch_bytes;
+    out.layer_kernels = bundle.layers;
 
     if (!board.emulator) {
       out.status = BoardStatus::SizeCheckOnly;

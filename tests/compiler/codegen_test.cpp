@@ -186,6 +186,31 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndShareOneScratchBuffer) {
   EXPECT_NE(source.find("int32_t align4;"), std::string::npos) << "re-laid-out filters are word-aligned";
 }
 
+// Each layer reports the kernel functions it calls, so a heavy layer that stays on the
+// reference kernel shows in `model compile --json` and `farm test --json`.
+TEST(Codegen, NamesTheKernelEachLayerCalls) {
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  CodegenOptions options;
+  for (bool dsp : {false, true}) {
+    options.dsp_kernels = dsp;
+    const GeneratedBundle bundle = generate_c(graph, options);
+    ASSERT_EQ(bundle.layers.size(), graph.ops.size());
+    for (size_t k = 0; k < graph.ops.size(); ++k) {
+      const LayerKernel& layer = bundle.layers[k];
+      EXPECT_EQ(layer.op, graph.ops[k].display_name());
+      ASSERT_EQ(layer.kernels.size(), 1u) << k;
+      EXPECT_TRUE(layer.reference_reason.empty()) << k << ": " << layer.reference_reason;
+      const bool heavy = layer.op == "CONV_2D" || layer.op == "DEPTHWISE_CONV_2D" || layer.op == "FULLY_CONNECTED";
+      if (heavy) {
+        EXPECT_EQ(layer.kernels[0].find("_dsp") != std::string::npos, dsp) << k << " " << layer.kernels[0];
+      }
+    }
+    EXPECT_EQ(bundle.layers[0].kernels[0], dsp ? "tinyops_conv2d_s8_dsp" : "tinyops_conv2d_s8");
+    const nlohmann::json json = layer_kernels_json(bundle.layers);
+    EXPECT_EQ(json.at(0).at("kernels").at(0), bundle.layers[0].kernels[0]);
+  }
+}
+
 TEST(Codegen, RejectsNamesThatAreNotCIdentifiers) {
   const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
   CodegenOptions options;

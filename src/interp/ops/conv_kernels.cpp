@@ -373,6 +373,19 @@ std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values
   return name + ".values";
 }
 
+// Records why a layer stays on the reference kernel; returns false for the caller to do so.
+bool keep_reference(EmitContext& e, const std::string& why) {
+  e.keeps_reference(why);
+  return false;
+}
+
+// Why the DSP kernels cannot take a layer's constants.
+std::string missing_constants(std::span<const int8_t> filter, int32_t b_idx, const int32_t* bias) {
+  if (filter.empty()) return "its filter is not a constant tensor";
+  if (b_idx != kNoTensor && bias == nullptr) return "its bias is not a constant tensor";
+  return "";
+}
+
 // A conv layer (or a depthwise one with one input channel, as a conv) on conv_s8_dsp.c.
 // Returns false, printing nothing, when the kernel does not take it.
 bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const ChannelQuant& quant,
@@ -380,10 +393,10 @@ bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const Chan
                    std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
                    int32_t b_idx, int32_t out_idx, const std::string& what) {
   const tinyops_per_channel_quant view = quant.view();
-  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr) ||
-      !tinyops_conv2d_s8_dsp_supported(&params, &view, &fd)) {
-    return false;
-  }
+  if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
+    return keep_reference(e, why);
+  if (!tinyops_conv2d_s8_dsp_supported(&params, &view, &fd))
+    return keep_reference(e, "an input zero point outside int8 or a negative multiplier");
   const bool small_acc = tinyops_conv2d_s8_dsp_small_acc(&params, &view, &fd, filter.data(), bias);
   std::vector<int8_t> relaid(tinyops_conv2d_s8_dsp_filter_size(&fd));
   tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), relaid.data());
@@ -414,7 +427,8 @@ bool emit_depthwise_dsp(EmitContext& e, const tinyops_depthwise_conv_params& par
                         const tinyops_dims4& fd, const tinyops_dims4& out,
                         std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
                         int32_t f_idx, int32_t b_idx, int32_t out_idx, const std::string& what) {
-  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr)) return false;
+  if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
+    return keep_reference(e, why);
   if (in.c == 1) {
     // Output channel j reads the one input channel through filter[0, :, :, j]: a conv with
     // filter[j, :, :, 0].
@@ -433,7 +447,12 @@ bool emit_depthwise_dsp(EmitContext& e, const tinyops_depthwise_conv_params& par
   }
   const tinyops_per_channel_quant view = quant.view();
   if (!tinyops_depthwise_conv2d_s8_dsp_supported(&params, &view, &fd, filter.data(), bias)) {
-    return false;
+    return keep_reference(
+        e, params.depth_multiplier != 1
+               ? "depth multiplier " + std::to_string(params.depth_multiplier) +
+                     " (the DSP depthwise kernels take 1)"
+               : "the one-multiply requantisation's accumulator bound is not proven for every "
+                 "channel (the depthwise DSP kernels have no exact variant yet)");
   }
   const bool row3 = fd.w == 3 && params.stride_w == 1 && params.dilation_w == 1;
   std::string w, function;
@@ -472,9 +491,15 @@ bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_para
                               const int32_t* bias, int32_t in_idx, int32_t b_idx,
                               int32_t out_idx, const std::string& what) {
   const tinyops_per_channel_quant view = quant.view();
-  if (filter.empty() || (b_idx != kNoTensor && bias == nullptr) ||
-      !tinyops_fully_connected_s8_dsp_supported(&params, &view, filter.data(), bias)) {
-    return false;
+  if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
+    return keep_reference(e, why);
+  if (!tinyops_fully_connected_s8_dsp_supported(&params, &view, filter.data(), bias)) {
+    return keep_reference(
+        e, params.filter_offset != 0
+               ? "asymmetric weights (filter zero point " + std::to_string(-params.filter_offset) +
+                     "; the DSP kernel takes symmetric ones)"
+               : "the one-multiply requantisation's accumulator bound is not proven for every "
+                 "row (the FC DSP kernel has no exact variant yet)");
   }
   std::vector<int8_t> relaid(tinyops_fully_connected_s8_dsp_filter_size(&params));
   tinyops_fully_connected_s8_dsp_filter(&params, filter.data(), relaid.data());

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tinyops/compiler/memory_plan.hpp"
 #include "tinyops/core/graph.hpp"
@@ -23,15 +25,27 @@ struct CodegenOptions {
   PlanOptions plan;
 };
 
+// The kernel(s) one layer calls, and why it kept the reference kernel where an optimised
+// one exists for its op.
+struct LayerKernel {
+  std::string op;
+  std::vector<std::string> kernels;  // C functions: "tinyops_conv2d_s8_dsp"
+  std::string reference_reason;      // empty when nothing better was refused
+};
+
 struct GeneratedBundle {
   std::map<std::string, std::string> files;  // relative path -> contents
   MemoryPlan plan;
   int64_t weight_bytes = 0;
   int64_t scratch_bytes = 0;  // the kernels' shared work buffer (RAM besides the arena)
+  std::vector<LayerKernel> layers;  // per op, in order
 };
 
 // Throws UnsupportedError naming the first op that has no C emitter yet, InputError for
 // names that are not C identifiers.
+// {"index", "op", "kernels", "reference_reason"} per layer, for --json reports.
+nlohmann::json layer_kernels_json(const std::vector<LayerKernel>& layers);
+
 GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options);
 
 }  // namespace tinyops::compiler

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tinyops/compiler/codegen.hpp"
 #include "tinyops/core/graph.hpp"
 
 namespace tinyops::farm {
@@ -65,6 +66,8 @@ struct BoardOutcome {
   std::vector<VectorOutcome> vectors;
   // With profile_layers: per layer, its op name and median instructions over the vectors.
   std::vector<std::pair<std::string, int64_t>> layers;
+  // Per layer, the kernels the generated code calls (and why one kept the reference kernel).
+  std::vector<compiler::LayerKernel> layer_kernels;
   bool bit_exact() const;
 };
 

@@ -35,6 +35,9 @@ class EmitContext {
   // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED then call the *_dsp kernels
   // (runtime/dsp_kernels.h) where they apply.
   virtual bool dsp_kernels() const { return false; }
+  // Why a layer the optimised kernels could serve keeps the reference kernel (reported by
+  // `model compile --json` and `farm test --json`, so no heavy layer falls back silently).
+  virtual void keeps_reference(const std::string& why) { (void)why; }
   // C expression for a work buffer of at least `bytes` bytes, 4-byte aligned (int32_t*;
   // NULL when `bytes` is 0),
   // whose contents only need to last for this op's call. This default declares one static
