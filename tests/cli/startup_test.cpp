@@ -94,9 +94,9 @@ TEST(CliStartup, TrainingCommandNamesAMissingTrainingExecutable) {
 }
 
 TEST(CliStartup, TrainingCommandUsageErrorsAreCaughtBeforeTheHandOver) {
-  const tinyops::test_cli::Result r = tinyops::test_cli::run_cli("example nosuch");
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
+  CliProcess p({TINYOPS_CLI, "example", "nosuch"});
+  EXPECT_EQ(p.finish(tinyops::test_cli::kCommandTimeout), 2) << p.output();
+  EXPECT_NE(p.output().find("nosuch"), std::string::npos) << p.output();
 }
 
 }  // namespace
