@@ -127,6 +127,9 @@ struct ExampleArgs {
   bool setup_only = false;
   bool json = false;
 };
+// The commands that train, or may (example, run, worker, serve), link LibTorch: they are
+// defined in tinyops-train's files; in `tinyops` training_delegate.cpp defines them as a
+// hand-over to tinyops-train with the same arguments.
 int run_example(const ExampleArgs& args);
 
 // ---- registry (registry_commands.cpp) ----
@@ -157,7 +160,7 @@ struct PipelineRunArgs : WorkspaceArgs {
 };
 int pipeline_run(const PipelineRunArgs& args);
 
-// ---- database, workers and the job queue (queue_commands.cpp) ----
+// ---- database, workers and the job queue (queue_commands.cpp; worker_command.cpp) ----
 
 int db_migrate(const WorkspaceArgs& args);
 
@@ -175,7 +178,7 @@ struct JobsArgs : WorkspaceArgs {
 };
 int jobs_list(const JobsArgs& args);
 
-// ---- REST API (serve_commands.cpp) ----
+// ---- REST API (serve_command.cpp; token_command.cpp) ----
 
 struct ServeArgs : WorkspaceArgs {
   std::string host = "127.0.0.1";

@@ -1,4 +1,5 @@
-// `tinyops serve` and `tinyops token create`.
+// `tinyops serve`: the REST API, which queues pipeline runs, so it links the pipeline
+// library (and LibTorch with it) and is part of tinyops-train (see training_delegate.cpp).
 #include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -30,18 +31,6 @@ int serve(const ServeArgs& args) {
   });
   api.listen();
   running = nullptr;
-  return 0;
-}
-
-int token_create(const TokenArgs& args) {
-  store::Workspace ws = open_workspace(args);
-  const std::string token = server::create_token(ws, args.name);
-  if (args.json) {
-    std::cout << nlohmann::json{{"name", args.name}, {"token", token}}.dump(2) << "\n";
-  } else {
-    std::cout << token << "\n";
-    std::cerr << "token '" << args.name << "' created; it is shown only now (only its sha256 is stored)\n";
-  }
   return 0;
 }
 
