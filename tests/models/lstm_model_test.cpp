@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "tinyops/core/error.hpp"
 #include "tinyops/core/graph.hpp"
 #include "tinyops/core/tensor_values.hpp"
 #include "tinyops/formats/tflite_importer.hpp"
@@ -123,6 +124,47 @@ TEST(MnistLstm, StateCarriesAcrossInvokesUntilReset) {
   EXPECT_NE(first, second);  // the second sequence starts from the first one's state
   interp.reset_state();
   EXPECT_EQ(run(), first);
+}
+
+// Each broken variant must be refused at prepare time with a message naming the problem.
+void expect_refused(Graph g, const std::string& needle) {
+  try {
+    interp::Interpreter interp(g);
+    FAIL() << "expected a refusal mentioning '" << needle << "'";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+TEST(MnistLstm, RefusesVariantsItCannotComputeByName) {
+  if (!fs::exists(kModel)) GTEST_SKIP() << kModel << " is not available";
+  const Graph g = formats::import_tflite_file(kModel);
+  const Op& op = g.ops[0];
+  {
+    Graph bad = g;  // a state the op cannot update
+    bad.tensors[static_cast<size_t>(op.inputs[19])].is_variable = false;
+    expect_refused(bad, "variable");
+  }
+  {
+    Graph bad = g;  // peephole weights present
+    bad.ops[0].inputs[9] = op.inputs[1];
+    expect_refused(bad, "peephole");
+  }
+  {
+    Graph bad = g;  // CIFG: no input gate
+    bad.ops[0].inputs[1] = kNoTensor;
+    expect_refused(bad, "input gate");
+  }
+  {
+    Graph bad = g;
+    std::get<LstmOptions>(bad.ops[0].options).activation = Activation::Relu;
+    expect_refused(bad, "cell gate activation");
+  }
+  {
+    Graph bad = g;  // recurrent weights of the wrong shape
+    bad.tensors[static_cast<size_t>(op.inputs[6])].shape = {10, 40};
+    expect_refused(bad, "recurrent weights");
+  }
 }
 
 }  // namespace
