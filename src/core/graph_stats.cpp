@@ -29,6 +29,8 @@ int64_t layer_macs(const Graph& g, const Op& op) {
       if (time == nullptr || time->shape.size() != 2 || out->shape.empty()) return 0;
       return int64_t{out->shape[0]} * f[0] * (f[1] + time->shape[1]);
     }
+    case OpType::UnidirectionalSequenceLstm:  // 4 gates, each sees input and hidden state
+      return out_elems * 4 * (f[1] + f[0]);
     default:
       return 0;
   }

@@ -6,7 +6,7 @@
 namespace tinyops {
 namespace {
 
-constexpr std::array<std::pair<OpType, std::string_view>, 29> kNames{{
+constexpr std::array<std::pair<OpType, std::string_view>, 30> kNames{{
     {OpType::Add, "ADD"},
     {OpType::AveragePool2D, "AVERAGE_POOL_2D"},
     {OpType::Cast, "CAST"},
@@ -34,6 +34,7 @@ constexpr std::array<std::pair<OpType, std::string_view>, 29> kNames{{
     {OpType::Svdf, "SVDF"},
     {OpType::Tanh, "TANH"},
     {OpType::Transpose, "TRANSPOSE"},
+    {OpType::UnidirectionalSequenceLstm, "UNIDIRECTIONAL_SEQUENCE_LSTM"},
     {OpType::Custom, "CUSTOM"},
     {OpType::Other, "OTHER"},
 }};

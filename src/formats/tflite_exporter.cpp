@@ -62,6 +62,8 @@ int32_t builtin_code(OpType type) {
       return 34;
     case OpType::Transpose:
       return 39;
+    case OpType::UnidirectionalSequenceLstm:
+      return 44;
     case OpType::Mean:
       return 40;
     case OpType::Sub:
@@ -429,6 +431,12 @@ class Exporter {
         const auto o = options_of<FullyConnectedOptions>(op);
         return tagged(8, tfl::CreateFullyConnectedOptions(fbb_, code_of(o.activation),
                                                           /*weights_format=*/0, o.keep_num_dims));
+      }
+      case OpType::UnidirectionalSequenceLstm: {
+        const auto o = options_of<LstmOptions>(op);
+        return tagged(71, tfl::CreateUnidirectionalSequenceLSTMOptions(
+                              fbb_, code_of(o.activation), o.cell_clip, o.proj_clip, o.time_major,
+                              o.asymmetric_quantize_inputs));
       }
       case OpType::Softmax:
         return tagged(9, tfl::CreateSoftmaxOptions(fbb_, options_of<SoftmaxOptions>(op).beta));

@@ -62,6 +62,8 @@ std::optional<OpType> builtin_to_op_type(int32_t code) {
       return OpType::Div;
     case 43:
       return OpType::Squeeze;
+    case 44:
+      return OpType::UnidirectionalSequenceLstm;
     case 45:
       return OpType::StridedSlice;
     case 53:
@@ -92,8 +94,6 @@ std::string builtin_name(int32_t code) {
       return "RNN";
     case 36:
       return "GATHER";
-    case 44:
-      return "UNIDIRECTIONAL_SEQUENCE_LSTM";
     case 47:
       return "EXP";
     case 49:
@@ -150,6 +150,7 @@ enum OptionsTag : uint8_t {
   kDiv = 29,
   kSqueeze = 30,
   kStridedSlice = 32,
+  kUnidirectionalSequenceLstm = 71,
 };
 
 class Importer {
@@ -404,6 +405,23 @@ class Importer {
                p->asymmetric_quantize_inputs()};
         }
         check(o.rank > 0, where + " has rank " + std::to_string(o.rank) + "; it must be positive");
+        out.options = o;
+        break;
+      }
+      case OpType::UnidirectionalSequenceLstm: {
+        LstmOptions o;
+        if (const auto* p = options_as<tfl::UnidirectionalSequenceLSTMOptions>(
+                op, kUnidirectionalSequenceLstm, where)) {
+          o = {activation(p->fused_activation_function(), where), p->cell_clip(), p->proj_clip(),
+               p->time_major(), p->asymmetric_quantize_inputs()};
+          if (p->diagonal_recurrent_tensors()) {
+            throw UnsupportedError(source_ + ": " + where +
+                                   " uses diagonal recurrent weights, which TinyOps does not "
+                                   "support");
+          }
+        }
+        check(o.cell_clip >= 0.0f && o.proj_clip >= 0.0f,
+              where + " has a negative cell or projection clip");
         out.options = o;
         break;
       }

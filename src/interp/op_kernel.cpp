@@ -62,6 +62,7 @@ const KernelRegistry& kernel_registry() {
     register_elementwise_kernels(r);
     register_signal_kernels(r);
     register_svdf_kernels(r);
+    register_lstm_kernels(r);
     return r;
   }();
   return registry;

@@ -26,9 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Operators with no kernel yet (see tests/models): their models must be refused by name.
-const std::map<std::string, std::string> kNotYetSupported = {
-    {"tflm_mnist_lstm_int8", "UNIDIRECTIONAL_SEQUENCE_LSTM"},
-};
+const std::map<std::string, std::string> kNotYetSupported = {};
 
 constexpr const char* kHarness = R"(#include <stdio.h>
 #include "model.h"

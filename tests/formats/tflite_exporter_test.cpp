@@ -104,6 +104,16 @@ void expect_same_options(uint8_t tag, const tfl::Operator* a, const tfl::Operato
       EXPECT_EQ(x->asymmetric_quantize_inputs(), y->asymmetric_quantize_inputs());
       break;
     }
+    case 71: {
+      const auto *x = as(pa, (tfl::UnidirectionalSequenceLSTMOptions*)nullptr),
+                 *y = as(pb, (tfl::UnidirectionalSequenceLSTMOptions*)nullptr);
+      EXPECT_EQ(x->fused_activation_function(), y->fused_activation_function());
+      EXPECT_EQ(x->cell_clip(), y->cell_clip());
+      EXPECT_EQ(x->proj_clip(), y->proj_clip());
+      EXPECT_EQ(x->time_major(), y->time_major());
+      EXPECT_EQ(x->asymmetric_quantize_inputs(), y->asymmetric_quantize_inputs());
+      break;
+    }
     case 8: {
       const auto *x = as(pa, (tfl::FullyConnectedOptions*)nullptr),
                  *y = as(pb, (tfl::FullyConnectedOptions*)nullptr);
@@ -278,10 +288,9 @@ TEST(TfliteExporter, ExportMatchesTheSourceFileFieldByField) {
       EXPECT_EQ(vec(x->outputs()), vec(y->outputs()));
       EXPECT_EQ(vec(x->custom_options()), vec(y->custom_options()));
       // Options the IR models come back in a table of the same union type and values.
-      // Exceptions: QUANTIZE's empty table and the options of operators the IR does not
-      // model (UNIDIRECTIONAL_SEQUENCE_LSTM) are not written.
+      // Exception: QUANTIZE's empty table is not written.
       const uint8_t tag = x->builtin_options() ? x->builtin_options_type() : 0;
-      if (tag != 0 && code != 114 && code != 44) {
+      if (tag != 0 && code != 114) {
         EXPECT_EQ(tag, y->builtin_options_type());
         if (tag == y->builtin_options_type()) expect_same_options(tag, x, y);
       }

@@ -70,13 +70,22 @@ TEST(TfliteImporter, KeepsCustomOpNamesAndOptions) {
   EXPECT_EQ(custom, 9);
 }
 
-TEST(TfliteImporter, NamesUnmodelledBuiltins) {
+TEST(TfliteImporter, ReadsUnidirectionalSequenceLstmOptions) {
   const Graph g =
       import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" / "tflm_mnist_lstm_int8.tflite");
-  bool saw_lstm = false;
-  for (const Op& op : g.ops)
-    saw_lstm |= op.type == OpType::Other && op.name == "UNIDIRECTIONAL_SEQUENCE_LSTM";
-  EXPECT_TRUE(saw_lstm);
+  int lstm = 0;
+  for (const Op& op : g.ops) {
+    if (op.type != OpType::UnidirectionalSequenceLstm) continue;
+    ++lstm;
+    const auto* o = std::get_if<LstmOptions>(&op.options);
+    ASSERT_NE(o, nullptr);
+    EXPECT_EQ(o->activation, Activation::Tanh);
+    EXPECT_FALSE(o->time_major);  // the model's input is [batch, time, features]
+    ASSERT_EQ(op.inputs.size(), 24u);
+    EXPECT_TRUE(g.tensors[static_cast<size_t>(op.inputs[18])].is_variable);  // hidden state
+    EXPECT_TRUE(g.tensors[static_cast<size_t>(op.inputs[19])].is_variable);  // cell state
+  }
+  EXPECT_EQ(lstm, 1);
 }
 
 TEST(TfliteImporter, ReadsSvdfOptions) {

@@ -110,9 +110,7 @@ INSTANTIATE_TEST_SUITE_P(SharedModels, ReferenceVectors, testing::ValuesIn(model
 class RunsWithoutVectors : public testing::TestWithParam<std::string> {};
 
 // Operators outside the kernel set so far; such models must be refused by name.
-const std::map<std::string, std::string> kNotYetSupported = {
-    {"extra/tflm_mnist_lstm_int8.tflite", "UNIDIRECTIONAL_SEQUENCE_LSTM"},
-};
+const std::map<std::string, std::string> kNotYetSupported = {};
 
 TEST_P(RunsWithoutVectors, PreparesAndRuns) {
   const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / GetParam());

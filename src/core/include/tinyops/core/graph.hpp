@@ -120,10 +120,20 @@ struct SvdfOptions {
   bool asymmetric_quantize_inputs = false;
 };
 
-using OpOptions =
-    std::variant<std::monostate, ConvOptions, DepthwiseConvOptions, PoolOptions,
-                 FullyConnectedOptions, SoftmaxOptions, ConcatenationOptions, ElementwiseOptions,
-                 ReshapeOptions, ReducerOptions, SqueezeOptions, StridedSliceOptions, SvdfOptions>;
+// UNIDIRECTIONAL_SEQUENCE_LSTM: `activation` is the cell gate's and the hidden state's
+// non-linearity (TANH in practice); clips of 0 mean no clipping.
+struct LstmOptions {
+  Activation activation = Activation::Tanh;
+  float cell_clip = 0.0f;
+  float proj_clip = 0.0f;
+  bool time_major = false;
+  bool asymmetric_quantize_inputs = false;
+};
+
+using OpOptions = std::variant<std::monostate, ConvOptions, DepthwiseConvOptions, PoolOptions,
+                               FullyConnectedOptions, SoftmaxOptions, ConcatenationOptions,
+                               ElementwiseOptions, ReshapeOptions, ReducerOptions, SqueezeOptions,
+                               StridedSliceOptions, SvdfOptions, LstmOptions>;
 
 // A named attribute of a custom op, decoded from its format (FlexBuffers maps in TFLite).
 using AttributeValue =

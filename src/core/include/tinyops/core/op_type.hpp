@@ -36,6 +36,7 @@ enum class OpType {
   Svdf,
   Tanh,
   Transpose,
+  UnidirectionalSequenceLstm,
   Custom,  // a named custom operator (TFLite CUSTOM); Op::name says which
   Other,   // a known-to-the-format operator the IR does not model; Op::name says which
 };

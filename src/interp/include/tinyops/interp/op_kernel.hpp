@@ -25,8 +25,8 @@ class OpContext {
  public:
   using ResetFn = std::function<void()>;
   // `resets` collects the state-reset hooks of stateful ops (see on_reset); may be null.
-  OpContext(const Graph& graph, const Op& op, size_t index,
-            std::vector<ResetFn>* resets = nullptr, EmitFn* emit = nullptr)
+  OpContext(const Graph& graph, const Op& op, size_t index, std::vector<ResetFn>* resets = nullptr,
+            EmitFn* emit = nullptr)
       : graph_(graph), op_(op), index_(index), resets_(resets), emit_(emit) {}
 
   const Graph& graph() const { return graph_; }
@@ -92,5 +92,6 @@ void register_conv_kernels(KernelRegistry& registry);         // conv, depthwise
 void register_elementwise_kernels(KernelRegistry& registry);  // arithmetic, activations, shape ops
 void register_signal_kernels(KernelRegistry& registry);       // TFLM Signal-library custom ops
 void register_svdf_kernels(KernelRegistry& registry);         // SVDF (stateful time filter)
+void register_lstm_kernels(KernelRegistry& registry);  // UNIDIRECTIONAL_SEQUENCE_LSTM (stateful)
 
 }  // namespace tinyops::interp
