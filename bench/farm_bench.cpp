@@ -1,6 +1,8 @@
 // Generated code on the emulated Cortex-M4F (QEMU mps2-an386, -icount shift=0) beside
 // TFLite Micro's figures from ../shared/models/BASELINE.md, measured the same way.
-// Run: build/bench/bench_farm [BOARD]   (default cortex-m4f; prints a Markdown table)
+// Run: build/bench/bench_farm [BOARD] [NAME-FILTER]   (default nano33ble; prints a Markdown
+// table with every model of ../shared/models and ../shared/models/extra: those without
+// TFLM vectors run on seeded random inputs and are compared with the host interpreter)
 //
 // Per model: arena bytes (plus the DSP kernels' scratch buffer, as TFLM's arena holds
 // CMSIS-NN's scratch), flash of the model (generated code + kernels + weights; TFLM:
@@ -13,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -75,47 +78,82 @@ std::string ratio(int64_t ours, int64_t theirs) {
                     : "—";
 }
 
+// Every .tflite of ../shared/models and ../shared/models/extra, by name.
+std::vector<fs::path> all_models(const fs::path& shared) {
+  std::vector<fs::path> out;
+  for (const fs::path& dir : {shared, shared / "extra"}) {
+    if (!fs::is_directory(dir)) continue;
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".tflite") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+    return a.stem().string() < b.stem().string();
+  });
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string board = argc > 1 ? argv[1] : "cortex-m4f";
+  // bench_farm [BOARD] [NAME-FILTER]: default board nano33ble (the profile).
+  const std::string board = argc > 1 ? argv[1] : "nano33ble";
+  const std::string filter = argc > 2 ? argv[2] : "";
   const fs::path models(TINYOPS_SHARED_MODELS);
   const auto baseline = read_baseline(models / "BASELINE.md");
   const fs::path work =
       fs::temp_directory_path() / fmt::format("tinyops-bench-farm-{}", ::getpid());
 
   std::cout << fmt::format(
-      "| model | TinyOps kernels | arena+scratch B | × TFLM | model flash B | × TFLM | instructions | × "
-      "TFLM ref | × TFLM+CMSIS-NN | bit-exact "
-      "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-  for (const auto& [model, variants] : baseline) {
-    if (!fs::exists(models / (model + ".vectors"))) continue;
-    const auto ref = variants.find("TFLM ref");
-    const auto cmsis = variants.find("TFLM+CMSIS-NN");
+      "| model | TinyOps kernels | arena+scratch B | TFLM arena B | × | model flash B | TFLM lib+model B | × | "
+      "instructions | TFLM ref | × | TFLM+CMSIS-NN | × | bit-exact (against) "
+      "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+  for (const fs::path& path : all_models(models)) {
+    const std::string model = path.stem().string();
+    if (!filter.empty() && model.find(filter) == std::string::npos) continue;
+    const auto found = baseline.find(model);
+    const TflmFigures none{};
+    const auto figures = [&](const char* variant) -> const TflmFigures& {
+      if (found == baseline.end()) return none;
+      const auto v = found->second.find(variant);
+      return v == found->second.end() ? none : v->second;
+    };
+    const TflmFigures& ref = figures("TFLM ref");
+    const TflmFigures& cmsis = figures("TFLM+CMSIS-NN");
+    const auto cell = [](int64_t v) { return v > 0 ? fmt::format("{}", v) : std::string("—"); };
     for (bool reference : {true, false}) {
       tinyops::farm::FarmTestOptions options;
-      options.model = models / (model + ".tflite");
+      options.model = path;
       options.boards = {board};
       options.reference_kernels = reference;
       options.work_dir = work / model;
-      const auto report = tinyops::farm::run_farm_test(options);
+      tinyops::farm::FarmTestReport report;
+      try {
+        report = tinyops::farm::run_farm_test(options);
+      } catch (const std::exception& e) {
+        if (reference) std::cout << fmt::format("| {} | — | | | | | | | | | | | | cannot run: {} |\n", model, e.what());
+        break;
+      }
       const auto& b = report.boards.at(0);
       if (!reference && b.kernels == "reference") continue;  // no layer the DSP kernels take
-      if (b.status != tinyops::farm::BoardStatus::Pass) {
-        std::cout << fmt::format("| {} | {} | — | | — | | — | | | {}: {} |\n", model,
-                                 reference ? "reference" : "optimised",
-                                 tinyops::farm::to_string(b.status), b.message);
-        continue;
+      if (b.status != tinyops::farm::BoardStatus::Pass && b.status != tinyops::farm::BoardStatus::Fail) {
+        // Unsupported or too big: one row says so, whichever kernels were asked for.
+        if (reference)
+          std::cout << fmt::format("| {} | — | — | | | — | | | — | | | | | {}: {} |\n", model,
+                                   tinyops::farm::to_string(b.status), b.message);
+        break;
       }
+      const bool against_tflm = fs::exists(fs::path(path).replace_extension(".vectors"));
+      // TFLM's arena holds CMSIS-NN's scratch, so compare with the variant that ran.
+      const TflmFigures& same = reference ? ref : cmsis;
+      const int64_t ram = b.arena_bytes + b.scratch_bytes;
       std::cout << fmt::format(
-          "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", model, b.kernels,
-          b.arena_bytes + b.scratch_bytes,
-          ratio(b.arena_bytes + b.scratch_bytes, ref != variants.end() ? ref->second.arena : 0), b.model_flash_bytes,
-          ratio(b.model_flash_bytes, ref != variants.end() ? ref->second.flash_lib_model : 0),
-          b.instructions,
-          ratio(b.instructions, ref != variants.end() ? ref->second.instructions : 0),
-          ratio(b.instructions, cmsis != variants.end() ? cmsis->second.instructions : 0),
-          b.bit_exact() ? "yes" : "NO");
+          "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ({}) |\n", model,
+          b.kernels, ram, cell(same.arena), ratio(ram, same.arena), b.model_flash_bytes,
+          cell(ref.flash_lib_model), ratio(b.model_flash_bytes, ref.flash_lib_model),
+          b.instructions, cell(ref.instructions), ratio(b.instructions, ref.instructions),
+          cell(cmsis.instructions), ratio(b.instructions, cmsis.instructions),
+          b.bit_exact() ? "yes" : "NO",
+          against_tflm ? "TFLM vectors" : report.vector_source + " vs host interpreter");
     }
   }
   fs::remove_all(work);
