@@ -3,6 +3,7 @@
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/data/features.hpp"
+#include "tinyops/formats/little_endian.hpp"
 
 namespace tinyops::data {
 
@@ -45,7 +46,7 @@ std::vector<uint8_t> encode_features(const FeatureSets& sets) {
 
 FeatureSets decode_features(std::span<const uint8_t> bytes) {
   require(bytes.size() >= 4, "feature set bytes are truncated");
-  const uint32_t n = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | static_cast<uint32_t>(bytes[3]) << 24;
+  const uint32_t n = formats::read_le32(bytes, 0);
   require(n <= bytes.size() - 4, "feature set bytes are truncated");
   FeatureSets sets;
   size_t pos = 4 + n;

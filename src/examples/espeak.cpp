@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "tinyops/core/error.hpp"
+#include "tinyops/formats/little_endian.hpp"
 
 extern char** environ;
 
@@ -22,11 +23,6 @@ std::string missing_program(const std::string& program) {
   return program +
          " was not found in PATH; the keyword example speaks its words with espeak-ng "
          "(Debian package `espeak-ng`: apt-get install espeak-ng)";
-}
-
-uint32_t read_u32(const std::vector<uint8_t>& b, size_t at) {
-  return static_cast<uint32_t>(b[at]) | static_cast<uint32_t>(b[at + 1]) << 8 |
-         static_cast<uint32_t>(b[at + 2]) << 16 | static_cast<uint32_t>(b[at + 3]) << 24;
 }
 
 void write_u32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
@@ -97,7 +93,7 @@ std::vector<uint8_t> speak(const std::string& program, const std::string& text,
           what + " did not write a WAV file");
   // Walk the chunks to the data chunk and make its size (and RIFF's) the real one.
   for (size_t at = 12; at + 8 <= wav.size();) {
-    const uint32_t size = read_u32(wav, at + 4);
+    const uint32_t size = formats::read_le32(wav, at + 4);
     if (std::memcmp(wav.data() + at, "data", 4) == 0) {
       const auto actual =
           static_cast<uint32_t>(std::min<size_t>(size, wav.size() - at - 8) & ~size_t{1});

@@ -4,6 +4,7 @@
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/core/shape.hpp"
+#include "tinyops/formats/little_endian.hpp"
 
 namespace tinyops::formats {
 namespace {
@@ -80,7 +81,7 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, const std::string& source) {
   } else {
     require(bytes.size() >= 12 && (major == 2 || major == 3),
             source + ": unsupported .npy version " + std::to_string(major));
-    header_len = bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (size_t{bytes[11]} << 24);
+    header_len = read_le32(bytes, 8);
     header_start = 12;
   }
   require(header_len <= bytes.size() - header_start, source + ": .npy header is truncated");

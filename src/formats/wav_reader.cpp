@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "tinyops/core/error.hpp"
+#include "tinyops/formats/little_endian.hpp"
 #include "tinyops/formats/sample_readers.hpp"
 
 namespace tinyops::formats {
@@ -40,11 +41,6 @@ sf_count_t mem_read(void* out, sf_count_t count, void* user) {
 sf_count_t mem_write(const void*, sf_count_t, void*) { return 0; }
 sf_count_t mem_tell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
 
-uint32_t le32(std::span<const uint8_t> b, size_t at) {
-  return static_cast<uint32_t>(b[at]) | static_cast<uint32_t>(b[at + 1]) << 8 |
-         static_cast<uint32_t>(b[at + 2]) << 16 | static_cast<uint32_t>(b[at + 3]) << 24;
-}
-
 bool tag_is(std::span<const uint8_t> b, size_t at, const char* tag) {
   return std::memcmp(b.data() + at, tag, 4) == 0;
 }
@@ -58,7 +54,7 @@ void require_complete_riff(std::span<const uint8_t> bytes, const std::string& na
   if (bytes.size() < 12 || !tag_is(bytes, 0, "RIFF") || !tag_is(bytes, 8, "WAVE")) return;
   size_t at = 12;
   while (at + 8 <= bytes.size()) {
-    const uint32_t declared = le32(bytes, at + 4);
+    const uint32_t declared = read_le32(bytes, at + 4);
     const size_t body = at + 8;
     const size_t actual = bytes.size() - body;
     const std::string chunk(reinterpret_cast<const char*>(bytes.data() + at), 4);

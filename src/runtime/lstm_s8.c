@@ -47,21 +47,24 @@ static int16_t saturate_s16(int32_t x) {
   return (int16_t)tinyops_clamp_i32(x, -32768, 32767);
 }
 
+/* kSigmoidTable interpolated at ax, whose bits above frac_bits index the table, or
+ * `saturated` past its last step (sigmoid and tanh both read it, at different steps). */
+static uint32_t table_value(uint32_t ax, uint32_t frac_bits, uint32_t saturated) {
+  const uint32_t index = ax >> frac_bits;
+  uint32_t a, b;
+  if (index >= 255u) return saturated;
+  a = kSigmoidTable[index];
+  b = kSigmoidTable[index + 1];
+  return (a << frac_bits) + (ax & ((1u << frac_bits) - 1u)) * (b - a);
+}
+
 void tinyops_lstm_sigmoid_s16(int32_t count, const int16_t* input, int16_t* output) {
   int32_t i;
   for (i = 0; i < count; ++i) {
     /* Q3.12 input times 3/4 (the table's 1/24 step is 512 input units after scaling by
      * 3): TFLite's power-of-two case, multiplier 3 and no shift. */
     const int32_t x = (int32_t)input[i] * 3;
-    const uint32_t ax = (uint32_t)abs_i32(x);
-    const uint32_t index = ax >> 9;
-    uint32_t r;
-    if (index >= 255u) {
-      r = (uint32_t)0x7FFF << 10;
-    } else {
-      const uint32_t a = kSigmoidTable[index], b = kSigmoidTable[index + 1];
-      r = (a << 9) + (ax & 0x1FFu) * (b - a);
-    }
+    uint32_t r = table_value((uint32_t)abs_i32(x), 9u, (uint32_t)0x7FFF << 10);
     r = x >= 0 ? r + (1u << 9) : ((uint32_t)1 << 25) - r + (1u << 9) - 1u;
     output[i] = (int16_t)(r >> 10);
   }
@@ -80,15 +83,7 @@ void tinyops_lstm_tanh_s16(int32_t scale_power, int32_t count, const int16_t* in
   }
   for (i = 0; i < count; ++i) {
     const int32_t x = shift_right_floor((int32_t)input[i] * multiplier + round, left_shift);
-    const uint32_t ax = (uint32_t)abs_i32(x);
-    const uint32_t index = ax >> 8;
-    int32_t r;
-    if (index >= 255u) {
-      r = (int32_t)0xFFFF << 8;
-    } else {
-      const uint32_t a = kSigmoidTable[index], b = kSigmoidTable[index + 1];
-      r = (int32_t)((a << 8) + (ax & 0xFFu) * (b - a));
-    }
+    int32_t r = (int32_t)table_value((uint32_t)abs_i32(x), 8u, (uint32_t)0xFFFF << 8);
     r = x >= 0 ? r - ((int32_t)1 << 23) + ((int32_t)1 << 7)
                : -r + ((int32_t)1 << 23) + ((int32_t)1 << 7) - 1;
     output[i] = (int16_t)shift_right_floor(r, 8);

@@ -168,16 +168,14 @@ InvokeFn prepare_lstm(const OpContext& ctx) {
 
   auto params = std::make_shared<tinyops_lstm_params>(p);
   auto scratch = std::make_shared<std::vector<int16_t>>(tinyops_lstm_s8_scratch_size(params.get()));
-  int32_t wi_idx[4], wr_idx[4], b_idx[4];
-  for (int g = 0; g < 4; ++g) {
-    wi_idx[g] = ctx.input_index(static_cast<size_t>(kInputWeights[g]));
-    wr_idx[g] = ctx.input_index(static_cast<size_t>(kRecurrentWeights[g]));
-    b_idx[g] = ctx.input_index(static_cast<size_t>(kBiases[g]));
+  std::vector<int32_t> wi_v(4), wr_v(4), b_v(4);
+  for (size_t g = 0; g < 4; ++g) {
+    wi_v[g] = ctx.input_index(static_cast<size_t>(kInputWeights[g]));
+    wr_v[g] = ctx.input_index(static_cast<size_t>(kRecurrentWeights[g]));
+    b_v[g] = ctx.input_index(static_cast<size_t>(kBiases[g]));
   }
   const int32_t i_in = ctx.input_index(kInput), i_h = ctx.input_index(kHiddenState),
                 i_c = ctx.input_index(kCellState), i_out = ctx.output_index(0);
-  const std::vector<int32_t> wi_v(wi_idx, wi_idx + 4), wr_v(wr_idx, wr_idx + 4),
-      b_v(b_idx, b_idx + 4);
   ctx.on_emit([=](EmitContext& e) {
     e.use_source("lstm_s8.c");
     const std::string name = e.unique("params"), work = e.unique("scratch");
