@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "tinyops/farm/farm_test.hpp"
+#include "tinyops/formats/tflite_importer.hpp"
 
 namespace {
 
@@ -82,9 +83,8 @@ std::string ratio(int64_t ours, int64_t theirs) {
 std::vector<fs::path> all_models(const fs::path& shared) {
   std::vector<fs::path> out;
   for (const fs::path& dir : {shared, shared / "extra"}) {
-    if (!fs::is_directory(dir)) continue;
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (entry.path().extension() == ".tflite") out.push_back(entry.path());
+    const std::vector<fs::path> found = tinyops::formats::tflite_files_in(dir);
+    out.insert(out.end(), found.begin(), found.end());
   }
   std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
     return a.stem().string() < b.stem().string();

@@ -39,9 +39,8 @@ void register_models() {
   const fs::path root(TINYOPS_SHARED_MODELS);
   std::vector<fs::path> paths;
   for (const char* dir : {"", "extra"}) {
-    if (!fs::is_directory(root / dir)) continue;
-    for (const auto& e : fs::directory_iterator(root / dir))
-      if (e.path().extension() == ".tflite") paths.push_back(e.path());
+    const std::vector<fs::path> found = tinyops::formats::tflite_files_in(root / dir);
+    paths.insert(paths.end(), found.begin(), found.end());
   }
   std::sort(paths.begin(), paths.end());
   for (const fs::path& path : paths) {

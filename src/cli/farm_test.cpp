@@ -10,6 +10,7 @@
 #include "text_table.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/farm/farm_test.hpp"
+#include "tinyops/formats/tflite_importer.hpp"
 
 namespace tinyops::cli {
 namespace {
@@ -97,10 +98,7 @@ std::vector<fs::path> expand_models(const std::vector<std::string>& paths) {
       models.emplace_back(p);
       continue;
     }
-    std::vector<fs::path> found;
-    for (const auto& entry : fs::directory_iterator(p))
-      if (entry.path().extension() == ".tflite") found.push_back(entry.path());
-    std::sort(found.begin(), found.end());
+    const std::vector<fs::path> found = formats::tflite_files_in(p);
     require(!found.empty(), p + ": folder holds no .tflite model");
     models.insert(models.end(), found.begin(), found.end());
   }

@@ -50,10 +50,7 @@ std::vector<fs::path> expand(const std::vector<std::string>& paths) {
   std::vector<fs::path> models;
   for (const std::string& p : paths) {
     if (fs::is_directory(p)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::directory_iterator(p))
-        if (entry.path().extension() == ".tflite") found.push_back(entry.path());
-      std::sort(found.begin(), found.end());
+      const std::vector<fs::path> found = formats::tflite_files_in(p);
       require(!found.empty(), p + ": folder holds no .tflite model");
       models.insert(models.end(), found.begin(), found.end());
     } else {

@@ -549,4 +549,13 @@ Graph import_tflite_file(const std::filesystem::path& path) {
   return import_tflite(bytes, path.string());
 }
 
+std::vector<std::filesystem::path> tflite_files_in(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> found;
+  if (!std::filesystem::is_directory(dir)) return found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".tflite") found.push_back(entry.path());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 }  // namespace tinyops::formats

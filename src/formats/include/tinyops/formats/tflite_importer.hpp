@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "tinyops/core/graph.hpp"
 
@@ -17,5 +18,7 @@ namespace tinyops::formats {
 // `source` names the input in error messages (usually the file path).
 Graph import_tflite(std::span<const uint8_t> bytes, const std::string& source);
 Graph import_tflite_file(const std::filesystem::path& path);
+// The .tflite files directly in folder `dir`, sorted by path (none when it is not a folder).
+std::vector<std::filesystem::path> tflite_files_in(const std::filesystem::path& dir);
 
 }  // namespace tinyops::formats
