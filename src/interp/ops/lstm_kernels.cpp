@@ -178,7 +178,7 @@ InvokeFn prepare_lstm(const OpContext& ctx) {
                 i_c = ctx.input_index(kCellState), i_out = ctx.output_index(0);
   ctx.on_emit([=](EmitContext& e) {
     e.use_source("lstm_s8.c");
-    const std::string name = e.unique("params"), work = e.unique("scratch");
+    const std::string name = e.unique("params");
     e.declare(c_struct("tinyops_lstm_params", name,
                        {{"batches", c_int(params->batches)},
                         {"time_steps", c_int(params->time_steps)},
@@ -201,7 +201,9 @@ InvokeFn prepare_lstm(const OpContext& ctx) {
                         {"clip_cell", c_int(params->clip_cell)},
                         {"quantized_cell_clip", c_int(params->quantized_cell_clip)},
                         {"cell_gate_sigmoid", c_int(params->cell_gate_sigmoid)}}));
-    e.declare("static int16_t " + work + "[" + std::to_string(scratch->size()) + "];");
+    // A per-call work buffer: the bundle's shared scratch, counted with the others.
+    const std::string work =
+        "(int16_t*)" + e.scratch(static_cast<int64_t>(scratch->size() * sizeof(int16_t)));
     const auto list = [&](const std::vector<int32_t>& idx) {
       return "{" + e.tensor(idx[0]) + ", " + e.tensor(idx[1]) + ", " + e.tensor(idx[2]) + ", " +
              e.tensor(idx[3]) + "}";

@@ -124,7 +124,7 @@ InvokeFn prepare_svdf_s8(const OpContext& ctx, const SvdfShape& s) {
   const char* fn = state16 ? "tinyops_svdf_s8" : "tinyops_svdf_s8_state8";
   ctx.on_emit([=](EmitContext& e) {
     e.use_source("svdf_s8.c");
-    const std::string params = e.unique("params"), work = e.unique("scratch");
+    const std::string params = e.unique("params");
     e.declare(c_struct("tinyops_svdf_params", params,
                        {{"batches", c_int(p->batches)},
                         {"input_size", c_int(p->input_size)},
@@ -139,7 +139,8 @@ InvokeFn prepare_svdf_s8(const OpContext& ctx, const SvdfShape& s) {
                         {"shift_1", c_int(p->shift_1)},
                         {"multiplier_2", c_int(p->multiplier_2)},
                         {"shift_2", c_int(p->shift_2)}}));
-    e.declare("static int32_t " + work + "[" + std::to_string(scratch->size()) + "];");
+    // A per-call work buffer: the bundle's shared scratch, counted with the others.
+    const std::string work = e.scratch(static_cast<int64_t>(scratch->size() * sizeof(int32_t)));
     e.statement(c_call(fn, {"&" + params, e.tensor(i_in), e.tensor(i_wf), e.tensor(i_wt),
                             optional_tensor(e, i_b), e.tensor(i_s), work, e.tensor(i_out)}));
   });
@@ -181,7 +182,7 @@ InvokeFn prepare_svdf_f32(const OpContext& ctx, const SvdfShape& s, Activation a
                 i_out = ctx.output_index(0);
   ctx.on_emit([=](EmitContext& e) {
     e.use_source("svdf_f32.c");
-    const std::string params = e.unique("params"), work = e.unique("scratch");
+    const std::string params = e.unique("params");
     e.declare(c_struct("tinyops_svdf_params_f32", params,
                        {{"batches", c_int(p->batches)},
                         {"input_size", c_int(p->input_size)},
@@ -191,7 +192,8 @@ InvokeFn prepare_svdf_f32(const OpContext& ctx, const SvdfShape& s, Activation a
                         {"memory_size", c_int(p->memory_size)},
                         {"act_min", c_float(p->act_min)},
                         {"act_max", c_float(p->act_max)}}));
-    e.declare("static float " + work + "[" + std::to_string(scratch->size()) + "];");
+    const std::string work =
+        "(float*)" + e.scratch(static_cast<int64_t>(scratch->size() * sizeof(float)));
     e.statement(c_call("tinyops_svdf_f32",
                        {"&" + params, e.tensor(i_in), e.tensor(i_wf), e.tensor(i_wt),
                         optional_tensor(e, i_b), e.tensor(i_s), work, e.tensor(i_out)}));
