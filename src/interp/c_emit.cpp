@@ -61,4 +61,14 @@ std::string c_float_array(const std::string& name, const std::vector<float>& val
   return array_text("float", name, values, [](float v) { return c_float(v); });
 }
 
+std::string c_call(const std::string& function, const std::vector<std::string>& args) {
+  std::string s = function + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ");";
+}
+
+std::string optional_tensor(EmitContext& e, int32_t index) {
+  return index < 0 ? std::string("NULL") : e.tensor(index);
+}
+
 }  // namespace tinyops::interp

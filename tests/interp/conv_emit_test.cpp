@@ -1,4 +1,4 @@
-// The convolution family's C emitters (conv_kernels.cpp): each prepared op prints its
+// The convolution family's C emitters (src/interp/ops/conv2d.cpp and its siblings): each prepared op prints its
 // parameters as static const initialisers and one kernel call. Checked two ways: the
 // printed text of single ops, and whole hand-built graphs printed into a C99 program that
 // host gcc builds with -Werror -pedantic and runs; its outputs must equal the

@@ -183,12 +183,6 @@ std::string c_list(const int32_t* values, int32_t n) {
   return s + "}";
 }
 
-std::string c_call(const std::string& fn, const std::vector<std::string>& args) {
-  std::string s = fn + "(";
-  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
-  return s + ");";
-}
-
 std::string declare_broadcast(EmitContext& e, const tinyops_broadcast& b) {
   const std::string name = e.unique("shape");
   e.declare(c_struct("tinyops_broadcast", name,

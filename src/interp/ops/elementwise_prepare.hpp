@@ -57,9 +57,6 @@ tinyops_type runtime_type(const OpContext& ctx, DataType type);
 // "{1, 2, 3}": the first n values as a C brace initialiser ("{0}" when n is 0).
 std::string c_list(const int32_t* values, int32_t n);
 
-// "fn(arg0, arg1, ...);"
-std::string c_call(const std::string& fn, const std::vector<std::string>& args);
-
 // Declares `b` as a static const tinyops_broadcast and returns its name.
 std::string declare_broadcast(EmitContext& e, const tinyops_broadcast& b);
 

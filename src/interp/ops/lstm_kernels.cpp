@@ -24,7 +24,6 @@
 namespace tinyops::interp {
 namespace {
 
-using elementwise::c_call;
 using elementwise::per_tensor_quant;
 using elementwise::require_type;
 

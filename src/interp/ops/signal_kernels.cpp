@@ -71,13 +71,6 @@ int32_t element_count(const OpContext& ctx, const Tensor& t) {
 
 // ---- C printing shared by the emitters ----
 
-// "f(a, b, c);"
-std::string c_call(const std::string& function, const std::vector<std::string>& args) {
-  std::string s = function + "(";
-  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
-  return s + ");";
-}
-
 // "static const tinyops_complex_s16 name[n] = {{r, i}, ...};"
 std::string c_complex_array(const std::string& name, std::span<const tinyops_complex_s16> values) {
   std::string s = "static const tinyops_complex_s16 " + name + "[" +

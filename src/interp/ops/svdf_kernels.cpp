@@ -21,7 +21,6 @@
 namespace tinyops::interp {
 namespace {
 
-using elementwise::c_call;
 using elementwise::per_tensor_quant;
 using elementwise::require_type;
 
@@ -75,10 +74,6 @@ SvdfShape check_shapes(const OpContext& ctx, const SvdfOptions& opts) {
                 "bias must hold " + std::to_string(s.num_units) + " values (one per unit)");
   }
   return s;
-}
-
-std::string optional_tensor(EmitContext& e, int32_t index) {
-  return index == kNoTensor ? std::string("NULL") : e.tensor(index);
 }
 
 InvokeFn prepare_svdf_s8(const OpContext& ctx, const SvdfShape& s) {

@@ -65,5 +65,9 @@ std::string c_float_array(const std::string& name, const std::vector<float>& val
 // floats with all significant digits and an f suffix).
 std::string c_int(int64_t value);
 std::string c_float(float value);
+// c_call("f", {"a", "b"}) -> "f(a, b);"
+std::string c_call(const std::string& function, const std::vector<std::string>& args);
+// C expression for an optional input's data: "NULL" for an omitted one (index kNoTensor, -1).
+std::string optional_tensor(EmitContext& e, int32_t index);
 
 }  // namespace tinyops::interp
