@@ -3,12 +3,12 @@
 #include <flatbuffers/flexbuffers.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 
+#include "tflite_operators.hpp"
 #include "tflite_subset_generated.h"
 #include "tinyops/core/error.hpp"
 #include "tinyops/formats/file_io.hpp"
@@ -20,120 +20,7 @@ namespace tfl = ::tinyops::tfl;
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 
-constexpr int32_t kCustomCode = 32;        // BuiltinOperator CUSTOM
 constexpr int32_t kPlaceholderCode = 127;  // deprecated_builtin_code for codes >= 127
-
-// BuiltinOperator codes of the IR's operator types (the inverse of the importer's map).
-int32_t builtin_code(OpType type) {
-  switch (type) {
-    case OpType::Add:
-      return 0;
-    case OpType::AveragePool2D:
-      return 1;
-    case OpType::Concatenation:
-      return 2;
-    case OpType::Conv2D:
-      return 3;
-    case OpType::DepthwiseConv2D:
-      return 4;
-    case OpType::Dequantize:
-      return 6;
-    case OpType::FullyConnected:
-      return 9;
-    case OpType::Logistic:
-      return 14;
-    case OpType::MaxPool2D:
-      return 17;
-    case OpType::Mul:
-      return 18;
-    case OpType::Relu:
-      return 19;
-    case OpType::Relu6:
-      return 21;
-    case OpType::Reshape:
-      return 22;
-    case OpType::Softmax:
-      return 25;
-    case OpType::Svdf:
-      return 27;
-    case OpType::Tanh:
-      return 28;
-    case OpType::Pad:
-      return 34;
-    case OpType::Transpose:
-      return 39;
-    case OpType::UnidirectionalSequenceLstm:
-      return 44;
-    case OpType::Mean:
-      return 40;
-    case OpType::Sub:
-      return 41;
-    case OpType::Div:
-      return 42;
-    case OpType::Squeeze:
-      return 43;
-    case OpType::StridedSlice:
-      return 45;
-    case OpType::Cast:
-      return 53;
-    case OpType::Maximum:
-      return 55;
-    case OpType::Minimum:
-      return 57;
-    case OpType::Quantize:
-      return 114;
-    case OpType::Custom:
-      return kCustomCode;
-    case OpType::Other:
-      break;
-  }
-  return -1;
-}
-
-// Builtins the IR keeps as OpType::Other, by the names the importer gives them. Codes
-// the importer has no name for come back as "BUILTIN_<code>".
-constexpr std::pair<std::string_view, int32_t> kOtherBuiltins[] = {
-    {"DEPTH_TO_SPACE", 5},
-    {"LSTM", 16},
-    {"RELU_N1_TO_1", 20},
-    {"RESIZE_BILINEAR", 23},
-    {"RNN", 24},
-    {"GATHER", 36},
-    {"UNIDIRECTIONAL_SEQUENCE_LSTM", 44},
-    {"EXP", 47},
-    {"SPLIT", 49},
-    {"PRELU", 54},
-    {"ARG_MAX", 56},
-    {"PADV2", 60},
-    {"SLICE", 65},
-    {"TRANSPOSE_CONV", 67},
-    {"SUM", 74},
-    {"SQRT", 75},
-    {"RSQRT", 76},
-    {"REDUCE_MAX", 82},
-    {"PACK", 83},
-    {"UNPACK", 88},
-    {"RESIZE_NEAREST_NEIGHBOR", 97},
-    {"LEAKY_RELU", 98},
-    {"HARD_SWISH", 117},
-    {"BATCH_MATMUL", 126},
-};
-
-std::optional<int32_t> other_builtin_code(std::string_view name) {
-  for (const auto& [known, code] : kOtherBuiltins)
-    if (known == name) return code;
-  constexpr std::string_view kPrefix = "BUILTIN_";
-  if (name.starts_with(kPrefix)) {
-    const std::string_view digits = name.substr(kPrefix.size());
-    int32_t code = -1;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
-    // CUSTOM needs a name, and a code the IR models would have been imported as that op.
-    if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() && code >= 0 &&
-        code != kCustomCode)
-      return code;
-  }
-  return std::nullopt;
-}
 
 tfl::TensorType tensor_type(DataType type) {
   switch (type) {
@@ -161,47 +48,15 @@ tfl::TensorType tensor_type(DataType type) {
   return tfl::TensorType::FLOAT32;
 }
 
-// The operator version TFLite's converter records for the int8 form of an op (the
-// version that introduced int8 support); 1 otherwise. Versions say what a runtime must
-// implement; TFLite Micro ignores them and TFLite accepts any version it registers.
-int32_t op_version(const Graph& graph, const Op& op) {
-  DataType first = DataType::Float32;
+// The operator version: the int8 form's for an op whose first input is int8, else 1.
+// Versions say what a runtime must implement; TFLite Micro ignores them and TFLite accepts
+// any version it registers.
+int32_t op_version(const Graph& graph, const Op& op, const TfliteOperator& known) {
   for (int32_t i : op.inputs) {
-    if (i != kNoTensor) {
-      first = graph.tensors[static_cast<size_t>(i)].type;
-      break;
-    }
+    if (i != kNoTensor)
+      return graph.tensors[static_cast<size_t>(i)].type == DataType::Int8 ? known.int8_version : 1;
   }
-  if (first != DataType::Int8) return 1;
-  switch (op.type) {
-    case OpType::FullyConnected:
-      return 4;
-    case OpType::Conv2D:
-    case OpType::DepthwiseConv2D:
-    case OpType::Svdf:
-      return 3;
-    case OpType::Add:
-    case OpType::AveragePool2D:
-    case OpType::Concatenation:
-    case OpType::Dequantize:
-    case OpType::Logistic:
-    case OpType::MaxPool2D:
-    case OpType::Maximum:
-    case OpType::Mean:
-    case OpType::Minimum:
-    case OpType::Mul:
-    case OpType::Pad:
-    case OpType::Relu:
-    case OpType::Relu6:
-    case OpType::Softmax:
-    case OpType::StridedSlice:
-    case OpType::Sub:
-    case OpType::Tanh:
-    case OpType::Transpose:
-      return 2;
-    default:
-      return 1;
-  }
+  return 1;
 }
 
 // Encodes attributes as the FlexBuffers map TFLite custom operators read; used only when
@@ -360,7 +215,8 @@ class Exporter {
     for (const auto& [builtin, custom, version] : codes_) {
       const auto deprecated = static_cast<int8_t>(std::min(builtin, kPlaceholderCode));
       out.push_back(tfl::CreateOperatorCodeDirect(
-          fbb_, deprecated, builtin == kCustomCode ? custom.c_str() : nullptr, version, builtin));
+          fbb_, deprecated, builtin == kTfliteCustomCode ? custom.c_str() : nullptr, version,
+          builtin));
     }
     return out;
   }
@@ -371,20 +227,25 @@ class Exporter {
     for (size_t k = 0; k < g_.ops.size(); ++k) {
       const Op& op = g_.ops[k];
       const std::string where = "operator " + std::to_string(k) + " (" + op.display_name() + ")";
-      int32_t builtin = builtin_code(op.type);
+      int32_t builtin = -1;
+      int32_t version = 1;
       if (op.type == OpType::Other) {
-        const auto code = other_builtin_code(op.name);
+        const auto code = tflite_other_code(op.name);
         if (!code) {
           throw UnsupportedError(where +
                                  " is not a TFLite builtin operator, so it cannot be written "
                                  "to a .tflite file (replace it with a supported operator)");
         }
         builtin = *code;
+      } else {
+        const TfliteOperator& known = *tflite_operator(op.type);
+        builtin = known.code;
+        version = op_version(g_, op, known);
       }
       if (op.type == OpType::Custom && op.name.empty())
         throw UnsupportedError(where + " is a custom operator without a name");
-      const uint32_t opcode = code_index(builtin, op.type == OpType::Custom ? op.name : "",
-                                         op.type == OpType::Other ? 1 : op_version(g_, op));
+      const uint32_t opcode =
+          code_index(builtin, op.type == OpType::Custom ? op.name : "", version);
 
       Offset<flatbuffers::Vector<uint8_t>> custom_options = 0;
       if (op.type == OpType::Custom) {
@@ -401,57 +262,55 @@ class Exporter {
     return out;
   }
 
-  // Union tags are positions in TFLite's BuiltinOptions union.
   BuiltinOptions write_options(const Op& op) {
+    if (op.type == OpType::Other || op.type == OpType::Custom) return {};
+    const uint8_t tag = tflite_operator(op.type)->options_tag;
     switch (op.type) {
       case OpType::Conv2D: {
         const auto o = options_of<ConvOptions>(op);
-        return tagged(1,
+        return tagged(tag,
                       tfl::CreateConv2DOptions(fbb_, code_of(o.padding), o.stride_w, o.stride_h,
                                                code_of(o.activation), o.dilation_w, o.dilation_h));
       }
       case OpType::DepthwiseConv2D: {
         const auto o = options_of<DepthwiseConvOptions>(op);
-        return tagged(2, tfl::CreateDepthwiseConv2DOptions(
-                             fbb_, code_of(o.padding), o.stride_w, o.stride_h, o.depth_multiplier,
-                             code_of(o.activation), o.dilation_w, o.dilation_h));
+        return tagged(tag, tfl::CreateDepthwiseConv2DOptions(
+                               fbb_, code_of(o.padding), o.stride_w, o.stride_h, o.depth_multiplier,
+                               code_of(o.activation), o.dilation_w, o.dilation_h));
       }
       case OpType::AveragePool2D:
       case OpType::MaxPool2D: {
         const auto o = options_of<PoolOptions>(op);
-        return tagged(5, tfl::CreatePool2DOptions(fbb_, code_of(o.padding), o.stride_w, o.stride_h,
-                                                  o.filter_w, o.filter_h, code_of(o.activation)));
+        return tagged(tag,
+                      tfl::CreatePool2DOptions(fbb_, code_of(o.padding), o.stride_w, o.stride_h,
+                                               o.filter_w, o.filter_h, code_of(o.activation)));
       }
       case OpType::Svdf: {
         const auto o = options_of<SvdfOptions>(op);
-        return tagged(6, tfl::CreateSVDFOptions(fbb_, o.rank, code_of(o.activation),
-                                                o.asymmetric_quantize_inputs));
+        return tagged(tag, tfl::CreateSVDFOptions(fbb_, o.rank, code_of(o.activation),
+                                                  o.asymmetric_quantize_inputs));
       }
       case OpType::FullyConnected: {
         const auto o = options_of<FullyConnectedOptions>(op);
-        return tagged(8, tfl::CreateFullyConnectedOptions(fbb_, code_of(o.activation),
-                                                          /*weights_format=*/0, o.keep_num_dims));
+        return tagged(tag, tfl::CreateFullyConnectedOptions(fbb_, code_of(o.activation),
+                                                            /*weights_format=*/0, o.keep_num_dims));
       }
       case OpType::UnidirectionalSequenceLstm: {
         const auto o = options_of<LstmOptions>(op);
-        return tagged(71, tfl::CreateUnidirectionalSequenceLSTMOptions(
-                              fbb_, code_of(o.activation), o.cell_clip, o.proj_clip, o.time_major,
-                              o.asymmetric_quantize_inputs));
+        return tagged(tag, tfl::CreateUnidirectionalSequenceLSTMOptions(
+                               fbb_, code_of(o.activation), o.cell_clip, o.proj_clip, o.time_major,
+                               o.asymmetric_quantize_inputs));
       }
       case OpType::Softmax:
-        return tagged(9, tfl::CreateSoftmaxOptions(fbb_, options_of<SoftmaxOptions>(op).beta));
+        return tagged(tag, tfl::CreateSoftmaxOptions(fbb_, options_of<SoftmaxOptions>(op).beta));
       case OpType::Concatenation: {
         const auto o = options_of<ConcatenationOptions>(op);
-        return tagged(10, tfl::CreateConcatenationOptions(fbb_, o.axis, code_of(o.activation)));
+        return tagged(tag, tfl::CreateConcatenationOptions(fbb_, o.axis, code_of(o.activation)));
       }
       case OpType::Add:
       case OpType::Mul:
       case OpType::Sub:
       case OpType::Div: {
-        const uint8_t tag = op.type == OpType::Add   ? 11
-                            : op.type == OpType::Mul ? 21
-                            : op.type == OpType::Sub ? 28
-                                                     : 29;
         const auto o = options_of<ElementwiseOptions>(op);
         return tagged(tag, tfl::CreateActivationOnlyOptions(fbb_, code_of(o.activation)));
       }
@@ -460,28 +319,28 @@ class Exporter {
         // the op carries a shape of its own.
         const auto o = options_of<ReshapeOptions>(op);
         if (o.new_shape.empty()) return {};
-        return tagged(17, tfl::CreateReshapeOptionsDirect(fbb_, &o.new_shape));
+        return tagged(tag, tfl::CreateReshapeOptionsDirect(fbb_, &o.new_shape));
       }
       case OpType::Pad:
-        return tagged(22, tfl::CreatePadOptions(fbb_));
+        return tagged(tag, tfl::CreatePadOptions(fbb_));
       case OpType::Transpose:
-        return tagged(26, tfl::CreateTransposeOptions(fbb_));
+        return tagged(tag, tfl::CreateTransposeOptions(fbb_));
       case OpType::Mean:
-        return tagged(27,
+        return tagged(tag,
                       tfl::CreateReducerOptions(fbb_, options_of<ReducerOptions>(op).keep_dims));
       case OpType::Squeeze: {
         const auto o = options_of<SqueezeOptions>(op);
-        return tagged(30, tfl::CreateSqueezeOptionsDirect(
-                              fbb_, o.squeeze_dims.empty() ? nullptr : &o.squeeze_dims));
+        return tagged(tag, tfl::CreateSqueezeOptionsDirect(
+                               fbb_, o.squeeze_dims.empty() ? nullptr : &o.squeeze_dims));
       }
       case OpType::StridedSlice: {
         const auto o = options_of<StridedSliceOptions>(op);
         return tagged(
-            32, tfl::CreateStridedSliceOptions(fbb_, o.begin_mask, o.end_mask, o.ellipsis_mask,
-                                               o.new_axis_mask, o.shrink_axis_mask, o.offset));
+            tag, tfl::CreateStridedSliceOptions(fbb_, o.begin_mask, o.end_mask, o.ellipsis_mask,
+                                                o.new_axis_mask, o.shrink_axis_mask, o.offset));
       }
       case OpType::Dequantize:
-        return tagged(38, tfl::CreateDequantizeOptions(fbb_));
+        return tagged(tag, tfl::CreateDequantizeOptions(fbb_));
       default:
         // Cast, Quantize, Maximum, Minimum, the activations and custom ops carry no
         // options the runtimes read; OpType::Other keeps none in the IR.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 
+#include "tflite_operators.hpp"
 #include "tflite_subset_generated.h"
 #include "tinyops/core/error.hpp"
 #include "tinyops/core/shape.hpp"
@@ -14,144 +15,6 @@ namespace tinyops::formats {
 namespace {
 
 namespace tfl = ::tinyops::tfl;
-
-// BuiltinOperator codes of the TFLite schema that map onto IR operators.
-std::optional<OpType> builtin_to_op_type(int32_t code) {
-  switch (code) {
-    case 0:
-      return OpType::Add;
-    case 1:
-      return OpType::AveragePool2D;
-    case 2:
-      return OpType::Concatenation;
-    case 3:
-      return OpType::Conv2D;
-    case 4:
-      return OpType::DepthwiseConv2D;
-    case 6:
-      return OpType::Dequantize;
-    case 9:
-      return OpType::FullyConnected;
-    case 14:
-      return OpType::Logistic;
-    case 17:
-      return OpType::MaxPool2D;
-    case 18:
-      return OpType::Mul;
-    case 19:
-      return OpType::Relu;
-    case 21:
-      return OpType::Relu6;
-    case 22:
-      return OpType::Reshape;
-    case 25:
-      return OpType::Softmax;
-    case 27:
-      return OpType::Svdf;
-    case 28:
-      return OpType::Tanh;
-    case 34:
-      return OpType::Pad;
-    case 39:
-      return OpType::Transpose;
-    case 40:
-      return OpType::Mean;
-    case 41:
-      return OpType::Sub;
-    case 42:
-      return OpType::Div;
-    case 43:
-      return OpType::Squeeze;
-    case 44:
-      return OpType::UnidirectionalSequenceLstm;
-    case 45:
-      return OpType::StridedSlice;
-    case 53:
-      return OpType::Cast;
-    case 55:
-      return OpType::Maximum;
-    case 57:
-      return OpType::Minimum;
-    case 114:
-      return OpType::Quantize;
-    default:
-      return std::nullopt;
-  }
-}
-
-// Names of common builtins the IR does not model, so errors can say what the op is.
-std::string builtin_name(int32_t code) {
-  switch (code) {
-    case 5:
-      return "DEPTH_TO_SPACE";
-    case 16:
-      return "LSTM";
-    case 20:
-      return "RELU_N1_TO_1";
-    case 23:
-      return "RESIZE_BILINEAR";
-    case 24:
-      return "RNN";
-    case 36:
-      return "GATHER";
-    case 47:
-      return "EXP";
-    case 49:
-      return "SPLIT";
-    case 54:
-      return "PRELU";
-    case 56:
-      return "ARG_MAX";
-    case 60:
-      return "PADV2";
-    case 65:
-      return "SLICE";
-    case 67:
-      return "TRANSPOSE_CONV";
-    case 74:
-      return "SUM";
-    case 75:
-      return "SQRT";
-    case 76:
-      return "RSQRT";
-    case 82:
-      return "REDUCE_MAX";
-    case 83:
-      return "PACK";
-    case 88:
-      return "UNPACK";
-    case 97:
-      return "RESIZE_NEAREST_NEIGHBOR";
-    case 98:
-      return "LEAKY_RELU";
-    case 117:
-      return "HARD_SWISH";
-    case 126:
-      return "BATCH_MATMUL";
-    default:
-      return "BUILTIN_" + std::to_string(code);
-  }
-}
-
-// Union tags of BuiltinOptions for the option tables declared in tflite_subset.fbs.
-enum OptionsTag : uint8_t {
-  kConv2D = 1,
-  kDepthwiseConv2D = 2,
-  kPool2D = 5,
-  kSvdf = 6,
-  kFullyConnected = 8,
-  kSoftmax = 9,
-  kConcatenation = 10,
-  kAdd = 11,
-  kReshape = 17,
-  kMul = 21,
-  kReducer = 27,
-  kSub = 28,
-  kDiv = 29,
-  kSqueeze = 30,
-  kStridedSlice = 32,
-  kUnidirectionalSequenceLstm = 71,
-};
 
 class Importer {
  public:
@@ -322,10 +185,11 @@ class Importer {
       out.quant.axis = 0;
   }
 
+  // The options table of an op of `type`, checked to be the one its code carries.
   template <class T>
-  const T* options_as(const tfl::Operator& op, uint8_t expected_tag,
-                      const std::string& where) const {
+  const T* options_as(const tfl::Operator& op, OpType type, const std::string& where) const {
     if (op.builtin_options() == nullptr) return nullptr;
+    const uint8_t expected_tag = tflite_operator(type)->options_tag;
     check(static_cast<uint8_t>(op.builtin_options_type()) == expected_tag,
           where + " carries options of union type " +
               std::to_string(static_cast<int>(op.builtin_options_type())) + ", expected " +
@@ -347,7 +211,7 @@ class Importer {
     switch (out.type) {
       case OpType::Conv2D: {
         ConvOptions o;
-        if (const auto* p = options_as<tfl::Conv2DOptions>(op, kConv2D, where)) {
+        if (const auto* p = options_as<tfl::Conv2DOptions>(op, out.type, where)) {
           o = {padding(p->padding()),  p->stride_w(),
                p->stride_h(),          p->dilation_w_factor(),
                p->dilation_h_factor(), activation(p->fused_activation_function(), where)};
@@ -359,7 +223,7 @@ class Importer {
       }
       case OpType::DepthwiseConv2D: {
         DepthwiseConvOptions o;
-        if (const auto* p = options_as<tfl::DepthwiseConv2DOptions>(op, kDepthwiseConv2D, where)) {
+        if (const auto* p = options_as<tfl::DepthwiseConv2DOptions>(op, out.type, where)) {
           o = {padding(p->padding()),
                p->stride_w(),
                p->stride_h(),
@@ -376,7 +240,7 @@ class Importer {
       case OpType::AveragePool2D:
       case OpType::MaxPool2D: {
         PoolOptions o;
-        if (const auto* p = options_as<tfl::Pool2DOptions>(op, kPool2D, where)) {
+        if (const auto* p = options_as<tfl::Pool2DOptions>(op, out.type, where)) {
           o = {padding(p->padding()), p->stride_w(),
                p->stride_h(),         p->filter_width(),
                p->filter_height(),    activation(p->fused_activation_function(), where)};
@@ -388,7 +252,7 @@ class Importer {
       }
       case OpType::FullyConnected: {
         FullyConnectedOptions o;
-        if (const auto* p = options_as<tfl::FullyConnectedOptions>(op, kFullyConnected, where)) {
+        if (const auto* p = options_as<tfl::FullyConnectedOptions>(op, out.type, where)) {
           if (p->weights_format() != 0) {
             throw UnsupportedError(source_ + ": " + where +
                                    " uses shuffled weights; only the default layout is supported");
@@ -400,7 +264,7 @@ class Importer {
       }
       case OpType::Svdf: {
         SvdfOptions o;
-        if (const auto* p = options_as<tfl::SVDFOptions>(op, kSvdf, where)) {
+        if (const auto* p = options_as<tfl::SVDFOptions>(op, out.type, where)) {
           o = {p->rank(), activation(p->fused_activation_function(), where),
                p->asymmetric_quantize_inputs()};
         }
@@ -410,8 +274,8 @@ class Importer {
       }
       case OpType::UnidirectionalSequenceLstm: {
         LstmOptions o;
-        if (const auto* p = options_as<tfl::UnidirectionalSequenceLSTMOptions>(
-                op, kUnidirectionalSequenceLstm, where)) {
+        if (const auto* p =
+                options_as<tfl::UnidirectionalSequenceLSTMOptions>(op, out.type, where)) {
           o = {activation(p->fused_activation_function(), where), p->cell_clip(), p->proj_clip(),
                p->time_major(), p->asymmetric_quantize_inputs()};
           if (p->diagonal_recurrent_tensors()) {
@@ -427,14 +291,14 @@ class Importer {
       }
       case OpType::Softmax: {
         SoftmaxOptions o;
-        if (const auto* p = options_as<tfl::SoftmaxOptions>(op, kSoftmax, where))
+        if (const auto* p = options_as<tfl::SoftmaxOptions>(op, out.type, where))
           o.beta = p->beta();
         out.options = o;
         break;
       }
       case OpType::Concatenation: {
         ConcatenationOptions o;
-        if (const auto* p = options_as<tfl::ConcatenationOptions>(op, kConcatenation, where))
+        if (const auto* p = options_as<tfl::ConcatenationOptions>(op, out.type, where))
           o = {p->axis(), activation(p->fused_activation_function(), where)};
         out.options = o;
         break;
@@ -443,19 +307,15 @@ class Importer {
       case OpType::Mul:
       case OpType::Sub:
       case OpType::Div: {
-        const uint8_t tag = out.type == OpType::Add   ? kAdd
-                            : out.type == OpType::Mul ? kMul
-                            : out.type == OpType::Sub ? kSub
-                                                      : kDiv;
         ElementwiseOptions o;
-        if (const auto* p = options_as<tfl::ActivationOnlyOptions>(op, tag, where))
+        if (const auto* p = options_as<tfl::ActivationOnlyOptions>(op, out.type, where))
           o.activation = activation(p->fused_activation_function(), where);
         out.options = o;
         break;
       }
       case OpType::Reshape: {
         ReshapeOptions o;
-        if (const auto* p = options_as<tfl::ReshapeOptions>(op, kReshape, where)) {
+        if (const auto* p = options_as<tfl::ReshapeOptions>(op, out.type, where)) {
           if (p->new_shape()) o.new_shape.assign(p->new_shape()->begin(), p->new_shape()->end());
         }
         out.options = o;
@@ -463,14 +323,14 @@ class Importer {
       }
       case OpType::Mean: {
         ReducerOptions o;
-        if (const auto* p = options_as<tfl::ReducerOptions>(op, kReducer, where))
+        if (const auto* p = options_as<tfl::ReducerOptions>(op, out.type, where))
           o.keep_dims = p->keep_dims();
         out.options = o;
         break;
       }
       case OpType::Squeeze: {
         SqueezeOptions o;
-        if (const auto* p = options_as<tfl::SqueezeOptions>(op, kSqueeze, where)) {
+        if (const auto* p = options_as<tfl::SqueezeOptions>(op, out.type, where)) {
           if (p->squeeze_dims())
             o.squeeze_dims.assign(p->squeeze_dims()->begin(), p->squeeze_dims()->end());
         }
@@ -479,7 +339,7 @@ class Importer {
       }
       case OpType::StridedSlice: {
         StridedSliceOptions o;
-        if (const auto* p = options_as<tfl::StridedSliceOptions>(op, kStridedSlice, where)) {
+        if (const auto* p = options_as<tfl::StridedSliceOptions>(op, out.type, where)) {
           o = {p->begin_mask(),    p->end_mask(),         p->ellipsis_mask(),
                p->new_axis_mask(), p->shrink_axis_mask(), p->offset()};
         }
@@ -509,8 +369,9 @@ class Importer {
       // Older models keep the code only in the 8-bit deprecated field; newer ones fill both.
       const int32_t builtin =
           std::max<int32_t>(code->deprecated_builtin_code(), code->builtin_code());
+      const TfliteOperator* known = tflite_operator(builtin);
       Op out;
-      if (builtin == 32) {
+      if (known != nullptr && known->type == OpType::Custom) {
         out.type = OpType::Custom;
         out.name = code->custom_code() ? code->custom_code()->str() : "";
         check(!out.name.empty(), where + " is a CUSTOM operator without a name");
@@ -518,11 +379,11 @@ class Importer {
           out.custom_options.assign(op->custom_options()->begin(), op->custom_options()->end());
         out.attributes = decode_flexbuffer_attributes(
             out.custom_options, source_ + ": " + where + " (" + out.name + ")");
-      } else if (auto type = builtin_to_op_type(builtin)) {
-        out.type = *type;
+      } else if (known != nullptr && known->type) {
+        out.type = *known->type;
       } else {
         out.type = OpType::Other;
-        out.name = builtin_name(builtin);
+        out.name = tflite_operator_name(builtin);
       }
       where += " (" + out.display_name() + ")";
       out.inputs = read_index_list(op->inputs(), where);
