@@ -39,7 +39,7 @@ int model_compile(const CompileArgs& args) {
   // A quick fit estimate: the planned arena and the weights only. `farm test` links real
   // firmware and measures code, stack and libc too.
   const bool has_limits = board.ram_bytes > 0;
-  const int64_t ram_bytes = bundle.plan.arena_bytes + bundle.scratch_bytes;
+  const int64_t ram_bytes = bundle.plan.arena_bytes;  // kernel scratch is planned inside
   const bool ram_ok = !has_limits || ram_bytes <= board.ram_bytes;
   const bool flash_ok = !has_limits || bundle.weight_bytes <= board.flash_bytes;
 
@@ -75,7 +75,7 @@ int model_compile(const CompileArgs& args) {
                            with_commas(bundle.plan.peak_live_bytes));
   std::cout << fmt::format("  weights {} bytes\n", with_commas(bundle.weight_bytes));
   if (bundle.scratch_bytes > 0)
-    std::cout << fmt::format("  scratch {} bytes (kernel work buffer, besides the arena)\n",
+    std::cout << fmt::format("  scratch {} bytes (largest kernel work buffer, inside the arena)\n",
                              with_commas(bundle.scratch_bytes));
   std::cout << fmt::format("  kernels {}\n", options.dsp_kernels
                                                   ? "Cortex-M DSP (SMLAD) where they apply"

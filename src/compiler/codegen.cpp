@@ -163,12 +163,26 @@ class BundleEmitter : public interp::EmitContext {
   void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
   void use_source(const std::string& file) override { sources_.insert(file); }
   bool dsp_kernels() const override { return dsp_kernels_; }
-  // Ops run one after another, so one buffer, as large as the largest request, serves all.
+  // An op's work buffer is a block of the arena the planner placed among the tensors, alive
+  // only during that op. The first emission pass only records the requests
+  // (scratch_requests) for the planner; the second gets the planned bytes.
   std::string scratch(int64_t bytes) override {
     if (bytes <= 0) return "NULL";  // the kernel needs none this time
-    scratch_bytes_ = std::max(scratch_bytes_, (bytes + 3) / 4 * 4);
-    return prefix_ + "_scratch.words";
+    const int64_t words = (bytes + 3) / 4 * 4;
+    if (requests_.size() <= op_) requests_.resize(op_ + 1, 0);
+    requests_[op_] = std::max(requests_[op_], words);
+    const bool planned =
+        op_ < plan_.scratch_offsets.size() && plan_.scratch_offsets[op_] != MemoryPlan::kNotPlanned;
+    if (planned && (op_ >= planned_scratch_.size() || planned_scratch_[op_] < words))
+      throw std::logic_error("op " + std::to_string(op_) + " asks for more scratch than planned");
+    if (planned) used_scratch_.insert(op_);
+    return fmt::format("op{}_scratch", op_);
   }
+  void set_planned_scratch(std::vector<int64_t> bytes_per_op) {
+    planned_scratch_ = std::move(bytes_per_op);
+  }
+  const std::vector<int64_t>& scratch_requests() const { return requests_; }
+  const std::set<size_t>& used_scratch() const { return used_scratch_; }
   void comment(const std::string& c) { body_.push_back("  /* " + comment_text(c) + " */"); }
 
   const std::set<int32_t>& used_constants() const { return used_constants_; }
@@ -177,7 +191,9 @@ class BundleEmitter : public interp::EmitContext {
   const std::vector<std::string>& body() const { return body_; }
   const std::vector<std::string>& resets() const { return resets_; }
   const std::set<std::string>& sources() const { return sources_; }
-  int64_t scratch_bytes() const { return scratch_bytes_; }
+  int64_t scratch_bytes() const {
+    return requests_.empty() ? 0 : *std::max_element(requests_.begin(), requests_.end());
+  }
 
  private:
   const Graph& graph_;
@@ -185,7 +201,8 @@ class BundleEmitter : public interp::EmitContext {
   std::string prefix_;
   bool dsp_kernels_;
   size_t op_ = 0;
-  int64_t scratch_bytes_ = 0;
+  std::vector<int64_t> requests_, planned_scratch_;  // scratch bytes per op
+  std::set<size_t> used_scratch_;
   std::vector<std::string> names_;  // of arena tensors, by index
   std::set<int32_t> used_constants_, used_arena_;
   std::vector<std::string> declarations_, body_, resets_;
@@ -233,28 +250,41 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   const std::string P = upper(p);
 
   interp::Interpreter interpreter(graph);  // prepares every op: same parameters as the host
-  GeneratedBundle bundle;
-  bundle.plan = plan_memory(graph, options.plan);
-  check_memory_plan(graph, bundle.plan);
-  const MemoryPlan& plan = bundle.plan;
   const GraphStats stats = compute_stats(graph);
-
-  BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
-  for (size_t k = 0; k < graph.ops.size(); ++k) {
-    const Op& op = graph.ops[k];
-    const interp::EmitFn& emit = interpreter.emitter(k);
-    if (!emit) {
-      throw UnsupportedError("operator " + std::to_string(k) + " (" + op.display_name() +
-                             ") runs on the host interpreter but cannot be compiled to C yet");
+  auto emit_ops = [&](BundleEmitter& emitter) {
+    for (size_t k = 0; k < graph.ops.size(); ++k) {
+      const Op& op = graph.ops[k];
+      const interp::EmitFn& emit = interpreter.emitter(k);
+      if (!emit) {
+        throw UnsupportedError("operator " + std::to_string(k) + " (" + op.display_name() +
+                               ") runs on the host interpreter but cannot be compiled to C yet");
+      }
+      const LayerStats& layer = stats.layers[k];
+      emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
+                                  shape_to_string(layer.output_shape),
+                                  layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
+      emitter.begin_op(k, op.display_name());
+      emit(emitter);
+      emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
     }
-    const LayerStats& layer = stats.layers[k];
-    emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
-                                shape_to_string(layer.output_shape),
-                                layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
-    emitter.begin_op(k, op.display_name());
-    emit(emitter);
-    emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
+  };
+
+  // Pass 1 learns each op's scratch request; the planner then places the scratch blocks
+  // with the tensors, and pass 2 prints the code against that plan.
+  PlanOptions plan_options = options.plan;
+  {
+    const MemoryPlan sizing_plan = plan_memory(graph, options.plan);
+    BundleEmitter sizing(graph, sizing_plan, p, options.dsp_kernels);
+    emit_ops(sizing);
+    plan_options.scratch_bytes_per_op = sizing.scratch_requests();
   }
+  GeneratedBundle bundle;
+  bundle.plan = plan_memory(graph, plan_options);
+  check_memory_plan(graph, bundle.plan, plan_options.scratch_bytes_per_op);
+  const MemoryPlan& plan = bundle.plan;
+  BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
+  emitter.set_planned_scratch(plan_options.scratch_bytes_per_op);
+  emit_ops(emitter);
   // The reset and I/O functions below name these tensors too: declare them with the rest.
   for (int32_t i : graph.inputs) emitter.tensor(i);
   for (int32_t o : graph.outputs) emitter.tensor(o);
@@ -315,8 +345,9 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
                      plan.live_bytes_per_op[l.index]);
   }
   if (emitter.scratch_bytes() > 0) {
-    c += fmt::format(" * scratch {} bytes (the DSP kernels' work buffer, besides the arena)\n",
-                     emitter.scratch_bytes());
+    c += fmt::format(
+        " * largest kernel work buffer {} bytes, placed in the arena with the tensors\n",
+        emitter.scratch_bytes());
   }
   c += " */\n";
   c += fmt::format(
@@ -338,14 +369,14 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
                      names[static_cast<size_t>(index)], c_type(t.type), p,
                      plan.offsets[static_cast<size_t>(index)]);
   }
+  for (size_t k : emitter.used_scratch()) {
+    c += fmt::format(
+        "/* work buffer of op {}, {} bytes, alive during its call only */\n"
+        "#define op{}_scratch ((int32_t*)({}_arena.bytes + {}))\n",
+        k, plan_options.scratch_bytes_per_op[k], k, p, plan.scratch_offsets[k]);
+  }
   bundle.scratch_bytes = emitter.scratch_bytes();
   bundle.layers = emitter.take_layers();
-  if (bundle.scratch_bytes > 0) {
-    c += fmt::format(
-        "\n/* Work buffer of the kernels, shared by all layers (they run one at a time). */\n"
-        "static union {{\n  int32_t words[{1}];\n  int64_t align8;\n}} {0}_scratch;\n",
-        p, bundle.scratch_bytes / 4);
-  }
 
   c += "\n/* Weights and other constant tensors. */\n";
   for (int32_t index : emitter.used_constants()) {

@@ -43,13 +43,46 @@ bool is_graph_io(const Graph& g, int32_t t) {
          std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
 }
 
-// One block of arena memory, shared by a tensor and the tensors aliased to it.
+// One block of arena memory, shared by a tensor and the tensors aliased to it, or one op's
+// scratch (root -1).
 struct Block {
   int32_t root = 0;
   int64_t bytes = 0;
   Lifetime life;
   int64_t offset = 0;
 };
+
+// Greedy by size: largest first; each goes in the smallest gap between blocks already
+// placed that live at the same time (best fit), else on top of them. Returns the arena size.
+int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
+  std::vector<size_t> order(blocks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
+  int64_t arena = 0;
+  std::vector<size_t> placed;
+  for (size_t i : order) {
+    Block& blk = blocks[i];
+    std::vector<const Block*> busy;
+    for (size_t p : placed)
+      if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
+    std::sort(busy.begin(), busy.end(),
+              [](const Block* a, const Block* b) { return a->offset < b->offset; });
+    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
+    for (const Block* other : busy) {
+      const int64_t gap = other->offset - cursor;
+      if (gap >= blk.bytes && gap < best_gap) {
+        best = cursor;
+        best_gap = gap;
+      }
+      cursor = std::max(cursor, align_up(other->offset + other->bytes, alignment));
+    }
+    blk.offset = best >= 0 ? best : cursor;
+    arena = std::max(arena, blk.offset + blk.bytes);
+    placed.push_back(i);
+  }
+  return align_up(arena, alignment);
+}
 
 }  // namespace
 
@@ -132,37 +165,37 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
     block_of[t] = b;
   }
 
-  // Greedy by size: largest first; each goes in the smallest gap between blocks already
-  // placed that live at the same time (best fit), else on top of them.
-  std::vector<size_t> order(blocks.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
-  std::vector<size_t> placed;
-  for (size_t i : order) {
-    Block& blk = blocks[i];
-    std::vector<const Block*> busy;
-    for (size_t p : placed)
-      if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
-    std::sort(busy.begin(), busy.end(),
-              [](const Block* a, const Block* b) { return a->offset < b->offset; });
-    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
-    for (const Block* other : busy) {
-      const int64_t gap = other->offset - cursor;
-      if (gap >= blk.bytes && gap < best_gap) {
-        best = cursor;
-        best_gap = gap;
-      }
-      cursor = std::max(cursor, align_up(other->offset + other->bytes, options.alignment));
-    }
-    blk.offset = best >= 0 ? best : cursor;
-    plan.arena_bytes = std::max(plan.arena_bytes, blk.offset + blk.bytes);
-    placed.push_back(i);
+  const size_t tensor_blocks = blocks.size();
+  plan.scratch_offsets.assign(graph.ops.size(), MemoryPlan::kNotPlanned);
+  for (size_t k = 0; k < options.scratch_bytes_per_op.size() && k < graph.ops.size(); ++k) {
+    const int64_t bytes = options.scratch_bytes_per_op[k];
+    if (bytes > 0)
+      blocks.push_back({-1, bytes, {static_cast<int32_t>(k), static_cast<int32_t>(k)}, 0});
   }
-  plan.arena_bytes = align_up(plan.arena_bytes, options.alignment);
+
+  plan.arena_bytes = place_blocks(blocks, options.alignment);
+  // Greedy placement is not optimal: when the scratch blocks placed among the tensors cost
+  // more than one region on top of the tensors (all ops sharing it, as they run one at a
+  // time), take the latter.
+  int64_t largest_scratch = 0;
+  for (size_t b = tensor_blocks; b < blocks.size(); ++b)
+    largest_scratch = std::max(largest_scratch, blocks[b].bytes);
+  if (largest_scratch > 0) {
+    std::vector<Block> tensors_only(blocks.begin(),
+                                    blocks.begin() + static_cast<std::ptrdiff_t>(tensor_blocks));
+    const int64_t top = place_blocks(tensors_only, options.alignment);
+    const int64_t stacked = align_up(top + largest_scratch, options.alignment);
+    if (stacked < plan.arena_bytes) {
+      std::copy(tensors_only.begin(), tensors_only.end(), blocks.begin());
+      for (size_t b = tensor_blocks; b < blocks.size(); ++b) blocks[b].offset = top;
+      plan.arena_bytes = stacked;
+    }
+  }
 
   for (size_t t = 0; t < n; ++t)
     if (block_of[t] >= 0) plan.offsets[t] = blocks[static_cast<size_t>(block_of[t])].offset;
+  for (size_t b = tensor_blocks; b < blocks.size(); ++b)
+    plan.scratch_offsets[static_cast<size_t>(blocks[b].life.first)] = blocks[b].offset;
 
   plan.live_bytes_per_op.assign(graph.ops.size(), 0);
   for (const Block& blk : blocks) {
@@ -175,7 +208,8 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   return plan;
 }
 
-void check_memory_plan(const Graph& graph, const MemoryPlan& plan) {
+void check_memory_plan(const Graph& graph, const MemoryPlan& plan,
+                       const std::vector<int64_t>& scratch_bytes_per_op) {
   const size_t n = graph.tensors.size();
   auto same_block = [&](size_t a, size_t b) {
     auto root = [&](size_t t) {
@@ -197,6 +231,25 @@ void check_memory_plan(const Graph& graph, const MemoryPlan& plan) {
         throw std::logic_error("tensors " + std::to_string(a) + " ('" + graph.tensors[a].name +
                                "') and " + std::to_string(b) + " ('" + graph.tensors[b].name +
                                "') are alive together but overlap in the arena");
+      }
+    }
+  }
+  for (size_t k = 0; k < scratch_bytes_per_op.size(); ++k) {
+    const int64_t bytes = scratch_bytes_per_op[k];
+    if (bytes <= 0) continue;
+    const int64_t at = k < plan.scratch_offsets.size() ? plan.scratch_offsets[k] : -1;
+    if (at < 0 || at + bytes > plan.arena_bytes)
+      throw std::logic_error("the scratch of op " + std::to_string(k) +
+                             " has no place in the arena");
+    const Lifetime during{static_cast<int32_t>(k), static_cast<int32_t>(k)};
+    for (size_t t = 0; t < n; ++t) {
+      if (plan.offsets[t] == MemoryPlan::kNotPlanned || !plan.lifetimes[t].overlaps(during))
+        continue;
+      const int64_t t_end = plan.offsets[t] + static_cast<int64_t>(graph.tensors[t].byte_size());
+      if (at < t_end && plan.offsets[t] < at + bytes) {
+        throw std::logic_error("the scratch of op " + std::to_string(k) + " overlaps tensor " +
+                               std::to_string(t) + " ('" + graph.tensors[t].name +
+                               "'), which is alive at that op");
       }
     }
   }

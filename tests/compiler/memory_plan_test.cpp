@@ -86,7 +86,7 @@ TEST(MemoryPlan, ReshapeAndActivationsRunInPlace) {
   EXPECT_EQ(plan.offsets[static_cast<size_t>(act)], plan.offsets[static_cast<size_t>(a)]);
   EXPECT_EQ(plan.aliases[static_cast<size_t>(act)], r);
   EXPECT_EQ(plan.arena_bytes, 104);  // one 96-byte block plus the 8-byte input/output
-  const MemoryPlan copied = plan_memory(b.g, {8, false});
+  const MemoryPlan copied = plan_memory(b.g, {8, false, {}});
   check_memory_plan(b.g, copied);
   EXPECT_EQ(copied.arena_bytes, 192);  // the relu needs its input and output at once
 }
@@ -126,6 +126,45 @@ TEST(MemoryPlan, CheckerCatchesOverlap) {
   check_memory_plan(b.g, plan);
   plan.offsets[static_cast<size_t>(a)] = plan.offsets[static_cast<size_t>(in)] + 8;
   EXPECT_THROW(check_memory_plan(b.g, plan), std::logic_error);
+}
+
+TEST(MemoryPlan, ScratchTakesBytesNoTensorAliveAtItsOpHolds) {
+  // in(100) -> a(100) -> c(300) -> out(50); op 0 needs 150 bytes of scratch. The peak is at
+  // op 1 (a + c = 400); at op 0 only in and a are alive, so the scratch costs nothing: it
+  // takes bytes c occupies later.
+  GraphBuilder b;
+  const int32_t in = b.tensor(100), a = b.tensor(100), c = b.tensor(300), out = b.tensor(50);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Conv2D, {a}, {c});
+  b.op(OpType::Conv2D, {c}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  PlanOptions options;
+  options.scratch_bytes_per_op = {150, 0, 0};
+  const MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan, options.scratch_bytes_per_op);
+  ASSERT_NE(plan.scratch_offsets[0], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.scratch_offsets[1], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.scratch_offsets[2], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.live_bytes_per_op, (std::vector<int64_t>{350, 400, 350}));
+  EXPECT_EQ(plan.arena_bytes, plan_memory(b.g).arena_bytes)
+      << "a separate scratch buffer would have cost 152 bytes more";
+}
+
+TEST(MemoryPlan, CheckerCatchesScratchOverAliveTensor) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(32), out = b.tensor(32);
+  b.op(OpType::Conv2D, {in}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  PlanOptions options;
+  options.scratch_bytes_per_op = {16};
+  MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan, options.scratch_bytes_per_op);
+  plan.scratch_offsets[0] = plan.offsets[static_cast<size_t>(out)] + 8;
+  EXPECT_THROW(check_memory_plan(b.g, plan, options.scratch_bytes_per_op), std::logic_error);
+  plan.scratch_offsets[0] = plan.arena_bytes - 8;  // runs past the end
+  EXPECT_THROW(check_memory_plan(b.g, plan, options.scratch_bytes_per_op), std::logic_error);
 }
 
 TEST(MemoryPlan, EverySharedModelPlansWithoutOverlap) {

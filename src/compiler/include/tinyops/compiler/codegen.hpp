@@ -37,7 +37,7 @@ struct GeneratedBundle {
   std::map<std::string, std::string> files;  // relative path -> contents
   MemoryPlan plan;
   int64_t weight_bytes = 0;
-  int64_t scratch_bytes = 0;  // the kernels' shared work buffer (RAM besides the arena)
+  int64_t scratch_bytes = 0;        // the largest kernel work buffer (inside the arena: plan)
   std::vector<LayerKernel> layers;  // per op, in order
 };
 
