@@ -17,9 +17,12 @@ int64_t align_up(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
-// Ops whose kernel reads element i of input 0 before writing element i of the output, so
-// the output may occupy the input's bytes when the input dies at this op.
-bool may_run_in_place(const Op& op) {
+// The inputs an op's output may share bytes with when that input dies at the op: its kernel
+// reads element i of the input before it writes element i of the output, and never reads
+// an element it has overwritten. Binary element-wise kernels (runtime/elementwise_binary.h)
+// walk the output in order and read the full-shaped input at the same index, so either
+// input qualifies when it has the output's shape (a broadcast one never does).
+std::vector<size_t> in_place_inputs(const Op& op) {
   switch (op.type) {
     case OpType::Reshape:
     case OpType::Squeeze:
@@ -27,9 +30,16 @@ bool may_run_in_place(const Op& op) {
     case OpType::Relu6:
     case OpType::Logistic:
     case OpType::Tanh:
-      return true;
+      return {0};
+    case OpType::Add:
+    case OpType::Sub:
+    case OpType::Mul:
+    case OpType::Div:
+    case OpType::Maximum:
+    case OpType::Minimum:
+      return {0, 1};
     default:
-      return false;
+      return {};
   }
 }
 
@@ -131,18 +141,23 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   if (options.in_place) {
     for (size_t k = 0; k < graph.ops.size(); ++k) {
       const Op& op = graph.ops[k];
-      if (!may_run_in_place(op) || op.inputs.empty() || op.outputs.size() != 1) continue;
-      const int32_t in = op.inputs[0], out = op.outputs[0];
-      if (in < 0 || out < 0) continue;
-      const Tensor& ti = graph.tensors[static_cast<size_t>(in)];
+      if (op.outputs.size() != 1 || op.outputs[0] < 0) continue;
+      const int32_t out = op.outputs[0];
       const Tensor& to = graph.tensors[static_cast<size_t>(out)];
-      const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
-      const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
-      const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
-      if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
-          ti.byte_size() == to.byte_size() && !is_graph_io(graph, out)) {
-        group[static_cast<size_t>(out)] = root_of(in);
-        plan.aliases[static_cast<size_t>(out)] = in;
+      for (size_t slot : in_place_inputs(op)) {
+        if (slot >= op.inputs.size() || op.inputs[slot] < 0) continue;
+        const int32_t in = op.inputs[slot];
+        const Tensor& ti = graph.tensors[static_cast<size_t>(in)];
+        const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
+        const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
+        const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
+        if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
+            ti.byte_size() == to.byte_size() && ti.element_count() == to.element_count() &&
+            !is_graph_io(graph, out)) {
+          group[static_cast<size_t>(out)] = root_of(in);
+          plan.aliases[static_cast<size_t>(out)] = in;
+          break;
+        }
       }
     }
   }

@@ -115,6 +115,48 @@ TEST(MemoryPlan, InputStillNeededIsNotOverwritten) {
   EXPECT_NE(plan.offsets[static_cast<size_t>(a)], plan.offsets[static_cast<size_t>(r)]);
 }
 
+TEST(MemoryPlan, ResidualAddWritesOverTheInputThatDies) {
+  // A residual block: x -> conv -> y; add(x, y). Both die at the add; the sum takes one of
+  // their blocks, so the add needs 2 x 64 bytes live instead of 3 x 64.
+  GraphBuilder b;
+  const int32_t in = b.tensor(8), x = b.tensor(64), y = b.tensor(64), sum = b.tensor(64),
+                out = b.tensor(8);
+  b.op(OpType::Conv2D, {in}, {x});
+  b.op(OpType::Conv2D, {x}, {y});
+  b.op(OpType::Add, {x, y}, {sum});
+  b.op(OpType::FullyConnected, {sum}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(sum)], x);
+  EXPECT_EQ(plan.arena_bytes, 128);
+}
+
+TEST(MemoryPlan, BroadcastOperandIsNeverOverwritten) {
+  // mul(x[16], scale[4]) -> 16 int8; scale has a different shape (broadcast): no aliasing
+  // with it, even when it is as large in bytes as another tensor would be.
+  GraphBuilder b;
+  const int32_t in = b.tensor(4), x = b.tensor(16), scale = b.tensor(4), prod = b.tensor(16);
+  b.g.tensors[static_cast<size_t>(x)].shape = {4, 4};
+  b.g.tensors[static_cast<size_t>(prod)].shape = {4, 4};
+  b.op(OpType::Conv2D, {in}, {x});
+  b.op(OpType::Relu, {in}, {scale});
+  b.op(OpType::Mul, {scale, x}, {prod});
+  b.g.inputs = {in};
+  b.g.outputs = {prod};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(prod)], -1) << "the output is a graph output";
+  b.g.outputs = {};
+  const int32_t tail = b.tensor(16);
+  b.op(OpType::Relu, {prod}, {tail});
+  b.g.outputs = {tail};
+  const MemoryPlan inner = plan_memory(b.g);
+  check_memory_plan(b.g, inner);
+  EXPECT_EQ(inner.aliases[static_cast<size_t>(prod)], x) << "the same-shaped operand, not slot 0";
+}
+
 TEST(MemoryPlan, CheckerCatchesOverlap) {
   GraphBuilder b;
   const int32_t in = b.tensor(32), a = b.tensor(32), out = b.tensor(32);

@@ -3,7 +3,8 @@
 // Tensor lifetimes come from op order; offsets are chosen greedily, largest tensor first,
 // each at the lowest offset that overlaps no tensor alive at the same time (best fit).
 // Ops that may write their output over a dying input (RESHAPE, SQUEEZE, element-wise
-// activations, QUANTIZE between same-sized types) share the input's bytes. The checker
+// activations, and ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM over a same-shaped input) share
+// the input's bytes. The checker
 // proves no two tensors that are alive at once overlap. A kernel's work buffer (scratch) is
 // one more block, alive only during its op, so it reuses bytes no live tensor holds.
 #pragma once
