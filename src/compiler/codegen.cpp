@@ -130,7 +130,11 @@ class BundleEmitter : public interp::EmitContext {
     if (layers_.size() <= k) layers_.resize(k + 1);
     layers_[k].op = op_name;
   }
-  std::vector<compiler::LayerKernel> take_layers() { return std::move(layers_); }
+  std::vector<compiler::LayerKernel> take_layers() {
+    for (size_t k = 0; k < layers_.size() && k < requests_.size(); ++k)
+      layers_[k].scratch_bytes = requests_[k];
+    return std::move(layers_);
+  }
 
   std::string tensor(int32_t index) override {
     if (index < 0) return "NULL";
@@ -237,6 +241,7 @@ nlohmann::json layer_kernels_json(const std::vector<LayerKernel>& layers) {
   for (size_t k = 0; k < layers.size(); ++k) {
     nlohmann::json layer = {{"index", k}, {"op", layers[k].op}, {"kernels", layers[k].kernels}};
     if (!layers[k].reference_reason.empty()) layer["reference_reason"] = layers[k].reference_reason;
+    if (layers[k].scratch_bytes > 0) layer["scratch_bytes"] = layers[k].scratch_bytes;
     out.push_back(layer);
   }
   return out;
@@ -281,6 +286,7 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   GeneratedBundle bundle;
   bundle.plan = plan_memory(graph, plan_options);
   check_memory_plan(graph, bundle.plan, plan_options.scratch_bytes_per_op);
+  bundle.peak = plan_peak(graph, bundle.plan, plan_options.scratch_bytes_per_op);
   const MemoryPlan& plan = bundle.plan;
   BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
   emitter.set_planned_scratch(plan_options.scratch_bytes_per_op);

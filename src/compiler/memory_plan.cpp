@@ -1,7 +1,9 @@
 #include "tinyops/compiler/memory_plan.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 namespace tinyops::compiler {
@@ -62,13 +64,11 @@ struct Block {
   int64_t offset = 0;
 };
 
-// Greedy by size: largest first; each goes in the smallest gap between blocks already
-// placed that live at the same time (best fit), else on top of them. Returns the arena size.
-int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
-  std::vector<size_t> order(blocks.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
+// Greedy placement in a given order: each block goes in the smallest gap between blocks
+// already placed that live at the same time (best fit), else on top of them. Returns the
+// arena size.
+int64_t place_in_order(std::vector<Block>& blocks, const std::vector<size_t>& order,
+                       int64_t alignment) {
   int64_t arena = 0;
   std::vector<size_t> placed;
   for (size_t i : order) {
@@ -92,6 +92,38 @@ int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
     placed.push_back(i);
   }
   return align_up(arena, alignment);
+}
+
+// No single greedy order is best for every graph (largest-first leaves gaps where early big
+// tensors end at different times), so a few are tried and the smallest arena wins; ties
+// keep the earlier order, so plans are deterministic.
+int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
+  auto span = [&](size_t i) { return int64_t{blocks[i].life.last} - blocks[i].life.first + 1; };
+  const std::vector<std::function<bool(size_t, size_t)>> orders = {
+      [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; },
+      [&](size_t a, size_t b) { return blocks[a].bytes * span(a) > blocks[b].bytes * span(b); },
+      [&](size_t a, size_t b) {
+        return blocks[a].life.first != blocks[b].life.first
+                   ? blocks[a].life.first < blocks[b].life.first
+                   : blocks[a].bytes > blocks[b].bytes;
+      },
+      [&](size_t a, size_t b) { return span(a) > span(b); },
+  };
+  std::vector<int64_t> best_offsets;
+  int64_t best = -1;
+  for (const auto& before : orders) {
+    std::vector<size_t> order(blocks.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), before);
+    const int64_t arena = place_in_order(blocks, order, alignment);
+    if (best < 0 || arena < best) {
+      best = arena;
+      best_offsets.clear();
+      for (const Block& b : blocks) best_offsets.push_back(b.offset);
+    }
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) blocks[i].offset = best_offsets[i];
+  return std::max<int64_t>(best, 0);
 }
 
 }  // namespace
@@ -221,6 +253,31 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   for (int64_t live : plan.live_bytes_per_op)
     plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
   return plan;
+}
+
+PlanPeak plan_peak(const Graph& graph, const MemoryPlan& plan,
+                   const std::vector<int64_t>& scratch_bytes_per_op) {
+  PlanPeak peak;
+  for (size_t k = 0; k < plan.live_bytes_per_op.size(); ++k) {
+    if (peak.op < 0 || plan.live_bytes_per_op[k] > peak.live_bytes) {
+      peak.op = static_cast<int32_t>(k);
+      peak.live_bytes = plan.live_bytes_per_op[k];
+    }
+  }
+  if (peak.op < 0) return peak;
+  const Lifetime at{peak.op, peak.op};
+  std::set<int32_t> roots;  // a block is alive while any tensor sharing it is
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    if (plan.offsets[t] == MemoryPlan::kNotPlanned || !plan.lifetimes[t].overlaps(at)) continue;
+    auto root = static_cast<int32_t>(t);
+    while (plan.aliases[static_cast<size_t>(root)] >= 0)
+      root = plan.aliases[static_cast<size_t>(root)];
+    roots.insert(root);
+  }
+  peak.tensors.assign(roots.begin(), roots.end());
+  if (static_cast<size_t>(peak.op) < scratch_bytes_per_op.size())
+    peak.scratch_bytes = scratch_bytes_per_op[static_cast<size_t>(peak.op)];
+  return peak;
 }
 
 void check_memory_plan(const Graph& graph, const MemoryPlan& plan,

@@ -48,6 +48,17 @@ std::vector<Lifetime> tensor_lifetimes(const Graph& graph);
 
 MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options = {});
 
+// What holds the arena at the op where the most bytes are live: the floor of this op order
+// (no plan of it needs less), reported per model by `model compile`.
+struct PlanPeak {
+  int32_t op = -1;               // -1 for a graph without ops
+  int64_t live_bytes = 0;        // tensors + scratch alive there
+  std::vector<int32_t> tensors;  // alive there, one per shared block (aliases left out)
+  int64_t scratch_bytes = 0;     // the op's work buffer
+};
+PlanPeak plan_peak(const Graph& graph, const MemoryPlan& plan,
+                   const std::vector<int64_t>& scratch_bytes_per_op = {});
+
 // Throws std::logic_error naming the two tensors when planned tensors with overlapping
 // lifetimes overlap in the arena (aliases excepted), an op's scratch overlaps a tensor alive
 // at that op, or either runs past the arena. `scratch_bytes_per_op` as planned with.
