@@ -221,6 +221,30 @@ TEST(OpArithmeticTflm, RequantizeS16ToS32) {
             want);
 }
 
+// ---- MEAN int8: QuantizedMeanOrSum over non-spatial axes, keep_dims false ---------------
+
+TEST(OpArithmeticTflm, MeanS8OverFirstAndLastAxes) {
+  // [3, 4, 5] reduced over axes 0 and -1 (15 elements each) to [4]; multiplier
+  // 1608348032 * 2^0 with 1/15 folded in by a shift of 3. Real means -43.03, -19.51,
+  // -8.78, -36.39: -19.51 shows the rounding (truncation toward zero would give -19).
+  std::vector<int8_t> in(60);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<int8_t>((i * 37) % 256 - 128);
+  Graph g;
+  g.tensors.push_back(activation("x", DataType::Int8, {3, 4, 5}, quant({0x1.7f75c6p-6f}, {36})));
+  g.tensors.push_back(
+      test_graphs::constant<int32_t>("axis", DataType::Int32, {2}, std::vector<int32_t>{0, -1}));
+  g.tensors.push_back(activation("y", DataType::Int8, {4}, quant({0x1.0p-5f}, {7})));
+  g.ops.push_back(make_op(OpType::Mean, {0, 1}, {2}, ReducerOptions{false}));
+  g.inputs = {0};
+  g.outputs = {2};
+  Interpreter interp(g);
+  std::memcpy(interp.input(0).data(), in.data(), in.size());
+  interp.invoke();
+  std::vector<int8_t> out(4);
+  std::memcpy(out.data(), interp.output(0).data(), out.size());
+  EXPECT_EQ(out, (std::vector<int8_t>{-43, -20, -9, -36}));
+}
+
 // ---- RELU / RELU6 int8 -------------------------------------------------------------------
 
 TEST(OpArithmeticTflm, ReluS8RequantisesIntoTheOutputScale) {
