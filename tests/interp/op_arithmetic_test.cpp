@@ -8,11 +8,13 @@
 // written from the TFLM sources, independently of src/runtime; see docs/op-audit.md. The
 // inputs were chosen where a plausible mistake changes the result: single instead of
 // double rounding, a truncating instead of a rounding output shift, or a rounded six.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
 
+#include "../support/expect_error.hpp"
 #include "../support/graph_builder.hpp"
 #include "tinyops/interp/interpreter.hpp"
 
@@ -243,6 +245,44 @@ TEST(OpArithmeticTflm, MeanS8OverFirstAndLastAxes) {
   std::vector<int8_t> out(4);
   std::memcpy(out.data(), interp.output(0).data(), out.size());
   EXPECT_EQ(out, (std::vector<int8_t>{-43, -20, -9, -36}));
+}
+
+// ---- PAD int8 with an explicit constant_values -------------------------------------------
+
+// [1, 2] padded by one element on each side with constant_values quantised as `qc`.
+Graph pad_graph(QuantParams qc) {
+  Graph g;
+  g.tensors.push_back(activation("x", DataType::Int8, {1, 2}, quant({0.5f}, {-3})));
+  g.tensors.push_back(test_graphs::constant<int32_t>("paddings", DataType::Int32, {2, 2},
+                                                     std::vector<int32_t>{0, 0, 1, 1}));
+  g.tensors.push_back(test_graphs::constant<int8_t>("value", DataType::Int8, {1},
+                                                    std::vector<int8_t>{7}, std::move(qc)));
+  g.tensors.push_back(activation("y", DataType::Int8, {1, 4}, quant({0.5f}, {-3})));
+  g.ops.push_back(make_op(OpType::Pad, {0, 1, 2}, {3}, {}));
+  g.inputs = {0};
+  g.outputs = {3};
+  return g;
+}
+
+TEST(OpArithmeticTflm, PadS8CopiesAConstantThatSharesTheOutputQuantisation) {
+  const Graph g = pad_graph(quant({0.5f}, {-3}));
+  Interpreter interp(g);
+  const std::vector<int8_t> in = {-100, 100};
+  std::memcpy(interp.input(0).data(), in.data(), in.size());
+  interp.invoke();
+  std::vector<int8_t> out(4);
+  std::memcpy(out.data(), interp.output(0).data(), out.size());
+  EXPECT_EQ(out, (std::vector<int8_t>{7, -100, 100, 7}));
+}
+
+TEST(OpArithmeticTflm, PadS8RejectsAConstantInAnotherQuantisation) {
+  // TFLM's PadPrepare requires constant_values' zero point and scale to equal the output's:
+  // the stored 7 is copied, so in another quantisation it would be another real value.
+  for (const QuantParams& qc : {quant({0.5f}, {0}), quant({0.25f}, {-3}), QuantParams{}}) {
+    const Graph g = pad_graph(qc);
+    EXPECT_THAT(test_support::error_of([&] { Interpreter interp(g); }),
+                ::testing::HasSubstr("constant_values"));
+  }
 }
 
 // ---- RELU / RELU6 int8 -------------------------------------------------------------------
