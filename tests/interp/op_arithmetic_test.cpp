@@ -285,6 +285,26 @@ TEST(OpArithmeticTflm, PadS8RejectsAConstantInAnotherQuantisation) {
   }
 }
 
+// ---- STRIDED_SLICE: a shrunk index must exist ---------------------------------------------
+
+TEST(OpArithmeticTflm, StridedSliceRejectsAShrunkIndexOutsideItsDimension) {
+  // x[4] on a dimension of 4: TFLM's loop would read one element past the tensor; TensorFlow
+  // itself rejects the index. Without the check the output was left unwritten.
+  Graph g;
+  g.tensors.push_back(activation("x", DataType::Int8, {4}, quant({0.5f}, {0})));
+  g.tensors.push_back(test_graphs::constant<int32_t>("b", DataType::Int32, {1}, {4}));
+  g.tensors.push_back(test_graphs::constant<int32_t>("e", DataType::Int32, {1}, {5}));
+  g.tensors.push_back(test_graphs::constant<int32_t>("s", DataType::Int32, {1}, {1}));
+  g.tensors.push_back(activation("y", DataType::Int8, {}, quant({0.5f}, {0})));
+  StridedSliceOptions opts;
+  opts.shrink_axis_mask = 1;
+  g.ops.push_back(make_op(OpType::StridedSlice, {0, 1, 2, 3}, {4}, opts));
+  g.inputs = {0};
+  g.outputs = {4};
+  EXPECT_THAT(test_support::error_of([&] { Interpreter interp(g); }),
+              ::testing::HasSubstr("shrink_axis_mask index lies outside its dimension"));
+}
+
 // ---- RELU / RELU6 int8 -------------------------------------------------------------------
 
 TEST(OpArithmeticTflm, ReluS8RequantisesIntoTheOutputScale) {

@@ -298,6 +298,9 @@ InvokeFn prepare_strided_slice(const OpContext& ctx) {
       in.shape.data(), static_cast<int32_t>(in.shape.size()), begin.data(), end.data(),
       strides.data(), static_cast<int32_t>(begin.size()), &masks, p.get(), out_dims, &out_rank);
   ctx.require(status != -1, "stride values must be non-zero");
+  ctx.require(status != -3, "a shrink_axis_mask index lies outside its dimension of input " +
+                                shape_to_string(in.shape) + " (begin " + shape_to_string(begin) +
+                                ")");
   if (status != 0) {
     ctx.unsupported("the slice spans more than " + std::to_string(TINYOPS_SHAPE_MAX_DIMS) +
                     " dimensions");
