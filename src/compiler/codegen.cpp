@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <regex>
 #include <set>
 
 #include "runtime_sources.hpp"
+#include "tinyops/compiler/lowering.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/core/graph_stats.hpp"
 #include "tinyops/core/shape.hpp"
@@ -125,14 +127,17 @@ class BundleEmitter : public interp::EmitContext {
         dsp_kernels_(dsp_kernels),
         names_(arena_tensor_names(graph)) {}
 
-  void begin_op(size_t k, const std::string& op_name) {
+  // Op k of the graph being emitted, op `shown` of the model the user gave (they differ once
+  // lowering folded ops away); names, comments and the per-layer report use `shown`.
+  void begin_op(size_t k, size_t shown, const std::string& op_name) {
     op_ = k;
-    if (layers_.size() <= k) layers_.resize(k + 1);
-    layers_[k].op = op_name;
+    shown_ = shown;
+    if (layers_.size() <= shown) layers_.resize(shown + 1);
+    layers_[shown].op = op_name;
   }
-  std::vector<compiler::LayerKernel> take_layers() {
-    for (size_t k = 0; k < layers_.size() && k < requests_.size(); ++k)
-      layers_[k].scratch_bytes = requests_[k];
+  // Per source op; `source_ops` sizes it when the last ops were folded away.
+  std::vector<compiler::LayerKernel> take_layers(size_t source_ops) {
+    if (layers_.size() < source_ops) layers_.resize(source_ops);
     return std::move(layers_);
   }
 
@@ -149,20 +154,22 @@ class BundleEmitter : public interp::EmitContext {
     return names_[static_cast<size_t>(index)];
   }
 
-  std::string unique(const std::string& base) override { return fmt::format("op{}_{}", op_, base); }
+  std::string unique(const std::string& base) override {
+    return fmt::format("op{}_{}", shown_, base);
+  }
   void declare(const std::string& declaration) override { declarations_.push_back(declaration); }
   void statement(const std::string& s) override {
     body_.push_back("  " + s);
     static const std::regex call_re(R"re(^(tinyops_[A-Za-z0-9_]+)\()re");
     std::smatch m;
-    if (std::regex_search(s, m, call_re) && op_ < layers_.size()) {
-      auto& kernels = layers_[op_].kernels;
+    if (std::regex_search(s, m, call_re) && shown_ < layers_.size()) {
+      auto& kernels = layers_[shown_].kernels;
       if (std::find(kernels.begin(), kernels.end(), m[1].str()) == kernels.end())
         kernels.push_back(m[1].str());
     }
   }
   void keeps_reference(const std::string& why) override {
-    if (op_ < layers_.size()) layers_[op_].reference_reason = why;
+    if (shown_ < layers_.size()) layers_[shown_].reference_reason = why;
   }
   void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
   void use_source(const std::string& file) override { sources_.insert(file); }
@@ -175,18 +182,19 @@ class BundleEmitter : public interp::EmitContext {
     const int64_t words = (bytes + 3) / 4 * 4;
     if (requests_.size() <= op_) requests_.resize(op_ + 1, 0);
     requests_[op_] = std::max(requests_[op_], words);
+    layers_[shown_].scratch_bytes = requests_[op_];
     const bool planned =
         op_ < plan_.scratch_offsets.size() && plan_.scratch_offsets[op_] != MemoryPlan::kNotPlanned;
     if (planned && (op_ >= planned_scratch_.size() || planned_scratch_[op_] < words))
       throw std::logic_error("op " + std::to_string(op_) + " asks for more scratch than planned");
-    if (planned) used_scratch_.insert(op_);
-    return fmt::format("op{}_scratch", op_);
+    if (planned) used_scratch_[op_] = shown_;
+    return fmt::format("op{}_scratch", shown_);
   }
   void set_planned_scratch(std::vector<int64_t> bytes_per_op) {
     planned_scratch_ = std::move(bytes_per_op);
   }
   const std::vector<int64_t>& scratch_requests() const { return requests_; }
-  const std::set<size_t>& used_scratch() const { return used_scratch_; }
+  const std::map<size_t, size_t>& used_scratch() const { return used_scratch_; }  // op -> shown
   void comment(const std::string& c) { body_.push_back("  /* " + comment_text(c) + " */"); }
 
   const std::set<int32_t>& used_constants() const { return used_constants_; }
@@ -204,9 +212,9 @@ class BundleEmitter : public interp::EmitContext {
   const MemoryPlan& plan_;
   std::string prefix_;
   bool dsp_kernels_;
-  size_t op_ = 0;
+  size_t op_ = 0, shown_ = 0;
   std::vector<int64_t> requests_, planned_scratch_;  // scratch bytes per op
-  std::set<size_t> used_scratch_;
+  std::map<size_t, size_t> used_scratch_;
   std::vector<std::string> names_;  // of arena tensors, by index
   std::set<int32_t> used_constants_, used_arena_;
   std::vector<std::string> declarations_, body_, resets_;
@@ -242,18 +250,21 @@ nlohmann::json layer_kernels_json(const std::vector<LayerKernel>& layers) {
     nlohmann::json layer = {{"index", k}, {"op", layers[k].op}, {"kernels", layers[k].kernels}};
     if (!layers[k].reference_reason.empty()) layer["reference_reason"] = layers[k].reference_reason;
     if (layers[k].scratch_bytes > 0) layer["scratch_bytes"] = layers[k].scratch_bytes;
+    if (layers[k].folded_into >= 0) layer["folded_into"] = layers[k].folded_into;
     out.push_back(layer);
   }
   return out;
 }
 
-GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
+GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
   static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
   require(std::regex_match(options.name, identifier),
           "bundle name '" + options.name + "' is not a C identifier (use letters, digits, _)");
   const std::string& p = options.name;
   const std::string P = upper(p);
 
+  const LoweredGraph lowered = fold_padding_into_convolutions(source);
+  const Graph& graph = lowered.graph;
   interp::Interpreter interpreter(graph);  // prepares every op: same parameters as the host
   const GraphStats stats = compute_stats(graph);
   auto emit_ops = [&](BundleEmitter& emitter) {
@@ -265,12 +276,13 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
                                ") runs on the host interpreter but cannot be compiled to C yet");
       }
       const LayerStats& layer = stats.layers[k];
-      emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
+      const auto shown = static_cast<size_t>(lowered.origin[k]);
+      emitter.comment(fmt::format("{}: {} -> {}{}", shown, op.display_name(),
                                   shape_to_string(layer.output_shape),
                                   layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
-      emitter.begin_op(k, op.display_name());
+      emitter.begin_op(k, shown, op.display_name());
       emit(emitter);
-      emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
+      emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", shown));
     }
   };
 
@@ -287,6 +299,7 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   bundle.plan = plan_memory(graph, plan_options);
   check_memory_plan(graph, bundle.plan, plan_options.scratch_bytes_per_op);
   bundle.peak = plan_peak(graph, bundle.plan, plan_options.scratch_bytes_per_op);
+  if (bundle.peak.op >= 0) bundle.peak.op = lowered.origin[static_cast<size_t>(bundle.peak.op)];
   const MemoryPlan& plan = bundle.plan;
   BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
   emitter.set_planned_scratch(plan_options.scratch_bytes_per_op);
@@ -347,8 +360,14 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   c += fmt::format(" * {} layers, {} MACs\n *\n *  #  op                      MACs  live bytes\n",
                    graph.ops.size(), stats.total_macs);
   for (const LayerStats& l : stats.layers) {
-    c += fmt::format(" * {:>2}  {:<20} {:>10} {:>11}\n", l.index, comment_text(l.op), l.macs,
-                     plan.live_bytes_per_op[l.index]);
+    c += fmt::format(" * {:>2}  {:<20} {:>10} {:>11}\n", lowered.origin[l.index],
+                     comment_text(l.op), l.macs, plan.live_bytes_per_op[l.index]);
+  }
+  for (size_t k = 0; k < source.ops.size(); ++k) {
+    if (lowered.folded_into[k] >= 0)
+      c += fmt::format(" * {:>2}  {:<20} folded into op {}\n", k,
+                       comment_text(source.ops[k].display_name()),
+                       lowered.origin[static_cast<size_t>(lowered.folded_into[k])]);
   }
   if (emitter.scratch_bytes() > 0) {
     c += fmt::format(
@@ -375,14 +394,19 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
                      names[static_cast<size_t>(index)], c_type(t.type), p,
                      plan.offsets[static_cast<size_t>(index)]);
   }
-  for (size_t k : emitter.used_scratch()) {
+  for (const auto& [k, shown] : emitter.used_scratch()) {
     c += fmt::format(
         "/* work buffer of op {}, {} bytes, alive during its call only */\n"
         "#define op{}_scratch ((int32_t*)({}_arena.bytes + {}))\n",
-        k, plan_options.scratch_bytes_per_op[k], k, p, plan.scratch_offsets[k]);
+        shown, plan_options.scratch_bytes_per_op[k], shown, p, plan.scratch_offsets[k]);
   }
   bundle.scratch_bytes = emitter.scratch_bytes();
-  bundle.layers = emitter.take_layers();
+  bundle.layers = emitter.take_layers(source.ops.size());
+  for (size_t k = 0; k < source.ops.size(); ++k) {
+    if (lowered.folded_into[k] < 0) continue;
+    bundle.layers[k].op = source.ops[k].display_name();
+    bundle.layers[k].folded_into = lowered.origin[static_cast<size_t>(lowered.folded_into[k])];
+  }
 
   c += "\n/* Weights and other constant tensors. */\n";
   for (int32_t index : emitter.used_constants()) {

@@ -262,18 +262,29 @@ class Exporter {
     return out;
   }
 
+  // TFLite has no per-side padding; only the compiler's lowered graphs carry it.
+  static void refuse_explicit_padding(const Op& op, const ExplicitPadding& p) {
+    if (p.any()) {
+      throw UnsupportedError(op.display_name() +
+                             " has explicit padding, which a .tflite file cannot hold (export "
+                             "the model before the compiler folds PAD into it)");
+    }
+  }
+
   BuiltinOptions write_options(const Op& op) {
     if (op.type == OpType::Other || op.type == OpType::Custom) return {};
     const uint8_t tag = tflite_operator(op.type)->options_tag;
     switch (op.type) {
       case OpType::Conv2D: {
         const auto o = options_of<ConvOptions>(op);
+        refuse_explicit_padding(op, o.explicit_padding);
         return tagged(tag,
                       tfl::CreateConv2DOptions(fbb_, code_of(o.padding), o.stride_w, o.stride_h,
                                                code_of(o.activation), o.dilation_w, o.dilation_h));
       }
       case OpType::DepthwiseConv2D: {
         const auto o = options_of<DepthwiseConvOptions>(op);
+        refuse_explicit_padding(op, o.explicit_padding);
         return tagged(tag, tfl::CreateDepthwiseConv2DOptions(
                                fbb_, code_of(o.padding), o.stride_w, o.stride_h, o.depth_multiplier,
                                code_of(o.activation), o.dilation_w, o.dilation_h));

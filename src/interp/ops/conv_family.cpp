@@ -122,14 +122,17 @@ std::vector<float> dequantize_weights(const OpContext& ctx, const Tensor& w) {
 }
 
 int32_t window_padding(const OpContext& ctx, Padding padding, int32_t in, int32_t filter,
-                       int32_t stride, int32_t dilation, int32_t out, const char* axis) {
+                       int32_t stride, int32_t dilation, int32_t out, const char* axis,
+                       int32_t before, int32_t after) {
   ctx.require(stride > 0 && dilation > 0 && filter > 0,
               std::string("stride, dilation and filter ") + axis + " must be positive");
-  const WindowGeometry g = compute_window(padding == Padding::Same, in, filter, stride, dilation);
+  ctx.require(before >= 0 && after >= 0, std::string("explicit ") + axis + " padding is negative");
+  const WindowGeometry g =
+      compute_window(padding == Padding::Same, in + before + after, filter, stride, dilation);
   ctx.require(g.output_size == out, std::string("output ") + axis + " is " + std::to_string(out) +
                                         " but " + std::string(to_string(padding)) +
                                         " padding gives " + std::to_string(g.output_size));
-  return g.pad_before;
+  return g.pad_before + before;
 }
 
 const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels) {

@@ -51,9 +51,11 @@ ChannelQuant conv_channel_quant(float input_scale, const std::vector<float>& sca
 // Hybrid weights: int8 weights under float activations, dequantised to float once.
 std::vector<float> dequantize_weights(const OpContext& ctx, const Tensor& w);
 
-// Output size and leading padding of a window, checked against the output tensor.
+// Output size and leading padding of a window, checked against the output tensor; `before`
+// and `after` are explicit padding added first (ExplicitPadding), 0 for TFLite's ops.
 int32_t window_padding(const OpContext& ctx, Padding padding, int32_t in, int32_t filter,
-                       int32_t stride, int32_t dilation, int32_t out, const char* axis);
+                       int32_t stride, int32_t dilation, int32_t out, const char* axis,
+                       int32_t before = 0, int32_t after = 0);
 
 // Input 2 when present, checked to be `want` with one value per channel.
 const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels);

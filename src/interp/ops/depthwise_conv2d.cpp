@@ -131,10 +131,11 @@ InvokeFn prepare_depthwise_conv2d(const OpContext& ctx) {
   ctx.require(out.n == in.n, "output batch differs from input batch");
   ctx.require(out.c == fd.c, "output depth " + std::to_string(out.c) +
                                  " differs from the filter's channels " + std::to_string(fd.c));
+  const ExplicitPadding& extra = opts.explicit_padding;
   const int32_t pad_h = window_padding(ctx, opts.padding, in.h, fd.h, opts.stride_h,
-                                       opts.dilation_h, out.h, "height");
-  const int32_t pad_w =
-      window_padding(ctx, opts.padding, in.w, fd.w, opts.stride_w, opts.dilation_w, out.w, "width");
+                                       opts.dilation_h, out.h, "height", extra.top, extra.bottom);
+  const int32_t pad_w = window_padding(ctx, opts.padding, in.w, fd.w, opts.stride_w,
+                                       opts.dilation_w, out.w, "width", extra.left, extra.right);
   const int32_t in_idx = ctx.input_index(0);
   const int32_t out_idx = ctx.output_index(0);
   const int32_t f_idx = ctx.input_index(1);

@@ -32,6 +32,7 @@ struct LayerKernel {
   std::vector<std::string> kernels;  // C functions: "tinyops_conv2d_s8_dsp"
   std::string reference_reason;      // empty when nothing better was refused
   int64_t scratch_bytes = 0;         // the work buffer its kernels asked for (in the arena)
+  int32_t folded_into = -1;          // the op that does its work (lowering), or -1
 };
 
 struct GeneratedBundle {

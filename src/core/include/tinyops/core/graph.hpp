@@ -53,11 +53,20 @@ enum class Activation : uint8_t { None, Relu, ReluN1To1, Relu6, Tanh, SignBit };
 std::string_view to_string(Padding padding);
 std::string_view to_string(Activation activation);
 
+// Padding written out per side, added before the SAME/VALID rule applies. TFLite files never
+// carry it: the compiler's lowering sets it when it folds a PAD into the convolution that
+// reads it (compiler/lowering.hpp), and the exporter refuses it.
+struct ExplicitPadding {
+  int32_t top = 0, bottom = 0, left = 0, right = 0;
+  bool any() const { return top != 0 || bottom != 0 || left != 0 || right != 0; }
+};
+
 struct ConvOptions {
   Padding padding = Padding::Same;
   int32_t stride_w = 1, stride_h = 1;
   int32_t dilation_w = 1, dilation_h = 1;
   Activation activation = Activation::None;
+  ExplicitPadding explicit_padding = {};
 };
 
 struct DepthwiseConvOptions {
@@ -66,6 +75,7 @@ struct DepthwiseConvOptions {
   int32_t dilation_w = 1, dilation_h = 1;
   int32_t depth_multiplier = 1;
   Activation activation = Activation::None;
+  ExplicitPadding explicit_padding = {};
 };
 
 struct PoolOptions {
