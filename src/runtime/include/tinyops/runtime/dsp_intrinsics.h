@@ -45,6 +45,9 @@ static inline uint32_t tinyops_dsp_read32(const void* p) {
   return v;
 }
 
+/* The same for a store (a single STR, which Cortex-M4 and later also allow unaligned). */
+static inline void tinyops_dsp_write32(void* p, uint32_t v) { memcpy(p, &v, 4); }
+
 /* SXTB16: bytes 0 and 2 of x sign-extended into the two int16 lanes. */
 static inline int32_t tinyops_sxtb16(uint32_t x) {
 #if TINYOPS_DSP_NATIVE
