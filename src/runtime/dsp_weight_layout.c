@@ -174,11 +174,22 @@ void tinyops_fully_connected_s8_dsp_filter(const tinyops_fully_connected_params*
   }
 }
 
+/* The FC kernel requantises exactly where the bound fails (exact_requantize), so it only
+ * needs the layer-wide conditions, symmetric weights and non-negative multipliers. */
 int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_params* params,
+                                                 const tinyops_per_channel_quant* quant) {
+  int32_t q;
+  if (!layer_is_supported(params->input_offset) || params->filter_offset != 0) return 0;
+  for (q = 0; q < (params->per_channel ? params->output_depth : 1); ++q) {
+    if (quant->multiplier[q] < 0) return 0;
+  }
+  return 1;
+}
+
+int32_t tinyops_fully_connected_s8_dsp_small_acc(const tinyops_fully_connected_params* params,
                                                  const tinyops_per_channel_quant* quant,
                                                  const int8_t* filter, const int32_t* bias) {
   int32_t o, d;
-  if (!layer_is_supported(params->input_offset) || params->filter_offset != 0) return 0;
   for (o = 0; o < params->output_depth; ++o) {
     const int32_t q = params->per_channel ? o : 0;
     int64_t sum = 0;

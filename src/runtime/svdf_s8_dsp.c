@@ -74,9 +74,7 @@ static void feature_sums(const tinyops_svdf_params* p, const int8_t* in, const i
 }
 
 static inline int32_t requantize(int32_t acc, const tinyops_dsp_channel* c, int32_t exact) {
-  return exact ? tinyops_multiply_by_quantized_multiplier(acc, c->multiplier,
-                                                          tinyops_dsp_channel_shift(c))
-               : tinyops_dsp_requantize(acc, c);
+  return exact ? tinyops_dsp_requantize_exact(acc, c) : tinyops_dsp_requantize(acc, c);
 }
 
 /* Unsigned arithmetic: the sums wrap modulo 2^32 as in svdf_s8.c. */

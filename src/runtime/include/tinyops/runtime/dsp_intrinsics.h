@@ -24,6 +24,14 @@
 #define TINYOPS_DSP_NOINLINE
 #endif
 
+/* Makes a kernel body that takes a constant flag compile once per value of the flag, each
+ * copy without the flag's tests (the compiler would otherwise share one copy). */
+#if defined(__GNUC__)
+#define TINYOPS_DSP_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define TINYOPS_DSP_ALWAYS_INLINE inline
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

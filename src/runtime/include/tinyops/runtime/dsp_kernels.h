@@ -111,12 +111,16 @@ size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected
 void tinyops_fully_connected_s8_dsp_filter(const tinyops_fully_connected_params* params,
                                            const int8_t* filter, int8_t* out);
 int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_params* params,
+                                                 const tinyops_per_channel_quant* quant);
+/* 1 when every row's accumulator provably meets the one-multiply requantisation's bound;
+ * otherwise the kernel is called with exact_requantize = 1 (as the conv kernel). */
+int32_t tinyops_fully_connected_s8_dsp_small_acc(const tinyops_fully_connected_params* params,
                                                  const tinyops_per_channel_quant* quant,
                                                  const int8_t* filter, const int32_t* bias);
 void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
                                     const tinyops_per_channel_quant* quant, const int8_t* input,
                                     const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
-                                    int32_t* scratch);
+                                    int32_t* scratch, int32_t exact_requantize);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,19 @@ static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_chan
   return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
 }
 
+/* MultiplyByQuantizedMultiplier(acc, multiplier, shift) for every acc (no bound), bit for
+ * bit, in a few instructions more than tinyops_dsp_requantize: the rounding doubling high
+ * multiply as floor((a * b + 2^30) / 2^31) on the 64-bit product (one SMLAL; exact for both
+ * signs since the multiplier is never INT32_MIN), then the reference's rounding right shift
+ * by remainder and threshold, which cannot overflow where x + half could. */
+static inline int32_t tinyops_dsp_requantize_exact(int32_t acc, const tinyops_dsp_channel* c) {
+  const int32_t a = (int32_t)((uint32_t)acc << (c->left_shift - 1));
+  const int32_t x = (int32_t)(((int64_t)a * c->multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t mask = (int32_t)(((uint32_t)c->half << 1) - (uint32_t)c->negative);
+  const int32_t threshold = c->half - c->negative + (int32_t)((uint32_t)x >> 31);
+  return (x >> c->right) + ((x & mask) > threshold ? 1 : 0);
+}
+
 /* Requantises n accumulators of one output channel (n <= 4) and stores them `stride` bytes
  * apart: + output zero point, then the activation clamp (act_min >= -128 and act_max <= 127,
  * so the full int8 range is one saturation). */
