@@ -5,12 +5,12 @@
  * sums of all filters are computed 4 filters at a time from weights_feature in the FC DSP
  * layout; (2) filter by filter, the sum is requantised and clamped into the newest state
  * value, the filter's state row is moved one slot left while it is read for the time filter
- * (2 int16 or 4 int8 slots per word), and the filter sums of each unit are added to its bias
- * and requantised into the output. */
+ * (2 int16 or 4 int8 slots per word), and the time sum replaces the feature sum in the
+ * scratch; (3) each unit's bias and filter sums are added and requantised into the output.
+ * Three loops rather than one, so each keeps its values in registers. */
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
-#include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/svdf_dsp.h"
 
 size_t tinyops_svdf_s8_dsp_scratch_size(const tinyops_svdf_params* params) {
@@ -86,7 +86,7 @@ static inline int32_t wrap_sub_mul(int32_t acc, int32_t a, int32_t b) {
 /* Moves an int16 state row one slot left, writes `newest` into its last slot and returns
  * sum_j wt[j] * row[j] (new row) without the zero point; *wt_sum gets sum_j wt[j] when
  * with_zp (inlined with a constant, so the zero-point-free case has no extra work). */
-static inline int32_t shift_filter16(int16_t* row, const int16_t* wt, int32_t mem, int16_t newest,
+static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter16(int16_t* row, const int16_t* wt, int32_t mem, int16_t newest,
                                      int32_t with_zp, int32_t* wt_sum) {
   const int32_t ones = 0x00010001;
   int32_t acc = 0, sum = 0, j;
@@ -114,7 +114,7 @@ static inline int32_t shift_filter16(int16_t* row, const int16_t* wt, int32_t me
 
 /* The same for an int8 state row, 4 slots per word, each lane minus the zero point
  * (int8 - int8 fits an int16 lane). */
-static inline int32_t shift_filter8(int8_t* row, const int8_t* wt, int32_t mem, int8_t newest,
+static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter8(int8_t* row, const int8_t* wt, int32_t mem, int8_t newest,
                                     int32_t zp) {
   const int32_t minus_zp2 = tinyops_dsp_pack16(-zp, -zp);
   int32_t acc = 0, j;
@@ -143,66 +143,96 @@ static inline int32_t shift_filter8(int8_t* row, const int8_t* wt, int32_t mem, 
   return wrap_add(acc, (int32_t)wt[j] * ((int32_t)newest - zp));
 }
 
-/* Adds filter f's time-filter sum to its unit; after the unit's last filter, writes the
- * unit's output (bias + sums, requantised, + output zero point, clamped to int8). */
-typedef struct {
-  const tinyops_svdf_params* p;
-  const int32_t* bias;
-  int8_t* out;
-  tinyops_dsp_channel c2;
-  int32_t exact;
-  int32_t unit, r, sum;
-} unit_sums;
-
-static inline void add_to_unit(unit_sums* u, int32_t filter_sum) {
-  if (u->r == 0) u->sum = u->bias != 0 ? u->bias[u->unit] : 0;
-  u->sum = wrap_add(u->sum, filter_sum);
-  if (++u->r == u->p->rank) {
-    const int32_t v = requantize(u->sum, &u->c2, u->exact & TINYOPS_SVDF_EXACT_OUTPUT) +
-                      u->p->output_zero_point;
-    u->out[u->unit++] = (int8_t)tinyops_ssat8(v);
-    u->r = 0;
+/* Phase (2), int16 state: each filter's feature sum becomes its newest state value, its row
+ * is shifted and filtered, and sums[f] is overwritten with the filter's time sum. Inlined
+ * once per value of `exact` and of `with_zp`, so each copy's loop has no tests of either. */
+static TINYOPS_DSP_ALWAYS_INLINE void time_filters16(const tinyops_svdf_params* p, int16_t* st,
+                                                     const int16_t* wt, int32_t* sums,
+                                                     int32_t exact, int32_t with_zp) {
+  const tinyops_dsp_channel c1 = tinyops_dsp_channel_of(0, p->multiplier_1, p->shift_1);
+  const int32_t mem = p->memory_size, zp = p->state_zero_point;
+  int32_t f, wt_sum;
+  for (f = 0; f < p->num_filters; ++f, st += mem, wt += mem) {
+    const int32_t v = requantize(sums[f], &c1, exact);
+    const int16_t newest = (int16_t)(tinyops_ssat16(v) + zp);
+    const int32_t acc = shift_filter16(st, wt, mem, newest, with_zp, &wt_sum);
+    /* sum wt * (s - zp) = sum wt * s - zp * sum wt, modulo 2^32 */
+    sums[f] = with_zp ? wrap_sub_mul(acc, zp, wt_sum) : acc;
   }
 }
 
-static unit_sums units_of(const tinyops_svdf_params* p, const int32_t* bias, int8_t* out,
-                          int32_t exact) {
-  unit_sums u;
-  u.p = p;
-  u.bias = bias;
-  u.out = out;
-  u.c2 = tinyops_dsp_channel_of(0, p->multiplier_2, p->shift_2);
-  u.exact = exact;
-  u.unit = u.r = u.sum = 0;
-  return u;
+/* The same for int8 state: clamped to int8, plus the zero point, then narrowed (wrapping),
+ * as svdf_s8.c. */
+static TINYOPS_DSP_ALWAYS_INLINE void time_filters8(const tinyops_svdf_params* p, int8_t* st,
+                                                    const int8_t* wt, int32_t* sums,
+                                                    int32_t exact) {
+  const tinyops_dsp_channel c1 = tinyops_dsp_channel_of(0, p->multiplier_1, p->shift_1);
+  const int32_t mem = p->memory_size, zp = p->state_zero_point;
+  int32_t f;
+  for (f = 0; f < p->num_filters; ++f, st += mem, wt += mem) {
+    const int32_t v = tinyops_ssat8(requantize(sums[f], &c1, exact));
+    sums[f] = shift_filter8(st, wt, mem, (int8_t)(v + zp), zp);
+  }
+}
+
+/* Phase (3): each unit's bias plus its `rank` filter sums, requantised, plus the output zero
+ * point, clamped to int8. */
+static TINYOPS_DSP_ALWAYS_INLINE void unit_outputs(const tinyops_svdf_params* p,
+                                                   const int32_t* sums, const int32_t* bias,
+                                                   int8_t* out, int32_t exact) {
+  const tinyops_dsp_channel c2 = tinyops_dsp_channel_of(0, p->multiplier_2, p->shift_2);
+  const int32_t rank = p->rank, zp = p->output_zero_point;
+  int8_t* const end = out + p->num_units;
+  int32_t r;
+  if (rank == 1 && bias != 0) { /* the usual layer, without the inner loop */
+    for (; out != end; ++out) {
+      const int32_t acc = wrap_add(*bias++, *sums++);
+      *out = (int8_t)tinyops_ssat8(requantize(acc, &c2, exact) + zp);
+    }
+    return;
+  }
+  for (; out != end; ++out, sums += rank) {
+    int32_t acc = bias != 0 ? *bias++ : 0;
+    for (r = 0; r < rank; ++r) acc = wrap_add(acc, sums[r]);
+    *out = (int8_t)tinyops_ssat8(requantize(acc, &c2, exact) + zp);
+  }
+}
+
+TINYOPS_DSP_NOINLINE static void outputs_fast(const tinyops_svdf_params* p, const int32_t* sums,
+                                              const int32_t* bias, int8_t* out) {
+  unit_outputs(p, sums, bias, out, 0);
+}
+TINYOPS_DSP_NOINLINE static void outputs_exact(const tinyops_svdf_params* p, const int32_t* sums,
+                                               const int32_t* bias, int8_t* out) {
+  unit_outputs(p, sums, bias, out, 1);
 }
 
 void tinyops_svdf_s8_dsp(const tinyops_svdf_params* params, const int8_t* input,
                          const int8_t* dsp_feature, const int16_t* weights_time,
                          const int32_t* bias, int16_t* state, int32_t* scratch, int8_t* output,
                          int32_t exact) {
-  const int32_t mem = params->memory_size, filters = params->num_filters;
-  const int32_t zp = params->state_zero_point;
-  const tinyops_dsp_channel c1 = tinyops_dsp_channel_of(0, params->multiplier_1, params->shift_1);
-  const int32_t exact1 = exact & TINYOPS_SVDF_EXACT_FEATURE;
+  const int32_t filters = params->num_filters;
   int32_t* sums = scratch + tinyops_fully_connected_dsp_depth(params->input_size) / 2;
-  int32_t b, f;
+  int32_t b;
   for (b = 0; b < params->batches; ++b) {
-    int16_t* st = state + b * filters * mem;
-    unit_sums u = units_of(params, bias, output + b * params->num_units, exact);
+    int16_t* st = state + b * filters * params->memory_size;
+    int8_t* out = output + b * params->num_units;
     feature_sums(params, input + b * params->input_size, dsp_feature, scratch, sums);
-    for (f = 0; f < filters; ++f) {
-      const int32_t v = requantize(sums[f], &c1, exact1);
-      const int16_t newest = (int16_t)(tinyops_clamp_i32(v, INT16_MIN, INT16_MAX) + zp);
-      int32_t wt_sum, acc;
-      if (zp == 0) {
-        acc = shift_filter16(st + f * mem, weights_time + f * mem, mem, newest, 0, &wt_sum);
+    if (params->state_zero_point != 0) {
+      if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
+        time_filters16(params, st, weights_time, sums, 1, 1);
       } else {
-        /* sum wt * (s - zp) = sum wt * s - zp * sum wt, modulo 2^32 */
-        acc = shift_filter16(st + f * mem, weights_time + f * mem, mem, newest, 1, &wt_sum);
-        acc = wrap_sub_mul(acc, zp, wt_sum);
+        time_filters16(params, st, weights_time, sums, 0, 1);
       }
-      add_to_unit(&u, acc);
+    } else if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
+      time_filters16(params, st, weights_time, sums, 1, 0);
+    } else {
+      time_filters16(params, st, weights_time, sums, 0, 0);
+    }
+    if (exact & TINYOPS_SVDF_EXACT_OUTPUT) {
+      outputs_exact(params, sums, bias, out);
+    } else {
+      outputs_fast(params, sums, bias, out);
     }
   }
 }
@@ -211,21 +241,22 @@ void tinyops_svdf_s8_state8_dsp(const tinyops_svdf_params* params, const int8_t*
                                 const int8_t* dsp_feature, const int8_t* weights_time,
                                 const int32_t* bias, int8_t* state, int32_t* scratch,
                                 int8_t* output, int32_t exact) {
-  const int32_t mem = params->memory_size, filters = params->num_filters;
-  const int32_t zp = params->state_zero_point;
-  const tinyops_dsp_channel c1 = tinyops_dsp_channel_of(0, params->multiplier_1, params->shift_1);
-  const int32_t exact1 = exact & TINYOPS_SVDF_EXACT_FEATURE;
+  const int32_t filters = params->num_filters;
   int32_t* sums = scratch + tinyops_fully_connected_dsp_depth(params->input_size) / 2;
-  int32_t b, f;
+  int32_t b;
   for (b = 0; b < params->batches; ++b) {
-    int8_t* st = state + b * filters * mem;
-    unit_sums u = units_of(params, bias, output + b * params->num_units, exact);
+    int8_t* st = state + b * filters * params->memory_size;
+    int8_t* out = output + b * params->num_units;
     feature_sums(params, input + b * params->input_size, dsp_feature, scratch, sums);
-    for (f = 0; f < filters; ++f) {
-      /* clamped to int8, plus the zero point, then narrowed (wrapping), as svdf_s8.c */
-      const int32_t v = tinyops_ssat8(requantize(sums[f], &c1, exact1));
-      const int8_t newest = (int8_t)(v + zp);
-      add_to_unit(&u, shift_filter8(st + f * mem, weights_time + f * mem, mem, newest, zp));
+    if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
+      time_filters8(params, st, weights_time, sums, 1);
+    } else {
+      time_filters8(params, st, weights_time, sums, 0);
+    }
+    if (exact & TINYOPS_SVDF_EXACT_OUTPUT) {
+      outputs_exact(params, sums, bias, out);
+    } else {
+      outputs_fast(params, sums, bias, out);
     }
   }
 }

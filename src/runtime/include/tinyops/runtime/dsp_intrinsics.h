@@ -176,6 +176,15 @@ static inline int32_t tinyops_ssat8(int32_t x) {
 #endif
 }
 
+/* SSAT #16: x clamped to [-32768, 32767]. */
+static inline int32_t tinyops_ssat16(int32_t x) {
+#if TINYOPS_DSP_NATIVE
+  return __ssat(x, 16);
+#else
+  return x < -32768 ? -32768 : (x > 32767 ? 32767 : x);
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
