@@ -1,7 +1,8 @@
-/* Compile-time side of the DSP kernels (dsp_kernels.h): writes the weights in the layouts
- * the kernels read, and checks what the kernels assume (dsp_kernels.h), among which the
- * accumulator bound that lets them requantise with one high multiply. The code generator and the tests call these; generated bundles never
- * include this file (they carry the results as constant arrays). */
+/* Compile-time side of the DSP kernels (dsp_kernels.h, svdf_dsp.h): writes the weights in
+ * the layouts the kernels read, and checks what the kernels assume, among which the
+ * accumulator bound that lets them requantise with one high multiply. The code generator
+ * and the tests call these; generated bundles never include this file (they carry the
+ * results as constant arrays). */
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/svdf_dsp.h"
 
@@ -109,8 +110,8 @@ size_t tinyops_depthwise_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_d
          (size_t)(filter_dims->h * filter_dims->w);
 }
 
-void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
-                                            const int8_t* filter, int8_t* out) {
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
+                                            int8_t* out) {
   const int32_t groups = tinyops_depthwise_dsp_groups(filter_dims->c);
   int32_t g, fy, fx, i;
   for (g = 0; g < groups; ++g) {
@@ -263,8 +264,8 @@ static int32_t svdf_exact(const tinyops_svdf_params* p, const int8_t* weights_fe
     for (r = 0; r < p->rank; ++r) {
       for (j = 0; j < p->memory_size; ++j) {
         const int32_t i = (u * p->rank + r) * p->memory_size + j;
-        const int32_t w = time_is_int16 ? ((const int16_t*)weights_time)[i]
-                                        : ((const int8_t*)weights_time)[i];
+        const int32_t w =
+            time_is_int16 ? ((const int16_t*)weights_time)[i] : ((const int8_t*)weights_time)[i];
         bound += (w < 0 ? -w : w) * state_mag;
       }
     }
@@ -280,7 +281,7 @@ int32_t tinyops_svdf_s8_dsp_exact(const tinyops_svdf_params* params, const int8_
 }
 
 int32_t tinyops_svdf_s8_state8_dsp_exact(const tinyops_svdf_params* params,
-                                         const int8_t* weights_feature,
-                                         const int8_t* weights_time, const int32_t* bias) {
+                                         const int8_t* weights_feature, const int8_t* weights_time,
+                                         const int32_t* bias) {
   return svdf_exact(params, weights_feature, weights_time, 0, bias, INT8_MIN, INT8_MAX);
 }

@@ -46,8 +46,9 @@ static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant,
                             const tinyops_fully_connected_params* p, int32_t exact) {
   const int32_t q = p->per_channel ? o : 0;
   const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, quant->multiplier[q], quant->shift[q]);
-  const int32_t v = (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
-                    p->output_offset;
+  const int32_t v =
+      (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
+      p->output_offset;
   return (int8_t)(v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v));
 }
 
@@ -55,9 +56,10 @@ static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant,
  * of the first quad (if any) sit interleaved in the quad's blocks (16 bytes per group), the
  * rest one after another. Its own function, so the main loop keeps its registers. */
 static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connected_params* params,
-                                 const tinyops_per_channel_quant* quant, const int8_t* in,
-                                 const int8_t* dsp_filter, const int32_t* bias, int8_t* out,
-                                 int32_t exact) {
+                                                    const tinyops_per_channel_quant* quant,
+                                                    const int8_t* in, const int8_t* dsp_filter,
+                                                    const int32_t* bias, int8_t* out,
+                                                    int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
@@ -79,9 +81,9 @@ static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connecte
 }
 
 TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
-                                          const tinyops_per_channel_quant* quant,
-                                          const int8_t* in, const int8_t* dsp_filter,
-                                          const int32_t* bias, int8_t* out) {
+                                          const tinyops_per_channel_quant* quant, const int8_t* in,
+                                          const int8_t* dsp_filter, const int32_t* bias,
+                                          int8_t* out) {
   few_rows_body(params, quant, in, dsp_filter, bias, out, 0);
 }
 
@@ -94,11 +96,10 @@ TINYOPS_DSP_NOINLINE static void few_rows_exact(const tinyops_fully_connected_pa
 
 /* The kernel, inlined twice with a constant `exact`: the fast copy compiles as it did before
  * the exact one existed, and the exact one differs only in its requantisation. */
-static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(const tinyops_fully_connected_params* params,
-                                        const tinyops_per_channel_quant* quant,
-                                        const int8_t* input, const int8_t* dsp_filter,
-                                        const int32_t* bias, int8_t* output, int32_t* scratch,
-                                        int32_t exact) {
+static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
+    const tinyops_fully_connected_params* params, const tinyops_per_channel_quant* quant,
+    const int8_t* input, const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
+    int32_t* scratch, int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
@@ -141,25 +142,25 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(const tinyops_fully_c
        * loads and a branch per group). */
       if (groups > 0) {
         int32_t x02, x13, w01, w23, t;
-#define TINYOPS_FC_GROUP                           \
-  "ldrd %[x02], %[x13], [%[x]], #8\n\t"            \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"            \
-  "sxtb16 %[t], %[w01]\n\t"                        \
-  "smlad %[a0], %[x02], %[t], %[a0]\n\t"           \
-  "sxtb16 %[t], %[w01], ror #8\n\t"                \
-  "smlad %[a0], %[x13], %[t], %[a0]\n\t"           \
-  "sxtb16 %[t], %[w23]\n\t"                        \
-  "smlad %[a1], %[x02], %[t], %[a1]\n\t"           \
-  "sxtb16 %[t], %[w23], ror #8\n\t"                \
-  "smlad %[a1], %[x13], %[t], %[a1]\n\t"           \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"            \
-  "sxtb16 %[t], %[w01]\n\t"                        \
-  "smlad %[a2], %[x02], %[t], %[a2]\n\t"           \
-  "sxtb16 %[t], %[w01], ror #8\n\t"                \
-  "smlad %[a2], %[x13], %[t], %[a2]\n\t"           \
-  "sxtb16 %[t], %[w23]\n\t"                        \
-  "smlad %[a3], %[x02], %[t], %[a3]\n\t"           \
-  "sxtb16 %[t], %[w23], ror #8\n\t"                \
+#define TINYOPS_FC_GROUP                 \
+  "ldrd %[x02], %[x13], [%[x]], #8\n\t"  \
+  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
+  "sxtb16 %[t], %[w01]\n\t"              \
+  "smlad %[a0], %[x02], %[t], %[a0]\n\t" \
+  "sxtb16 %[t], %[w01], ror #8\n\t"      \
+  "smlad %[a0], %[x13], %[t], %[a0]\n\t" \
+  "sxtb16 %[t], %[w23]\n\t"              \
+  "smlad %[a1], %[x02], %[t], %[a1]\n\t" \
+  "sxtb16 %[t], %[w23], ror #8\n\t"      \
+  "smlad %[a1], %[x13], %[t], %[a1]\n\t" \
+  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
+  "sxtb16 %[t], %[w01]\n\t"              \
+  "smlad %[a2], %[x02], %[t], %[a2]\n\t" \
+  "sxtb16 %[t], %[w01], ror #8\n\t"      \
+  "smlad %[a2], %[x13], %[t], %[a2]\n\t" \
+  "sxtb16 %[t], %[w23]\n\t"              \
+  "smlad %[a3], %[x02], %[t], %[a3]\n\t" \
+  "sxtb16 %[t], %[w23], ror #8\n\t"      \
   "smlad %[a3], %[x13], %[t], %[a3]\n\t"
         g = groups >> 1;
         __asm__ volatile(
@@ -172,9 +173,9 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(const tinyops_fully_c
             "subs %[g], %[g], #1\n\t"
             "bne 1b\n\t"
             "3:\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x),
-              [w] "+r"(w), [g] "+r"(g), [x02] "=&r"(x02), [x13] "=&r"(x13), [w01] "=&r"(w01),
-              [w23] "=&r"(w23), [t] "=&r"(t)
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),
+              [g] "+r"(g), [x02] "=&r"(x02), [x13] "=&r"(x13), [w01] "=&r"(w01), [w23] "=&r"(w23),
+              [t] "=&r"(t)
             : [odd] "r"(groups)
             : "cc", "memory");
 #undef TINYOPS_FC_GROUP
@@ -208,10 +209,12 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(const tinyops_fully_c
   }
 }
 
-TINYOPS_DSP_NOINLINE static void fully_connected_exact(
-    const tinyops_fully_connected_params* params, const tinyops_per_channel_quant* quant,
-    const int8_t* input, const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
-    int32_t* scratch) {
+TINYOPS_DSP_NOINLINE static void fully_connected_exact(const tinyops_fully_connected_params* params,
+                                                       const tinyops_per_channel_quant* quant,
+                                                       const int8_t* input,
+                                                       const int8_t* dsp_filter,
+                                                       const int32_t* bias, int8_t* output,
+                                                       int32_t* scratch) {
   fully_connected_body(params, quant, input, dsp_filter, bias, output, scratch, 1);
 }
 

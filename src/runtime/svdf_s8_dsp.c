@@ -78,7 +78,9 @@ static inline int32_t requantize(int32_t acc, const tinyops_dsp_channel* c, int3
 }
 
 /* Unsigned arithmetic: the sums wrap modulo 2^32 as in svdf_s8.c. */
-static inline int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+static inline int32_t wrap_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
 static inline int32_t wrap_sub_mul(int32_t acc, int32_t a, int32_t b) {
   return (int32_t)((uint32_t)acc - (uint32_t)a * (uint32_t)b);
 }
@@ -86,8 +88,9 @@ static inline int32_t wrap_sub_mul(int32_t acc, int32_t a, int32_t b) {
 /* Moves an int16 state row one slot left, writes `newest` into its last slot and returns
  * sum_j wt[j] * row[j] (new row) without the zero point; *wt_sum gets sum_j wt[j] when
  * with_zp (inlined with a constant, so the zero-point-free case has no extra work). */
-static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter16(int16_t* row, const int16_t* wt, int32_t mem, int16_t newest,
-                                     int32_t with_zp, int32_t* wt_sum) {
+static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter16(int16_t* row, const int16_t* wt,
+                                                        int32_t mem, int16_t newest,
+                                                        int32_t with_zp, int32_t* wt_sum) {
   const int32_t ones = 0x00010001;
   int32_t acc = 0, sum = 0, j;
   for (j = 0; j + 2 < mem; j += 2) { /* new slots j, j + 1 = old j + 1, j + 2 */
@@ -114,8 +117,8 @@ static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter16(int16_t* row, const int1
 
 /* The same for an int8 state row, 4 slots per word, each lane minus the zero point
  * (int8 - int8 fits an int16 lane). */
-static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter8(int8_t* row, const int8_t* wt, int32_t mem, int8_t newest,
-                                    int32_t zp) {
+static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter8(int8_t* row, const int8_t* wt, int32_t mem,
+                                                       int8_t newest, int32_t zp) {
   const int32_t minus_zp2 = tinyops_dsp_pack16(-zp, -zp);
   int32_t acc = 0, j;
   for (j = 0; j + 4 < mem; j += 4) { /* new slots j .. j + 3 = old j + 1 .. j + 4 */

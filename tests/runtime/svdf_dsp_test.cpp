@@ -18,7 +18,9 @@ namespace {
 class Random {
  public:
   explicit Random(uint32_t seed) : rng_(seed) {}
-  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  int32_t in(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
+  }
   template <class T>
   std::vector<T> values(size_t n, int32_t lo, int32_t hi) {
     std::vector<T> v(n);
@@ -61,8 +63,8 @@ void check_steps(const tinyops_svdf_params& p, Random& r, const std::vector<int8
     } else {
       tinyops_svdf_s8_state8(&p, input.data(), wf.data(), wt.data(), b, state.data(),
                              scratch.data(), expected.data());
-      tinyops_svdf_s8_state8_dsp(&p, input.data(), laid_out.data(), wt.data(), b,
-                                 dsp_state.data(), dsp_scratch.data(), actual.data(), exact);
+      tinyops_svdf_s8_state8_dsp(&p, input.data(), laid_out.data(), wt.data(), b, dsp_state.data(),
+                                 dsp_scratch.data(), actual.data(), exact);
     }
     ASSERT_EQ(dsp_state, state) << what << ", step " << step << ": state";
     ASSERT_EQ(actual, expected) << what << ", step " << step << ": output";
@@ -94,12 +96,12 @@ void check_random(uint32_t seed) {
     const auto wf = r.values<int8_t>(static_cast<size_t>(p.num_filters * p.input_size), -128, 127);
     // Small time weights half the time, so the fast requantisation is exercised too.
     const int32_t wt_mag = r.in(0, 1) == 0 ? 3 : hi;
-    const auto wt = r.values<State>(static_cast<size_t>(p.num_filters * p.memory_size), -wt_mag,
-                                    wt_mag);
+    const auto wt =
+        r.values<State>(static_cast<size_t>(p.num_filters * p.memory_size), -wt_mag, wt_mag);
     const auto bias = r.values<int32_t>(static_cast<size_t>(p.num_units), -30000, 30000);
     const std::vector<int32_t>* b = r.in(0, 3) == 0 ? nullptr : &bias;
-    const auto state = r.values<State>(
-        static_cast<size_t>(p.batches * p.num_filters * p.memory_size), lo, hi);
+    const auto state =
+        r.values<State>(static_cast<size_t>(p.batches * p.num_filters * p.memory_size), lo, hi);
     int32_t exact = 0;
     if constexpr (kState16) {
       exact = tinyops_svdf_s8_dsp_exact(&p, wf.data(), wt.data(), b ? b->data() : nullptr);
@@ -110,8 +112,8 @@ void check_random(uint32_t seed) {
     // As the code generator calls it, then with every requantisation exact.
     check_steps(p, r, wf, wt, b, state, exact, 3, what + ", exact bits " + std::to_string(exact));
     if (exact != (TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT)) {
-      check_steps(p, r, wf, wt, b, state, TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT,
-                  2, what + ", all exact");
+      check_steps(p, r, wf, wt, b, state, TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT, 2,
+                  what + ", all exact");
     }
     if (::testing::Test::HasFatalFailure()) return;
     fast += exact == 0 ? 1 : 0;
@@ -119,9 +121,13 @@ void check_random(uint32_t seed) {
   EXPECT_GT(fast, 20) << "too few random layers had both fast requantisations";
 }
 
-TEST(SvdfDsp, Int16StateMatchesReferenceOnRandomShapes) { check_random<int16_t>(606); }
+TEST(SvdfDsp, Int16StateMatchesReferenceOnRandomShapes) {
+  check_random<int16_t>(606);
+}
 
-TEST(SvdfDsp, Int8StateMatchesReferenceOnRandomShapes) { check_random<int8_t>(707); }
+TEST(SvdfDsp, Int8StateMatchesReferenceOnRandomShapes) {
+  check_random<int8_t>(707);
+}
 
 // Inputs, weights, states and biases at their extremes with left shifts: both bounds fail,
 // the compile-time check says so, and the exact requantisation matches the reference where
@@ -145,10 +151,12 @@ TEST(SvdfDsp, ExtremeLayersNeedAndGetTheExactRequantisation) {
   std::vector<int8_t> wf(static_cast<size_t>(p.num_filters * p.input_size));
   for (size_t i = 0; i < wf.size(); ++i) wf[i] = static_cast<int8_t>(i % 3 ? -128 : 127);
   std::vector<int16_t> wt16(static_cast<size_t>(p.num_filters * p.memory_size));
-  for (size_t i = 0; i < wt16.size(); ++i) wt16[i] = static_cast<int16_t>(i % 2 ? INT16_MIN : INT16_MAX);
+  for (size_t i = 0; i < wt16.size(); ++i)
+    wt16[i] = static_cast<int16_t>(i % 2 ? INT16_MIN : INT16_MAX);
   const std::vector<int32_t> bias = {INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), 0};
   std::vector<int16_t> state16(static_cast<size_t>(p.batches * p.num_filters * p.memory_size));
-  for (size_t i = 0; i < state16.size(); ++i) state16[i] = static_cast<int16_t>(i % 3 ? INT16_MIN : INT16_MAX);
+  for (size_t i = 0; i < state16.size(); ++i)
+    state16[i] = static_cast<int16_t>(i % 3 ? INT16_MIN : INT16_MAX);
   EXPECT_EQ(tinyops_svdf_s8_dsp_exact(&p, wf.data(), wt16.data(), bias.data()),
             TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT);
   check_steps(p, r, wf, wt16, &bias, state16,
@@ -161,8 +169,8 @@ TEST(SvdfDsp, ExtremeLayersNeedAndGetTheExactRequantisation) {
   for (size_t i = 0; i < state8.size(); ++i) state8[i] = static_cast<int8_t>(i % 3 ? -128 : 127);
   EXPECT_EQ(tinyops_svdf_s8_state8_dsp_exact(&p, wf.data(), wt8.data(), bias.data()),
             TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT);
-  check_steps(p, r, wf, wt8, &bias, state8,
-              TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT, 4, "int8 state");
+  check_steps(p, r, wf, wt8, &bias, state8, TINYOPS_SVDF_EXACT_FEATURE | TINYOPS_SVDF_EXACT_OUTPUT,
+              4, "int8 state");
 }
 
 // The compile-time bound: small weights with a right shift pass; a large bias or a left

@@ -61,10 +61,10 @@ bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_para
       e, relaid, what + " for fully_connected_s8_dsp.c: rows in fours, [4 columns][row][4 values]");
   const std::string scratch =
       e.scratch(static_cast<int64_t>(tinyops_fully_connected_s8_dsp_scratch_size(&params)));
-  e.statement(c_call("tinyops_fully_connected_s8_dsp",
-                     {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx),
-                      e.tensor(out_idx), scratch,
-                      small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
+  e.statement(c_call(
+      "tinyops_fully_connected_s8_dsp",
+      {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx), e.tensor(out_idx), scratch,
+       small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
   return true;
 }
 

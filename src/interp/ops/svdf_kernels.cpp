@@ -5,7 +5,9 @@
 // activation state [batches, num_filters * memory_size], a variable tensor the op updates
 // in place. The state is an ordinary arena tensor, so the interpreter's and the generated
 // code's variable-tensor reset returns it to its initial value; the op itself only needs
-// int32 (or float) scratch, which the emitter declares as a static array.
+// int32 (or float) scratch, from the bundle's shared scratch. On cores with the DSP
+// extension the int8 op is emitted as svdf_s8_dsp.c's kernel (weights_feature re-laid out
+// at compile time); the interpreter always runs svdf_s8.c, with the same results.
 #include <cmath>
 #include <memory>
 #include <span>
@@ -88,19 +90,19 @@ bool emit_svdf_dsp(EmitContext& e, const tinyops_svdf_params& p, const SvdfTenso
   const std::string params = declare_svdf_params(e, p);
   const std::string w = conv_family::declare_dsp_filter(
       e, relaid, what + " for svdf_s8_dsp.c: filters in fours, [4 columns][filter][4 values]");
-  const std::string work =
-      e.scratch(static_cast<int64_t>(tinyops_svdf_s8_dsp_scratch_size(&p)));
+  const std::string work = e.scratch(static_cast<int64_t>(tinyops_svdf_s8_dsp_scratch_size(&p)));
   std::string exact_arg = "0";
   if (exact != 0) {
-    exact_arg = std::string((exact & TINYOPS_SVDF_EXACT_FEATURE) ? "TINYOPS_SVDF_EXACT_FEATURE" : "") +
-                ((exact & TINYOPS_SVDF_EXACT_FEATURE) && (exact & TINYOPS_SVDF_EXACT_OUTPUT) ? " | " : "") +
-                ((exact & TINYOPS_SVDF_EXACT_OUTPUT) ? "TINYOPS_SVDF_EXACT_OUTPUT" : "") +
-                " /* exact requantisation: accumulator bound not proven */";
+    exact_arg =
+        std::string((exact & TINYOPS_SVDF_EXACT_FEATURE) ? "TINYOPS_SVDF_EXACT_FEATURE" : "") +
+        ((exact & TINYOPS_SVDF_EXACT_FEATURE) && (exact & TINYOPS_SVDF_EXACT_OUTPUT) ? " | " : "") +
+        ((exact & TINYOPS_SVDF_EXACT_OUTPUT) ? "TINYOPS_SVDF_EXACT_OUTPUT" : "") +
+        " /* exact requantisation: accumulator bound not proven */";
   }
-  e.statement(c_call(state16 ? "tinyops_svdf_s8_dsp" : "tinyops_svdf_s8_state8_dsp",
-                     {"&" + params, e.tensor(t.in), w, e.tensor(t.weights_time),
-                      optional_tensor(e, t.bias), e.tensor(t.state), work, e.tensor(t.out),
-                      exact_arg}));
+  e.statement(
+      c_call(state16 ? "tinyops_svdf_s8_dsp" : "tinyops_svdf_s8_state8_dsp",
+             {"&" + params, e.tensor(t.in), w, e.tensor(t.weights_time), optional_tensor(e, t.bias),
+              e.tensor(t.state), work, e.tensor(t.out), exact_arg}));
   return true;
 }
 

@@ -37,7 +37,9 @@ extern "C" {
 #endif
 
 /* Two int16 lanes in one 32-bit word: bits 0-15 (low) and 16-31 (high). */
-static inline int32_t tinyops_dsp_lo(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x); }
+static inline int32_t tinyops_dsp_lo(int32_t x) {
+  return (int16_t)(uint16_t)((uint32_t)x);
+}
 static inline int32_t tinyops_dsp_hi(int32_t x) {
   return (int16_t)(uint16_t)((uint32_t)x >> 16);
 }
@@ -54,7 +56,9 @@ static inline uint32_t tinyops_dsp_read32(const void* p) {
 }
 
 /* The same for a store (a single STR, which Cortex-M4 and later also allow unaligned). */
-static inline void tinyops_dsp_write32(void* p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void tinyops_dsp_write32(void* p, uint32_t v) {
+  memcpy(p, &v, 4);
+}
 
 /* SXTB16: bytes 0 and 2 of x sign-extended into the two int16 lanes. */
 static inline int32_t tinyops_sxtb16(uint32_t x) {

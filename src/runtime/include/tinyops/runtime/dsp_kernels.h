@@ -14,8 +14,9 @@
  * generator uses the reference kernel where it returns 0: input_offset in [-127, 128]
  * (minus an int8 zero point), multipliers in [0, INT32_MAX] (as quantize_multiplier gives),
  * |accumulator * 2^max(shift, 0)| < 2^30 for every possible input (bounded from the weights,
- * the bias and the input offset), a depth multiplier of 1 for depthwise layers, and a zero
- * filter offset for fully connected layers. */
+ * the bias and the input offset; the conv and FC kernels requantise exactly where it is not
+ * proven, see their *_small_acc), a depth multiplier of 1 for depthwise layers, and a zero
+ * filter offset for fully connected layers. SVDF has its own header, svdf_dsp.h. */
 #ifndef TINYOPS_RUNTIME_DSP_KERNELS_H
 #define TINYOPS_RUNTIME_DSP_KERNELS_H
 
@@ -38,9 +39,13 @@ static inline int32_t tinyops_conv_dsp_row_values(const tinyops_dims4* filter_di
   return (filter_dims->w * filter_dims->c + 3) & ~3;
 }
 /* DEPTHWISE_CONV_2D: channels in groups of 4. */
-static inline int32_t tinyops_depthwise_dsp_groups(int32_t channels) { return (channels + 3) / 4; }
+static inline int32_t tinyops_depthwise_dsp_groups(int32_t channels) {
+  return (channels + 3) / 4;
+}
 /* FULLY_CONNECTED: the depth padded to a multiple of 4. */
-static inline int32_t tinyops_fully_connected_dsp_depth(int32_t depth) { return (depth + 3) & ~3; }
+static inline int32_t tinyops_fully_connected_dsp_depth(int32_t depth) {
+  return (depth + 3) & ~3;
+}
 
 /* ---- CONV_2D ----
  * Also serves DEPTHWISE_CONV_2D with one input channel: its filter [1, fh, fw, m] read as
@@ -62,11 +67,12 @@ int32_t tinyops_conv2d_s8_dsp_small_acc(const tinyops_conv_params* params,
                                         const tinyops_per_channel_quant* quant,
                                         const tinyops_dims4* filter_dims, const int8_t* filter,
                                         const int32_t* bias);
-void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params, const tinyops_per_channel_quant* quant,
-                           const tinyops_dims4* input_dims, const int8_t* input,
-                           const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
-                           const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
-                           int32_t* scratch, int32_t exact_requantize);
+void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
+                           const tinyops_per_channel_quant* quant, const tinyops_dims4* input_dims,
+                           const int8_t* input, const tinyops_dims4* filter_dims,
+                           const int8_t* dsp_filter, const int32_t* bias,
+                           const tinyops_dims4* output_dims, int8_t* output, int32_t* scratch,
+                           int32_t exact_requantize);
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1 ---- */
 
@@ -76,8 +82,8 @@ size_t tinyops_depthwise_conv2d_s8_dsp_scratch_size(const tinyops_depthwise_conv
                                                     const tinyops_dims4* filter_dims,
                                                     const tinyops_dims4* output_dims);
 /* filter [1, fh, fw, c] -> out (filter_size bytes). */
-void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
-                                            const int8_t* filter, int8_t* out);
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
+                                            int8_t* out);
 int32_t tinyops_depthwise_conv2d_s8_dsp_supported(const tinyops_depthwise_conv_params* params,
                                                   const tinyops_per_channel_quant* quant,
                                                   const tinyops_dims4* filter_dims,

@@ -9,7 +9,8 @@
  *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
  *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
  *   bias and the input offset; otherwise the conv kernel requantises exactly
- *   (tinyops_multiply_by_quantized_multiplier) and the others leave the layer to the
+ *   (tinyops_multiply_by_quantized_multiplier), the FC and SVDF kernels with
+ *   tinyops_dsp_requantize_exact below, and the depthwise ones leave the layer to the
  *   reference kernel.
  * - The rounding right shift by e >= 1 (half away from zero) equals
  *   (x + 2^(e - 1) - (x < 0)) >> e. */
@@ -55,8 +56,7 @@ static inline int32_t tinyops_dsp_channel_shift(const tinyops_dsp_channel* c) {
 /* MultiplyByQuantizedMultiplier(acc, multiplier, shift), given |acc * 2^max(shift, 0)| <
  * 2^30 (the kernels' precondition). Then |x| < 2^30, so x + half cannot overflow. */
 static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_channel* c) {
-  const int32_t x =
-      tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
+  const int32_t x = tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
   return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
 }
 

@@ -33,8 +33,8 @@ size_t tinyops_svdf_s8_dsp_scratch_size(const tinyops_svdf_params* params);
 /* weights_feature [num_filters, input_size] -> out (feature_size bytes). */
 void tinyops_svdf_s8_dsp_feature(const tinyops_svdf_params* params, const int8_t* weights_feature,
                                  int8_t* out);
-/* 1 when the kernels take the layer: an int8 input zero point and, for int8 state, an int8
- * state zero point (so x - zero point fits an int16 lane). */
+/* 1 when the kernels take the layer: consistent sizes and input and state zero points in
+ * int8 (so x - zero point fits an int16 lane). */
 int32_t tinyops_svdf_s8_dsp_supported(const tinyops_svdf_params* params);
 /* The `exact` argument for a layer: a TINYOPS_SVDF_EXACT_* bit where the one-multiply bound
  * (|acc * 2^max(shift, 0)| < 2^30 for every possible input and state, multiplier >= 0) is
@@ -42,8 +42,8 @@ int32_t tinyops_svdf_s8_dsp_supported(const tinyops_svdf_params* params);
 int32_t tinyops_svdf_s8_dsp_exact(const tinyops_svdf_params* params, const int8_t* weights_feature,
                                   const int16_t* weights_time, const int32_t* bias);
 int32_t tinyops_svdf_s8_state8_dsp_exact(const tinyops_svdf_params* params,
-                                         const int8_t* weights_feature,
-                                         const int8_t* weights_time, const int32_t* bias);
+                                         const int8_t* weights_feature, const int8_t* weights_time,
+                                         const int32_t* bias);
 
 /* As tinyops_svdf_s8 / tinyops_svdf_s8_state8 (svdf.h), with dsp_feature in place of
  * weights_feature and a scratch of tinyops_svdf_s8_dsp_scratch_size bytes. */
