@@ -1,6 +1,6 @@
 // The DSP kernels with the real instructions: random int8 conv / depthwise / fully connected
-// chains are compiled for the Cortex-M4F profile (which selects the DSP kernels), run in
-// QEMU, and compared byte for byte with the host interpreter (reference kernels).
+// chains and SVDF pairs are compiled for the Cortex-M4F profile (which selects the DSP kernels),
+// run in QEMU, and compared byte for byte with the host interpreter (reference kernels).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -31,12 +31,15 @@ class ChainBuilder {
   ChainBuilder(uint32_t seed, std::vector<int32_t> input_shape) : rng_(seed) {
     shape_ = std::move(input_shape);
     scale_ = 0.02f;
-    g_.tensors.push_back(activation("input", DataType::Int8, shape_, quant({scale_}, {in(-20, 20)})));
+    g_.tensors.push_back(
+        activation("input", DataType::Int8, shape_, quant({scale_}, {in(-20, 20)})));
     g_.inputs = {0};
     last_ = 0;
   }
 
-  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  int32_t in(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
+  }
 
   void conv(int32_t c_out, int32_t fh, int32_t fw, int32_t stride, int32_t dilation, Padding pad) {
     const int32_t c_in = shape_[3];
@@ -93,7 +96,8 @@ class ChainBuilder {
     std::vector<int8_t> values(n);
     for (auto& v : values) v = static_cast<int8_t>(in(-127, 127));
     std::vector<float> s;
-    for (int32_t i = 0; i < scales; ++i) s.push_back(0.002f + 0.001f * static_cast<float>(in(0, 20)));
+    for (int32_t i = 0; i < scales; ++i)
+      s.push_back(0.002f + 0.001f * static_cast<float>(in(0, 20)));
     w_scales_ = s;
     g_.tensors.push_back(constant("w" + std::to_string(g_.ops.size()), DataType::Int8,
                                   std::move(shape), values,
@@ -105,17 +109,18 @@ class ChainBuilder {
     std::vector<int32_t> values(static_cast<size_t>(n));
     for (auto& v : values) v = in(-3000, 3000);
     std::vector<float> s;
-    for (int32_t i = 0; i < n; ++i) s.push_back(scale_ * w_scales_[w_scales_.size() == 1 ? 0 : static_cast<size_t>(i)]);
-    g_.tensors.push_back(constant("b" + std::to_string(g_.ops.size()), DataType::Int32,
-                                  {n}, values, quant(s, std::vector<int64_t>(s.size(), 0))));
+    for (int32_t i = 0; i < n; ++i)
+      s.push_back(scale_ * w_scales_[w_scales_.size() == 1 ? 0 : static_cast<size_t>(i)]);
+    g_.tensors.push_back(constant("b" + std::to_string(g_.ops.size()), DataType::Int32, {n}, values,
+                                  quant(s, std::vector<int64_t>(s.size(), 0))));
     return static_cast<int32_t>(g_.tensors.size() - 1);
   }
 
   // The output scale spreads the typical sum (random walk over `taps` terms) across int8.
   void finish(OpType type, std::vector<int32_t> inputs, std::vector<int32_t> shape, int32_t taps,
               OpOptions options) {
-    const float typical = scale_ * w_scales_[0] * 60.0f * 70.0f *
-                          std::sqrt(static_cast<float>(taps));
+    const float typical =
+        scale_ * w_scales_[0] * 60.0f * 70.0f * std::sqrt(static_cast<float>(taps));
     scale_ = typical / 40.0f;
     g_.tensors.push_back(activation("t" + std::to_string(g_.ops.size()), DataType::Int8, shape,
                                     quant({scale_}, {in(-10, 10)})));
@@ -136,7 +141,8 @@ class ChainBuilder {
 // One input channel (depthwise as a conv) -> 3-tap depthwise rows -> conv -> two FCs.
 Graph single_channel_chain(uint32_t seed) {
   std::mt19937 pick(seed);
-  ChainBuilder b(seed, {1, 9 + static_cast<int32_t>(pick() % 6), 8 + static_cast<int32_t>(pick() % 7), 1});
+  ChainBuilder b(
+      seed, {1, 9 + static_cast<int32_t>(pick() % 6), 8 + static_cast<int32_t>(pick() % 7), 1});
   b.depthwise(b.in(3, 8), b.in(2, 4), b.in(2, 4), b.in(1, 2), b.in(1, 2), 1, 1, Padding::Same);
   b.depthwise(1, 3, 3, b.in(1, 2), 1, 1, 1, b.in(0, 1) ? Padding::Same : Padding::Valid);
   b.conv(b.in(3, 9), 1, 1, 1, 1, Padding::Valid);
@@ -149,8 +155,9 @@ Graph single_channel_chain(uint32_t seed) {
 // -> FC.
 Graph multi_channel_chain(uint32_t seed) {
   std::mt19937 pick(seed);
-  ChainBuilder b(seed, {1, 10 + static_cast<int32_t>(pick() % 5), 9 + static_cast<int32_t>(pick() % 6),
-                        2 + static_cast<int32_t>(pick() % 5)});
+  ChainBuilder b(seed,
+                 {1, 10 + static_cast<int32_t>(pick() % 5), 9 + static_cast<int32_t>(pick() % 6),
+                  2 + static_cast<int32_t>(pick() % 5)});
   const bool dilated = b.in(0, 1) == 1;
   b.conv(b.in(4, 11), b.in(2, 3), b.in(2, 3), dilated ? 1 : 2, dilated ? 2 : 1,
          b.in(0, 1) ? Padding::Same : Padding::Valid);
@@ -160,10 +167,81 @@ Graph multi_channel_chain(uint32_t seed) {
   return b.graph();
 }
 
+// Two SVDF layers, int16 then int8 state, with random ranks, odd or even memory sizes and
+// state zero points; the state carries over from one random vector to the next, so the
+// device's row-by-row shift meets the interpreter's whole-buffer one over several steps.
+Graph svdf_chain(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const auto in = [&](int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
+  };
+  Graph g;
+  const int32_t batches = in(1, 2);
+  int32_t width = in(3, 40);
+  float scale = 0.02f;
+  g.tensors.push_back(
+      activation("input", DataType::Int8, {batches, width}, quant({scale}, {in(-20, 20)})));
+  g.inputs = {0};
+  int32_t last = 0;
+  const auto add = [&](Tensor t) {
+    g.tensors.push_back(std::move(t));
+    return static_cast<int32_t>(g.tensors.size() - 1);
+  };
+  for (const bool state16 : {true, false}) {
+    // Memory sizes that take every path of the row shift across the three seeds: even and
+    // odd for int16 slots, multiples of 4 and not for int8 ones.
+    const int32_t mem =
+        state16 ? std::vector<int32_t>{2, 8, 5}[seed % 3] : std::vector<int32_t>{8, 4, 7}[seed % 3];
+    const int32_t rank = in(1, 3), units = in(2, 9), filters = rank * units;
+    const std::string k = std::to_string(g.ops.size());
+    std::vector<int8_t> wf(static_cast<size_t>(filters * width));
+    for (auto& v : wf) v = static_cast<int8_t>(in(-127, 127));
+    const float wf_scale = 0.01f;
+    const int32_t wf_idx =
+        add(constant("wf" + k, DataType::Int8, {filters, width}, wf, quant({wf_scale}, {0})));
+    const float typical_feature = scale * wf_scale * 60.0f * 70.0f * std::sqrt(float(width));
+    const float state_scale = typical_feature / (state16 ? 3000.0f : 40.0f);
+    const int32_t state_zp = state16 && in(0, 1) == 0 ? 0 : in(-40, 40);
+    int32_t wt_idx;
+    float wt_scale, typical_time;
+    if (state16) {
+      std::vector<int16_t> wt(static_cast<size_t>(filters * mem));
+      for (auto& v : wt) v = static_cast<int16_t>(in(-3000, 3000));
+      wt_scale = 1e-4f;
+      wt_idx = add(constant("wt" + k, DataType::Int16, {filters, mem}, wt, quant({wt_scale}, {0})));
+      typical_time = 3000.0f * 1700.0f;
+    } else {
+      std::vector<int8_t> wt(static_cast<size_t>(filters * mem));
+      for (auto& v : wt) v = static_cast<int8_t>(in(-127, 127));
+      wt_scale = 0.005f;
+      wt_idx = add(constant("wt" + k, DataType::Int8, {filters, mem}, wt, quant({wt_scale}, {0})));
+      typical_time = 40.0f * 70.0f;
+    }
+    std::vector<int32_t> bias(static_cast<size_t>(units));
+    for (auto& v : bias) v = in(-3000, 3000);
+    const int32_t b_idx = add(
+        constant("b" + k, DataType::Int32, {units}, bias, quant({state_scale * wt_scale}, {0})));
+    Tensor state = activation("state" + k, state16 ? DataType::Int16 : DataType::Int8,
+                              {batches, filters * mem}, quant({state_scale}, {state_zp}));
+    state.is_variable = true;
+    const int32_t s_idx = add(std::move(state));
+    scale = state_scale * wt_scale * typical_time * std::sqrt(float(mem * rank)) / 40.0f;
+    const int32_t out =
+        add(activation("t" + k, DataType::Int8, {batches, units}, quant({scale}, {in(-10, 10)})));
+    g.ops.push_back(make_op(OpType::Svdf, {last, wf_idx, wt_idx, b_idx, s_idx}, {out},
+                            SvdfOptions{rank, Activation::None, false}));
+    last = out;
+    width = units;
+  }
+  g.outputs = {last};
+  return g;
+}
+
 class DspOnDevice : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
-  for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam())}) {
+  for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam()),
+                             svdf_chain(GetParam())}) {
     // The chain really runs on the DSP kernels (none fell back to the reference ones).
     compiler::CodegenOptions codegen;
     codegen.dsp_kernels = true;
@@ -171,22 +249,27 @@ TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
     for (const auto& [path, text] : bundle.files) {
       const std::string file = fs::path(path).filename().string();
       EXPECT_TRUE(file != "conv_s8.c" && file != "depthwise_conv_s8.c" &&
-                  file != "fully_connected_s8.c")
+                  file != "fully_connected_s8.c" && file != "svdf_s8.c")
           << path << ": a layer fell back to the reference kernel";
     }
 
     FarmTestOptions options;
     options.model = "random_chain_" + std::to_string(GetParam()) + ".tflite";
     options.boards = {"cortex-m4f"};
-    options.random_vectors = 3;
-    options.work_dir = fs::temp_directory_path() /
-                       ("tinyops-dsp-device-" + std::to_string(::getpid()) + "-" +
-                        std::to_string(GetParam()));
+    options.random_vectors = 4;  // stateful layers: 4 steps
+    options.work_dir =
+        fs::temp_directory_path() /
+        ("tinyops-dsp-device-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
     const FarmTestReport report = run_farm_test(graph, options);
     const BoardOutcome& b = report.boards.at(0);
     EXPECT_EQ(b.kernels, "cortex-m-dsp");
     EXPECT_EQ(b.status, BoardStatus::Pass) << b.message;
-    for (const VectorOutcome& v : b.vectors) EXPECT_TRUE(v.matches_interpreter);
+    bool unsaturated = false;
+    for (const VectorOutcome& v : b.vectors) {
+      EXPECT_TRUE(v.matches_interpreter);
+      for (uint8_t byte : v.output) unsaturated |= byte != 0x80 && byte != 0x7f;
+    }
+    EXPECT_TRUE(unsaturated) << "every output saturates: the test would not see the arithmetic";
     if (!HasFailure()) fs::remove_all(options.work_dir);
   }
 }
