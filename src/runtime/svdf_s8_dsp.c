@@ -86,33 +86,22 @@ static inline int32_t wrap_sub_mul(int32_t acc, int32_t a, int32_t b) {
 }
 
 /* Moves an int16 state row one slot left, writes `newest` into its last slot and returns
- * sum_j wt[j] * row[j] (new row) without the zero point; *wt_sum gets sum_j wt[j] when
- * with_zp (inlined with a constant, so the zero-point-free case has no extra work). */
+ * sum_j wt[j] * row[j] over the new row, without the zero point (see time_filters16). */
 static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter16(int16_t* row, const int16_t* wt,
-                                                        int32_t mem, int16_t newest,
-                                                        int32_t with_zp, int32_t* wt_sum) {
-  const int32_t ones = 0x00010001;
-  int32_t acc = 0, sum = 0, j;
+                                                        int32_t mem, int16_t newest) {
+  int32_t acc = 0, j;
   for (j = 0; j + 2 < mem; j += 2) { /* new slots j, j + 1 = old j + 1, j + 2 */
     const uint32_t s = tinyops_dsp_read32(row + j + 1);
-    const int32_t w = (int32_t)tinyops_dsp_read32(wt + j);
     tinyops_dsp_write32(row + j, s);
-    acc = tinyops_smlad((int32_t)s, w, acc);
-    if (with_zp) sum = tinyops_smlad(w, ones, sum);
+    acc = tinyops_smlad((int32_t)s, (int32_t)tinyops_dsp_read32(wt + j), acc);
   }
   if (j + 2 == mem) { /* (old j + 1, newest): the old word's high half moved down */
     const uint32_t s = (tinyops_dsp_read32(row + j) >> 16) | ((uint32_t)(uint16_t)newest << 16);
-    const int32_t w = (int32_t)tinyops_dsp_read32(wt + j);
     tinyops_dsp_write32(row + j, s);
-    acc = tinyops_smlad((int32_t)s, w, acc);
-    if (with_zp) sum = tinyops_smlad(w, ones, sum);
-  } else {
-    row[j] = newest;
-    acc = wrap_add(acc, (int32_t)wt[j] * newest);
-    if (with_zp) sum += wt[j];
+    return tinyops_smlad((int32_t)s, (int32_t)tinyops_dsp_read32(wt + j), acc);
   }
-  *wt_sum = sum;
-  return acc;
+  row[j] = newest;
+  return wrap_add(acc, (int32_t)wt[j] * newest);
 }
 
 /* The same for an int8 state row, 4 slots per word, each lane minus the zero point
@@ -148,19 +137,29 @@ static TINYOPS_DSP_ALWAYS_INLINE int32_t shift_filter8(int8_t* row, const int8_t
 
 /* Phase (2), int16 state: each filter's feature sum becomes its newest state value, its row
  * is shifted and filtered, and sums[f] is overwritten with the filter's time sum. Inlined
- * once per value of `exact` and of `with_zp`, so each copy's loop has no tests of either. */
+ * once per value of `exact`, so neither copy tests it per filter. */
 static TINYOPS_DSP_ALWAYS_INLINE void time_filters16(const tinyops_svdf_params* p, int16_t* st,
                                                      const int16_t* wt, int32_t* sums,
-                                                     int32_t exact, int32_t with_zp) {
+                                                     int32_t exact) {
   const tinyops_dsp_channel c1 = tinyops_dsp_channel_of(0, p->multiplier_1, p->shift_1);
   const int32_t mem = p->memory_size, zp = p->state_zero_point;
-  int32_t f, wt_sum;
+  int32_t f;
   for (f = 0; f < p->num_filters; ++f, st += mem, wt += mem) {
     const int32_t v = requantize(sums[f], &c1, exact);
-    const int16_t newest = (int16_t)(tinyops_ssat16(v) + zp);
-    const int32_t acc = shift_filter16(st, wt, mem, newest, with_zp, &wt_sum);
-    /* sum wt * (s - zp) = sum wt * s - zp * sum wt, modulo 2^32 */
-    sums[f] = with_zp ? wrap_sub_mul(acc, zp, wt_sum) : acc;
+    sums[f] = shift_filter16(st, wt, mem, (int16_t)(tinyops_ssat16(v) + zp));
+  }
+}
+
+/* int16 state with a non-zero zero point (TFLite gives it 0; the reference allows any):
+ * sum wt * (s - zp) = sum wt * s - zp * sum wt modulo 2^32, the second term here, in its own
+ * loop so the usual layers carry no trace of it (an int16 s - zp may not fit a lane). */
+TINYOPS_DSP_NOINLINE static void subtract_state_zero_point(const tinyops_svdf_params* p,
+                                                           const int16_t* wt, int32_t* sums) {
+  int32_t f, j;
+  for (f = 0; f < p->num_filters; ++f) {
+    int32_t wt_sum = 0;
+    for (j = 0; j < p->memory_size; ++j) wt_sum += *wt++;
+    sums[f] = wrap_sub_mul(sums[f], p->state_zero_point, wt_sum);
   }
 }
 
@@ -221,17 +220,12 @@ void tinyops_svdf_s8_dsp(const tinyops_svdf_params* params, const int8_t* input,
     int16_t* st = state + b * filters * params->memory_size;
     int8_t* out = output + b * params->num_units;
     feature_sums(params, input + b * params->input_size, dsp_feature, scratch, sums);
-    if (params->state_zero_point != 0) {
-      if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
-        time_filters16(params, st, weights_time, sums, 1, 1);
-      } else {
-        time_filters16(params, st, weights_time, sums, 0, 1);
-      }
-    } else if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
-      time_filters16(params, st, weights_time, sums, 1, 0);
+    if (exact & TINYOPS_SVDF_EXACT_FEATURE) {
+      time_filters16(params, st, weights_time, sums, 1);
     } else {
-      time_filters16(params, st, weights_time, sums, 0, 0);
+      time_filters16(params, st, weights_time, sums, 0);
     }
+    if (params->state_zero_point != 0) subtract_state_zero_point(params, weights_time, sums);
     if (exact & TINYOPS_SVDF_EXACT_OUTPUT) {
       outputs_exact(params, sums, bias, out);
     } else {
