@@ -110,8 +110,8 @@ size_t tinyops_depthwise_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_d
          (size_t)(filter_dims->h * filter_dims->w);
 }
 
-void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
-                                            int8_t* out) {
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
+                                            const int8_t* filter, int8_t* out) {
   const int32_t groups = tinyops_depthwise_dsp_groups(filter_dims->c);
   int32_t g, fy, fx, i;
   for (g = 0; g < groups; ++g) {

@@ -22,9 +22,7 @@ namespace {
 class Random {
  public:
   explicit Random(uint32_t seed) : rng_(seed) {}
-  int32_t in(int32_t lo, int32_t hi) {
-    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
-  }
+  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
   std::vector<int8_t> int8s(size_t n) {
     std::vector<int8_t> v(n);
     for (auto& x : v) x = static_cast<int8_t>(in(-128, 127));
@@ -67,8 +65,7 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
   int checked = 0;
   for (int round = 0; round < 300; ++round) {
     const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(1, 9), c_in = r.in(1, 9);
-    const int32_t c_out = r.in(1, 7), fh = r.in(1, std::min(in_h, 3)),
-                  fw = r.in(1, std::min(in_w, 4));
+    const int32_t c_out = r.in(1, 7), fh = r.in(1, std::min(in_h, 3)), fw = r.in(1, std::min(in_w, 4));
     const int32_t stride_h = r.in(1, 2), stride_w = r.in(1, 2);
     const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
     const int32_t dil_w = (fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1;
@@ -108,11 +105,11 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
     std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
     tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out, actual.data(),
                           scratch.data(), exact);
-    ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": in "
-                                << batches << "x" << in_h << "x" << in_w << "x" << c_in
-                                << ", filter " << c_out << "x" << fh << "x" << fw << ", stride "
-                                << stride_h << "," << stride_w << ", dilation " << dil_h << ","
-                                << dil_w << ", pad " << pad_h << "," << pad_w;
+    ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": in " << batches << "x" << in_h << "x"
+                                << in_w << "x" << c_in << ", filter " << c_out << "x" << fh << "x"
+                                << fw << ", stride " << stride_h << "," << stride_w
+                                << ", dilation " << dil_h << "," << dil_w << ", pad " << pad_h
+                                << "," << pad_w;
     ++checked;
   }
   EXPECT_GT(checked, 200) << "too few random cases were supported";
@@ -182,13 +179,9 @@ void check_depthwise(bool row3, uint32_t seed) {
   EXPECT_GT(checked, 200) << "too few random cases were supported";
 }
 
-TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) {
-  check_depthwise(false, 202);
-}
+TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) { check_depthwise(false, 202); }
 
-TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) {
-  check_depthwise(true, 303);
-}
+TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) { check_depthwise(true, 303); }
 
 TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
   Random r(404);
@@ -332,8 +325,7 @@ TEST(DspKernels, ConvBeyondTheFastBoundRequantisesExactly) {
   const tinyops_dims4 in{1, 4, 5, c_in}, fd{c_out, 3, 3, c_in}, out{1, 2, 3, c_out};
   std::vector<int8_t> input(static_cast<size_t>(4 * 5 * c_in)),
       filter(static_cast<size_t>(c_out * 9 * c_in));
-  for (size_t i = 0; i < input.size(); ++i)
-    input[i] = static_cast<int8_t>(i % 2 ? 127 : -128 + static_cast<int>(i % 7));
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(i % 2 ? 127 : -128 + static_cast<int>(i % 7));
   for (size_t i = 0; i < filter.size(); ++i) filter[i] = static_cast<int8_t>(i % 3 ? -128 : 127);
   const int32_t bias[] = {-3000000, 0, 5000000}, mult[] = {1518500250, 1 << 30, 2100000000},
                 shift[] = {2, -20, 4};
@@ -345,12 +337,11 @@ TEST(DspKernels, ConvBeyondTheFastBoundRequantisesExactly) {
   std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
   tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
   std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
-  tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias, &out, actual.data(),
-                        scratch.data(), 1);
+  tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias, &out,
+                        actual.data(), scratch.data(), 1);
   EXPECT_EQ(actual, expected);
   // Not every output saturates, so the test sees the arithmetic, not just the clamp.
-  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(),
-                          [](int8_t v) { return v != 127 && v != -128; }));
+  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(), [](int8_t v) { return v != 127 && v != -128; }));
 }
 
 // The accumulator bound that lets the kernels requantise with one high multiply is checked,

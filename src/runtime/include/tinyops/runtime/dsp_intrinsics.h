@@ -37,9 +37,7 @@ extern "C" {
 #endif
 
 /* Two int16 lanes in one 32-bit word: bits 0-15 (low) and 16-31 (high). */
-static inline int32_t tinyops_dsp_lo(int32_t x) {
-  return (int16_t)(uint16_t)((uint32_t)x);
-}
+static inline int32_t tinyops_dsp_lo(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x); }
 static inline int32_t tinyops_dsp_hi(int32_t x) {
   return (int16_t)(uint16_t)((uint32_t)x >> 16);
 }

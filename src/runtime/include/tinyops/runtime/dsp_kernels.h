@@ -39,13 +39,9 @@ static inline int32_t tinyops_conv_dsp_row_values(const tinyops_dims4* filter_di
   return (filter_dims->w * filter_dims->c + 3) & ~3;
 }
 /* DEPTHWISE_CONV_2D: channels in groups of 4. */
-static inline int32_t tinyops_depthwise_dsp_groups(int32_t channels) {
-  return (channels + 3) / 4;
-}
+static inline int32_t tinyops_depthwise_dsp_groups(int32_t channels) { return (channels + 3) / 4; }
 /* FULLY_CONNECTED: the depth padded to a multiple of 4. */
-static inline int32_t tinyops_fully_connected_dsp_depth(int32_t depth) {
-  return (depth + 3) & ~3;
-}
+static inline int32_t tinyops_fully_connected_dsp_depth(int32_t depth) { return (depth + 3) & ~3; }
 
 /* ---- CONV_2D ----
  * Also serves DEPTHWISE_CONV_2D with one input channel: its filter [1, fh, fw, m] read as
@@ -67,12 +63,11 @@ int32_t tinyops_conv2d_s8_dsp_small_acc(const tinyops_conv_params* params,
                                         const tinyops_per_channel_quant* quant,
                                         const tinyops_dims4* filter_dims, const int8_t* filter,
                                         const int32_t* bias);
-void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
-                           const tinyops_per_channel_quant* quant, const tinyops_dims4* input_dims,
-                           const int8_t* input, const tinyops_dims4* filter_dims,
-                           const int8_t* dsp_filter, const int32_t* bias,
-                           const tinyops_dims4* output_dims, int8_t* output, int32_t* scratch,
-                           int32_t exact_requantize);
+void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params, const tinyops_per_channel_quant* quant,
+                           const tinyops_dims4* input_dims, const int8_t* input,
+                           const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
+                           const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
+                           int32_t* scratch, int32_t exact_requantize);
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1 ---- */
 
@@ -82,8 +77,8 @@ size_t tinyops_depthwise_conv2d_s8_dsp_scratch_size(const tinyops_depthwise_conv
                                                     const tinyops_dims4* filter_dims,
                                                     const tinyops_dims4* output_dims);
 /* filter [1, fh, fw, c] -> out (filter_size bytes). */
-void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
-                                            int8_t* out);
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
+                                            const int8_t* filter, int8_t* out);
 int32_t tinyops_depthwise_conv2d_s8_dsp_supported(const tinyops_depthwise_conv_params* params,
                                                   const tinyops_per_channel_quant* quant,
                                                   const tinyops_dims4* filter_dims,

@@ -56,7 +56,8 @@ static inline int32_t tinyops_dsp_channel_shift(const tinyops_dsp_channel* c) {
 /* MultiplyByQuantizedMultiplier(acc, multiplier, shift), given |acc * 2^max(shift, 0)| <
  * 2^30 (the kernels' precondition). Then |x| < 2^30, so x + half cannot overflow. */
 static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_channel* c) {
-  const int32_t x = tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
+  const int32_t x =
+      tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
   return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
 }
 
