@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
       const bool against_tflm = fs::exists(fs::path(path).replace_extension(".vectors"));
       // TFLM's arena holds CMSIS-NN's scratch, so compare with the variant that ran.
       const TflmFigures& same = reference ? ref : cmsis;
-      const int64_t ram = b.arena_bytes + b.scratch_bytes;
+      const int64_t ram = b.arena_bytes;  // kernel scratch is planned inside the arena
       std::cout << fmt::format(
           "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} ({}) |\n", model,
           b.kernels, ram, cell(same.arena), ratio(ram, same.arena), b.model_flash_bytes,

@@ -17,6 +17,39 @@ namespace tinyops::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// "25,316 bytes at op 1 (DEPTHWISE_CONV_2D): tensors 1 (8,000), 2 (8,000) + scratch 9,316"
+std::string peak_text(const Graph& graph, const compiler::PlanPeak& peak) {
+  if (peak.op < 0) return "no ops";
+  std::string text = fmt::format("{} bytes at op {} ({}):", with_commas(peak.live_bytes), peak.op,
+                                 graph.ops[static_cast<size_t>(peak.op)].display_name());
+  const char* sep = " tensors ";
+  for (int32_t t : peak.tensors) {
+    text += fmt::format(
+        "{}{} ({})", sep, t,
+        with_commas(static_cast<int64_t>(graph.tensors[static_cast<size_t>(t)].byte_size())));
+    sep = ", ";
+  }
+  if (peak.scratch_bytes > 0) text += fmt::format(" + scratch {}", with_commas(peak.scratch_bytes));
+  return text;
+}
+
+nlohmann::json peak_json(const Graph& graph, const compiler::PlanPeak& peak) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (int32_t t : peak.tensors) {
+    const Tensor& tensor = graph.tensors[static_cast<size_t>(t)];
+    tensors.push_back({{"index", t}, {"name", tensor.name}, {"bytes", tensor.byte_size()}});
+  }
+  return {{"op", peak.op},
+          {"op_name", peak.op < 0 ? "" : graph.ops[static_cast<size_t>(peak.op)].display_name()},
+          {"live_bytes", peak.live_bytes},
+          {"tensors", tensors},
+          {"scratch_bytes", peak.scratch_bytes}};
+}
+
+}  // namespace
+
 int model_compile(const CompileArgs& args) {
   const compiler::Board& board = compiler::find_board(args.board);
   const std::vector<uint8_t> bytes = formats::read_file(args.model);
@@ -39,7 +72,7 @@ int model_compile(const CompileArgs& args) {
   // A quick fit estimate: the planned arena and the weights only. `farm test` links real
   // firmware and measures code, stack and libc too.
   const bool has_limits = board.ram_bytes > 0;
-  const int64_t ram_bytes = bundle.plan.arena_bytes + bundle.scratch_bytes;
+  const int64_t ram_bytes = bundle.plan.arena_bytes;  // kernel scratch is planned inside
   const bool ram_ok = !has_limits || ram_bytes <= board.ram_bytes;
   const bool flash_ok = !has_limits || bundle.weight_bytes <= board.flash_bytes;
 
@@ -56,6 +89,7 @@ int model_compile(const CompileArgs& args) {
                                 {"scratch_bytes", bundle.scratch_bytes},
                                 {"kernels", options.dsp_kernels ? "cortex-m-dsp" : "reference"},
                                 {"live_bytes_per_op", bundle.plan.live_bytes_per_op},
+                                {"peak", peak_json(graph, bundle.peak)},
                                 {"layers", compiler::layer_kernels_json(bundle.layers)},
                                 {"files", files},
                                 {"fits_estimate",
@@ -73,13 +107,14 @@ int model_compile(const CompileArgs& args) {
   std::cout << fmt::format("  arena   {} bytes (peak live {} bytes)\n",
                            with_commas(bundle.plan.arena_bytes),
                            with_commas(bundle.plan.peak_live_bytes));
+  std::cout << fmt::format("  peak    {}\n", peak_text(graph, bundle.peak));
   std::cout << fmt::format("  weights {} bytes\n", with_commas(bundle.weight_bytes));
   if (bundle.scratch_bytes > 0)
-    std::cout << fmt::format("  scratch {} bytes (kernel work buffer, besides the arena)\n",
+    std::cout << fmt::format("  scratch {} bytes (largest kernel work buffer, inside the arena)\n",
                              with_commas(bundle.scratch_bytes));
   std::cout << fmt::format("  kernels {}\n", options.dsp_kernels
-                                                  ? "Cortex-M DSP (SMLAD) where they apply"
-                                                  : "portable reference");
+                                                 ? "Cortex-M DSP (SMLAD) where they apply"
+                                                 : "portable reference");
   std::cout << fmt::format("  files   {}\n", bundle.files.size());
   if (has_limits) {
     std::string verdict = "fits";
@@ -90,10 +125,10 @@ int model_compile(const CompileArgs& args) {
       verdict = fmt::format("{}DOES NOT FIT: flash over by {} bytes", ram_ok ? "" : verdict + "; ",
                             with_commas(bundle.weight_bytes - board.flash_bytes));
     std::cout << fmt::format(
-        "  fit     arena+scratch {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
+        "  fit     arena {} of {} RAM bytes, weights {} of {} flash bytes: {}\n"
         "          (estimate: buffers and weights only; `tinyops farm test` measures it all)\n",
-        with_commas(ram_bytes), with_commas(board.ram_bytes),
-        with_commas(bundle.weight_bytes), with_commas(board.flash_bytes), verdict);
+        with_commas(ram_bytes), with_commas(board.ram_bytes), with_commas(bundle.weight_bytes),
+        with_commas(board.flash_bytes), verdict);
   }
   std::cout << fmt::format("  use: #include \"{0}.h\", fill {0}_input(0), call {0}_invoke()\n",
                            args.name);

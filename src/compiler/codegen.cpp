@@ -82,17 +82,59 @@ std::string weight_initializer(const Tensor& t) {
   return s;
 }
 
+// "CONV_2D" -> "conv2d", "DEPTHWISE_CONV_2D" -> "depthwise_conv2d", "SignalWindow" ->
+// "signalwindow": a C-identifier fragment for names of tensors an op produces.
+std::string op_slug(const std::string& op_name) {
+  std::string s;
+  for (size_t i = 0; i < op_name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(op_name[i]);
+    if (c == '_' && i + 1 < op_name.size() &&
+        std::isdigit(static_cast<unsigned char>(op_name[i + 1])))
+      continue;
+    s += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
+  }
+  return s;
+}
+
+// The names generated code gives arena tensors: t<index>_<role>, where the role is the
+// producing op's output ("t12_conv2d_out"), a graph input or a state variable.
+std::vector<std::string> arena_tensor_names(const Graph& graph) {
+  std::vector<std::string> role(graph.tensors.size());
+  for (size_t t = 0; t < graph.tensors.size(); ++t)
+    role[t] = graph.tensors[t].is_variable ? "state" : "tensor";
+  for (int32_t i : graph.inputs) role[static_cast<size_t>(i)] = "input";
+  for (const Op& op : graph.ops) {
+    for (size_t k = 0; k < op.outputs.size(); ++k) {
+      const int32_t t = op.outputs[k];
+      if (t >= 0 && !graph.tensors[static_cast<size_t>(t)].is_variable)
+        role[static_cast<size_t>(t)] =
+            op_slug(op.display_name()) + "_out" + (k ? std::to_string(k) : "");
+    }
+  }
+  std::vector<std::string> names(graph.tensors.size());
+  for (size_t t = 0; t < names.size(); ++t) names[t] = "t" + std::to_string(t) + "_" + role[t];
+  return names;
+}
+
 class BundleEmitter : public interp::EmitContext {
  public:
   BundleEmitter(const Graph& graph, const MemoryPlan& plan, std::string prefix, bool dsp_kernels)
-      : graph_(graph), plan_(plan), prefix_(std::move(prefix)), dsp_kernels_(dsp_kernels) {}
+      : graph_(graph),
+        plan_(plan),
+        prefix_(std::move(prefix)),
+        dsp_kernels_(dsp_kernels),
+        names_(arena_tensor_names(graph)) {}
 
   void begin_op(size_t k, const std::string& op_name) {
     op_ = k;
     if (layers_.size() <= k) layers_.resize(k + 1);
     layers_[k].op = op_name;
   }
-  std::vector<compiler::LayerKernel> take_layers() { return std::move(layers_); }
+  std::vector<compiler::LayerKernel> take_layers() {
+    for (size_t k = 0; k < layers_.size() && k < requests_.size(); ++k)
+      layers_[k].scratch_bytes = requests_[k];
+    return std::move(layers_);
+  }
 
   std::string tensor(int32_t index) override {
     if (index < 0) return "NULL";
@@ -101,11 +143,12 @@ class BundleEmitter : public interp::EmitContext {
       used_constants_.insert(index);
       return "w" + std::to_string(index);
     }
-    const int64_t offset = plan_.offsets.at(static_cast<size_t>(index));
-    if (offset == MemoryPlan::kNotPlanned)
+    if (plan_.offsets.at(static_cast<size_t>(index)) == MemoryPlan::kNotPlanned)
       throw UnsupportedError("tensor " + std::to_string(index) + " has no place in the arena");
-    return fmt::format("(({}*)({}_arena.bytes + {}))", c_type(t.type), prefix_, offset);
+    used_arena_.insert(index);
+    return names_[static_cast<size_t>(index)];
   }
+
   std::string unique(const std::string& base) override { return fmt::format("op{}_{}", op_, base); }
   void declare(const std::string& declaration) override { declarations_.push_back(declaration); }
   void statement(const std::string& s) override {
@@ -124,20 +167,37 @@ class BundleEmitter : public interp::EmitContext {
   void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
   void use_source(const std::string& file) override { sources_.insert(file); }
   bool dsp_kernels() const override { return dsp_kernels_; }
-  // Ops run one after another, so one buffer, as large as the largest request, serves all.
+  // An op's work buffer is a block of the arena the planner placed among the tensors, alive
+  // only during that op. The first emission pass only records the requests
+  // (scratch_requests) for the planner; the second gets the planned bytes.
   std::string scratch(int64_t bytes) override {
     if (bytes <= 0) return "NULL";  // the kernel needs none this time
-    scratch_bytes_ = std::max(scratch_bytes_, (bytes + 3) / 4 * 4);
-    return prefix_ + "_scratch.words";
+    const int64_t words = (bytes + 3) / 4 * 4;
+    if (requests_.size() <= op_) requests_.resize(op_ + 1, 0);
+    requests_[op_] = std::max(requests_[op_], words);
+    const bool planned =
+        op_ < plan_.scratch_offsets.size() && plan_.scratch_offsets[op_] != MemoryPlan::kNotPlanned;
+    if (planned && (op_ >= planned_scratch_.size() || planned_scratch_[op_] < words))
+      throw std::logic_error("op " + std::to_string(op_) + " asks for more scratch than planned");
+    if (planned) used_scratch_.insert(op_);
+    return fmt::format("op{}_scratch", op_);
   }
+  void set_planned_scratch(std::vector<int64_t> bytes_per_op) {
+    planned_scratch_ = std::move(bytes_per_op);
+  }
+  const std::vector<int64_t>& scratch_requests() const { return requests_; }
+  const std::set<size_t>& used_scratch() const { return used_scratch_; }
   void comment(const std::string& c) { body_.push_back("  /* " + comment_text(c) + " */"); }
 
   const std::set<int32_t>& used_constants() const { return used_constants_; }
+  const std::set<int32_t>& used_arena_tensors() const { return used_arena_; }
   const std::vector<std::string>& declarations() const { return declarations_; }
   const std::vector<std::string>& body() const { return body_; }
   const std::vector<std::string>& resets() const { return resets_; }
   const std::set<std::string>& sources() const { return sources_; }
-  int64_t scratch_bytes() const { return scratch_bytes_; }
+  int64_t scratch_bytes() const {
+    return requests_.empty() ? 0 : *std::max_element(requests_.begin(), requests_.end());
+  }
 
  private:
   const Graph& graph_;
@@ -145,8 +205,10 @@ class BundleEmitter : public interp::EmitContext {
   std::string prefix_;
   bool dsp_kernels_;
   size_t op_ = 0;
-  int64_t scratch_bytes_ = 0;
-  std::set<int32_t> used_constants_;
+  std::vector<int64_t> requests_, planned_scratch_;  // scratch bytes per op
+  std::set<size_t> used_scratch_;
+  std::vector<std::string> names_;  // of arena tensors, by index
+  std::set<int32_t> used_constants_, used_arena_;
   std::vector<std::string> declarations_, body_, resets_;
   std::set<std::string> sources_;
   std::vector<compiler::LayerKernel> layers_;
@@ -178,8 +240,8 @@ nlohmann::json layer_kernels_json(const std::vector<LayerKernel>& layers) {
   nlohmann::json out = nlohmann::json::array();
   for (size_t k = 0; k < layers.size(); ++k) {
     nlohmann::json layer = {{"index", k}, {"op", layers[k].op}, {"kernels", layers[k].kernels}};
-    if (!layers[k].reference_reason.empty())
-      layer["reference_reason"] = layers[k].reference_reason;
+    if (!layers[k].reference_reason.empty()) layer["reference_reason"] = layers[k].reference_reason;
+    if (layers[k].scratch_bytes > 0) layer["scratch_bytes"] = layers[k].scratch_bytes;
     out.push_back(layer);
   }
   return out;
@@ -193,27 +255,48 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
   const std::string P = upper(p);
 
   interp::Interpreter interpreter(graph);  // prepares every op: same parameters as the host
-  GeneratedBundle bundle;
-  bundle.plan = plan_memory(graph, options.plan);
-  check_memory_plan(graph, bundle.plan);
-  const MemoryPlan& plan = bundle.plan;
   const GraphStats stats = compute_stats(graph);
-
-  BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
-  for (size_t k = 0; k < graph.ops.size(); ++k) {
-    const Op& op = graph.ops[k];
-    const interp::EmitFn& emit = interpreter.emitter(k);
-    if (!emit) {
-      throw UnsupportedError("operator " + std::to_string(k) + " (" + op.display_name() +
-                             ") runs on the host interpreter but cannot be compiled to C yet");
+  auto emit_ops = [&](BundleEmitter& emitter) {
+    for (size_t k = 0; k < graph.ops.size(); ++k) {
+      const Op& op = graph.ops[k];
+      const interp::EmitFn& emit = interpreter.emitter(k);
+      if (!emit) {
+        throw UnsupportedError("operator " + std::to_string(k) + " (" + op.display_name() +
+                               ") runs on the host interpreter but cannot be compiled to C yet");
+      }
+      const LayerStats& layer = stats.layers[k];
+      emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
+                                  shape_to_string(layer.output_shape),
+                                  layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
+      emitter.begin_op(k, op.display_name());
+      emit(emitter);
+      emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
     }
-    const LayerStats& layer = stats.layers[k];
-    emitter.comment(fmt::format("{}: {} -> {}{}", k, op.display_name(),
-                                shape_to_string(layer.output_shape),
-                                layer.macs ? fmt::format(", {} MACs", layer.macs) : ""));
-    emitter.begin_op(k, op.display_name());
-    emit(emitter);
-    emitter.statement(fmt::format("TINYOPS_LAYER_DONE({});", k));
+  };
+
+  // Pass 1 learns each op's scratch request; the planner then places the scratch blocks
+  // with the tensors, and pass 2 prints the code against that plan.
+  PlanOptions plan_options = options.plan;
+  {
+    const MemoryPlan sizing_plan = plan_memory(graph, options.plan);
+    BundleEmitter sizing(graph, sizing_plan, p, options.dsp_kernels);
+    emit_ops(sizing);
+    plan_options.scratch_bytes_per_op = sizing.scratch_requests();
+  }
+  GeneratedBundle bundle;
+  bundle.plan = plan_memory(graph, plan_options);
+  check_memory_plan(graph, bundle.plan, plan_options.scratch_bytes_per_op);
+  bundle.peak = plan_peak(graph, bundle.plan, plan_options.scratch_bytes_per_op);
+  const MemoryPlan& plan = bundle.plan;
+  BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
+  emitter.set_planned_scratch(plan_options.scratch_bytes_per_op);
+  emit_ops(emitter);
+  // The reset and I/O functions below name these tensors too: declare them with the rest.
+  for (int32_t i : graph.inputs) emitter.tensor(i);
+  for (int32_t o : graph.outputs) emitter.tensor(o);
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    if (graph.tensors[t].is_variable && plan.offsets[t] != MemoryPlan::kNotPlanned)
+      emitter.tensor(static_cast<int32_t>(t));
   }
 
   // ---- header ----
@@ -268,8 +351,9 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
                      plan.live_bytes_per_op[l.index]);
   }
   if (emitter.scratch_bytes() > 0) {
-    c += fmt::format(" * scratch {} bytes (the DSP kernels' work buffer, besides the arena)\n",
-                     emitter.scratch_bytes());
+    c += fmt::format(
+        " * largest kernel work buffer {} bytes, placed in the arena with the tensors\n",
+        emitter.scratch_bytes());
   }
   c += " */\n";
   c += fmt::format(
@@ -280,17 +364,25 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
        " * does); by default it compiles to nothing. */\n"
        "#ifndef TINYOPS_LAYER_DONE\n#define TINYOPS_LAYER_DONE(index) ((void)0)\n#endif\n";
   c += fmt::format(
-      "\n/* All activations live here; offsets come from the memory planner. */\n"
-      "static union {{\n  uint8_t bytes[{1}];\n  int64_t align8;\n}} {0}_arena;\n",
+      "\n/* All activations live here, each tensor at the offset the memory planner gave it. */\n"
+      "static union {{\n  uint8_t bytes[{1}];\n  int64_t align8;\n}} {0}_arena;\n\n",
       p, std::max<int64_t>(plan.arena_bytes, 8));
+  const std::vector<std::string> names = arena_tensor_names(graph);
+  for (int32_t index : emitter.used_arena_tensors()) {
+    const Tensor& t = graph.tensors[static_cast<size_t>(index)];
+    c += fmt::format("/* tensor {} '{}' {}{} */\n#define {} (({}*)({}_arena.bytes + {}))\n", index,
+                     comment_text(t.name), to_string(t.type), shape_to_string(t.shape),
+                     names[static_cast<size_t>(index)], c_type(t.type), p,
+                     plan.offsets[static_cast<size_t>(index)]);
+  }
+  for (size_t k : emitter.used_scratch()) {
+    c += fmt::format(
+        "/* work buffer of op {}, {} bytes, alive during its call only */\n"
+        "#define op{}_scratch ((int32_t*)({}_arena.bytes + {}))\n",
+        k, plan_options.scratch_bytes_per_op[k], k, p, plan.scratch_offsets[k]);
+  }
   bundle.scratch_bytes = emitter.scratch_bytes();
   bundle.layers = emitter.take_layers();
-  if (bundle.scratch_bytes > 0) {
-    c += fmt::format(
-        "\n/* Work buffer of the kernels, shared by all layers (they run one at a time). */\n"
-        "static union {{\n  int32_t words[{1}];\n  int64_t align8;\n}} {0}_scratch;\n",
-        p, bundle.scratch_bytes / 4);
-  }
 
   c += "\n/* Weights and other constant tensors. */\n";
   for (int32_t index : emitter.used_constants()) {
@@ -311,7 +403,7 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
     const int fill = tensor.type == DataType::Int8 && tensor.quant.is_quantized()
                          ? static_cast<int>(tensor.quant.zero_points[0])
                          : 0;
-    c += fmt::format("  memset({}_arena.bytes + {}, {}, {});\n", p, plan.offsets[t], fill,
+    c += fmt::format("  memset({}, {}, {});\n", emitter.tensor(static_cast<int32_t>(t)), fill,
                      tensor.byte_size());
   }
   for (const std::string& s : emitter.resets()) c += s + "\n";
@@ -319,17 +411,12 @@ GeneratedBundle generate_c(const Graph& graph, const CodegenOptions& options) {
 
   c += fmt::format("void* {}_input(int index) {{\n  switch (index) {{\n", p);
   for (size_t i = 0; i < graph.inputs.size(); ++i)
-    c += fmt::format("    case {}: return {}_arena.bytes + {};\n", i, p,
-                     plan.offsets[static_cast<size_t>(graph.inputs[i])]);
+    c += fmt::format("    case {}: return {};\n", i, emitter.tensor(graph.inputs[i]));
   c += "    default: return NULL;\n  }\n}\n\n";
   c += fmt::format("const void* {}_output(int index) {{\n  switch (index) {{\n", p);
   for (size_t i = 0; i < graph.outputs.size(); ++i) {
     const int32_t t = graph.outputs[i];
-    if (graph.tensors[static_cast<size_t>(t)].is_constant())
-      c += fmt::format("    case {}: return w{};\n", i, t);
-    else
-      c += fmt::format("    case {}: return {}_arena.bytes + {};\n", i, p,
-                       plan.offsets[static_cast<size_t>(t)]);
+    c += fmt::format("    case {}: return {};\n", i, emitter.tensor(t));
   }
   c += "    default: return NULL;\n  }\n}\n\n";
   c += fmt::format("void {0}_invoke(void) {{\n  if (!{0}_ready) {0}_reset();\n", p);

@@ -1,7 +1,9 @@
 #include "tinyops/compiler/memory_plan.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 namespace tinyops::compiler {
@@ -17,9 +19,12 @@ int64_t align_up(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
-// Ops whose kernel reads element i of input 0 before writing element i of the output, so
-// the output may occupy the input's bytes when the input dies at this op.
-bool may_run_in_place(const Op& op) {
+// The inputs an op's output may share bytes with when that input dies at the op: its kernel
+// reads element i of the input before it writes element i of the output, and never reads
+// an element it has overwritten. Binary element-wise kernels (runtime/elementwise_binary.h)
+// walk the output in order and read the full-shaped input at the same index, so either
+// input qualifies when it has the output's shape (a broadcast one never does).
+std::vector<size_t> in_place_inputs(const Op& op) {
   switch (op.type) {
     case OpType::Reshape:
     case OpType::Squeeze:
@@ -27,9 +32,16 @@ bool may_run_in_place(const Op& op) {
     case OpType::Relu6:
     case OpType::Logistic:
     case OpType::Tanh:
-      return true;
+      return {0};
+    case OpType::Add:
+    case OpType::Sub:
+    case OpType::Mul:
+    case OpType::Div:
+    case OpType::Maximum:
+    case OpType::Minimum:
+      return {0, 1};
     default:
-      return false;
+      return {};
   }
 }
 
@@ -43,13 +55,76 @@ bool is_graph_io(const Graph& g, int32_t t) {
          std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
 }
 
-// One block of arena memory, shared by a tensor and the tensors aliased to it.
+// One block of arena memory, shared by a tensor and the tensors aliased to it, or one op's
+// scratch (root -1).
 struct Block {
   int32_t root = 0;
   int64_t bytes = 0;
   Lifetime life;
   int64_t offset = 0;
 };
+
+// Greedy placement in a given order: each block goes in the smallest gap between blocks
+// already placed that live at the same time (best fit), else on top of them. Returns the
+// arena size.
+int64_t place_in_order(std::vector<Block>& blocks, const std::vector<size_t>& order,
+                       int64_t alignment) {
+  int64_t arena = 0;
+  std::vector<size_t> placed;
+  for (size_t i : order) {
+    Block& blk = blocks[i];
+    std::vector<const Block*> busy;
+    for (size_t p : placed)
+      if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
+    std::sort(busy.begin(), busy.end(),
+              [](const Block* a, const Block* b) { return a->offset < b->offset; });
+    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
+    for (const Block* other : busy) {
+      const int64_t gap = other->offset - cursor;
+      if (gap >= blk.bytes && gap < best_gap) {
+        best = cursor;
+        best_gap = gap;
+      }
+      cursor = std::max(cursor, align_up(other->offset + other->bytes, alignment));
+    }
+    blk.offset = best >= 0 ? best : cursor;
+    arena = std::max(arena, blk.offset + blk.bytes);
+    placed.push_back(i);
+  }
+  return align_up(arena, alignment);
+}
+
+// No single greedy order is best for every graph (largest-first leaves gaps where early big
+// tensors end at different times), so a few are tried and the smallest arena wins; ties
+// keep the earlier order, so plans are deterministic.
+int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
+  auto span = [&](size_t i) { return int64_t{blocks[i].life.last} - blocks[i].life.first + 1; };
+  const std::vector<std::function<bool(size_t, size_t)>> orders = {
+      [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; },
+      [&](size_t a, size_t b) { return blocks[a].bytes * span(a) > blocks[b].bytes * span(b); },
+      [&](size_t a, size_t b) {
+        return blocks[a].life.first != blocks[b].life.first
+                   ? blocks[a].life.first < blocks[b].life.first
+                   : blocks[a].bytes > blocks[b].bytes;
+      },
+      [&](size_t a, size_t b) { return span(a) > span(b); },
+  };
+  std::vector<int64_t> best_offsets;
+  int64_t best = -1;
+  for (const auto& before : orders) {
+    std::vector<size_t> order(blocks.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), before);
+    const int64_t arena = place_in_order(blocks, order, alignment);
+    if (best < 0 || arena < best) {
+      best = arena;
+      best_offsets.clear();
+      for (const Block& b : blocks) best_offsets.push_back(b.offset);
+    }
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) blocks[i].offset = best_offsets[i];
+  return std::max<int64_t>(best, 0);
+}
 
 }  // namespace
 
@@ -98,18 +173,23 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   if (options.in_place) {
     for (size_t k = 0; k < graph.ops.size(); ++k) {
       const Op& op = graph.ops[k];
-      if (!may_run_in_place(op) || op.inputs.empty() || op.outputs.size() != 1) continue;
-      const int32_t in = op.inputs[0], out = op.outputs[0];
-      if (in < 0 || out < 0) continue;
-      const Tensor& ti = graph.tensors[static_cast<size_t>(in)];
+      if (op.outputs.size() != 1 || op.outputs[0] < 0) continue;
+      const int32_t out = op.outputs[0];
       const Tensor& to = graph.tensors[static_cast<size_t>(out)];
-      const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
-      const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
-      const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
-      if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
-          ti.byte_size() == to.byte_size() && !is_graph_io(graph, out)) {
-        group[static_cast<size_t>(out)] = root_of(in);
-        plan.aliases[static_cast<size_t>(out)] = in;
+      for (size_t slot : in_place_inputs(op)) {
+        if (slot >= op.inputs.size() || op.inputs[slot] < 0) continue;
+        const int32_t in = op.inputs[slot];
+        const Tensor& ti = graph.tensors[static_cast<size_t>(in)];
+        const Lifetime& li = plan.lifetimes[static_cast<size_t>(in)];
+        const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
+        const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
+        if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
+            ti.byte_size() == to.byte_size() && ti.element_count() == to.element_count() &&
+            !is_graph_io(graph, out)) {
+          group[static_cast<size_t>(out)] = root_of(in);
+          plan.aliases[static_cast<size_t>(out)] = in;
+          break;
+        }
       }
     }
   }
@@ -132,37 +212,37 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
     block_of[t] = b;
   }
 
-  // Greedy by size: largest first; each goes in the smallest gap between blocks already
-  // placed that live at the same time (best fit), else on top of them.
-  std::vector<size_t> order(blocks.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
-  std::vector<size_t> placed;
-  for (size_t i : order) {
-    Block& blk = blocks[i];
-    std::vector<const Block*> busy;
-    for (size_t p : placed)
-      if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
-    std::sort(busy.begin(), busy.end(),
-              [](const Block* a, const Block* b) { return a->offset < b->offset; });
-    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
-    for (const Block* other : busy) {
-      const int64_t gap = other->offset - cursor;
-      if (gap >= blk.bytes && gap < best_gap) {
-        best = cursor;
-        best_gap = gap;
-      }
-      cursor = std::max(cursor, align_up(other->offset + other->bytes, options.alignment));
-    }
-    blk.offset = best >= 0 ? best : cursor;
-    plan.arena_bytes = std::max(plan.arena_bytes, blk.offset + blk.bytes);
-    placed.push_back(i);
+  const size_t tensor_blocks = blocks.size();
+  plan.scratch_offsets.assign(graph.ops.size(), MemoryPlan::kNotPlanned);
+  for (size_t k = 0; k < options.scratch_bytes_per_op.size() && k < graph.ops.size(); ++k) {
+    const int64_t bytes = options.scratch_bytes_per_op[k];
+    if (bytes > 0)
+      blocks.push_back({-1, bytes, {static_cast<int32_t>(k), static_cast<int32_t>(k)}, 0});
   }
-  plan.arena_bytes = align_up(plan.arena_bytes, options.alignment);
+
+  plan.arena_bytes = place_blocks(blocks, options.alignment);
+  // Greedy placement is not optimal: when the scratch blocks placed among the tensors cost
+  // more than one region on top of the tensors (all ops sharing it, as they run one at a
+  // time), take the latter.
+  int64_t largest_scratch = 0;
+  for (size_t b = tensor_blocks; b < blocks.size(); ++b)
+    largest_scratch = std::max(largest_scratch, blocks[b].bytes);
+  if (largest_scratch > 0) {
+    std::vector<Block> tensors_only(blocks.begin(),
+                                    blocks.begin() + static_cast<std::ptrdiff_t>(tensor_blocks));
+    const int64_t top = place_blocks(tensors_only, options.alignment);
+    const int64_t stacked = align_up(top + largest_scratch, options.alignment);
+    if (stacked < plan.arena_bytes) {
+      std::copy(tensors_only.begin(), tensors_only.end(), blocks.begin());
+      for (size_t b = tensor_blocks; b < blocks.size(); ++b) blocks[b].offset = top;
+      plan.arena_bytes = stacked;
+    }
+  }
 
   for (size_t t = 0; t < n; ++t)
     if (block_of[t] >= 0) plan.offsets[t] = blocks[static_cast<size_t>(block_of[t])].offset;
+  for (size_t b = tensor_blocks; b < blocks.size(); ++b)
+    plan.scratch_offsets[static_cast<size_t>(blocks[b].life.first)] = blocks[b].offset;
 
   plan.live_bytes_per_op.assign(graph.ops.size(), 0);
   for (const Block& blk : blocks) {
@@ -175,7 +255,33 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   return plan;
 }
 
-void check_memory_plan(const Graph& graph, const MemoryPlan& plan) {
+PlanPeak plan_peak(const Graph& graph, const MemoryPlan& plan,
+                   const std::vector<int64_t>& scratch_bytes_per_op) {
+  PlanPeak peak;
+  for (size_t k = 0; k < plan.live_bytes_per_op.size(); ++k) {
+    if (peak.op < 0 || plan.live_bytes_per_op[k] > peak.live_bytes) {
+      peak.op = static_cast<int32_t>(k);
+      peak.live_bytes = plan.live_bytes_per_op[k];
+    }
+  }
+  if (peak.op < 0) return peak;
+  const Lifetime at{peak.op, peak.op};
+  std::set<int32_t> roots;  // a block is alive while any tensor sharing it is
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    if (plan.offsets[t] == MemoryPlan::kNotPlanned || !plan.lifetimes[t].overlaps(at)) continue;
+    auto root = static_cast<int32_t>(t);
+    while (plan.aliases[static_cast<size_t>(root)] >= 0)
+      root = plan.aliases[static_cast<size_t>(root)];
+    roots.insert(root);
+  }
+  peak.tensors.assign(roots.begin(), roots.end());
+  if (static_cast<size_t>(peak.op) < scratch_bytes_per_op.size())
+    peak.scratch_bytes = scratch_bytes_per_op[static_cast<size_t>(peak.op)];
+  return peak;
+}
+
+void check_memory_plan(const Graph& graph, const MemoryPlan& plan,
+                       const std::vector<int64_t>& scratch_bytes_per_op) {
   const size_t n = graph.tensors.size();
   auto same_block = [&](size_t a, size_t b) {
     auto root = [&](size_t t) {
@@ -197,6 +303,25 @@ void check_memory_plan(const Graph& graph, const MemoryPlan& plan) {
         throw std::logic_error("tensors " + std::to_string(a) + " ('" + graph.tensors[a].name +
                                "') and " + std::to_string(b) + " ('" + graph.tensors[b].name +
                                "') are alive together but overlap in the arena");
+      }
+    }
+  }
+  for (size_t k = 0; k < scratch_bytes_per_op.size(); ++k) {
+    const int64_t bytes = scratch_bytes_per_op[k];
+    if (bytes <= 0) continue;
+    const int64_t at = k < plan.scratch_offsets.size() ? plan.scratch_offsets[k] : -1;
+    if (at < 0 || at + bytes > plan.arena_bytes)
+      throw std::logic_error("the scratch of op " + std::to_string(k) +
+                             " has no place in the arena");
+    const Lifetime during{static_cast<int32_t>(k), static_cast<int32_t>(k)};
+    for (size_t t = 0; t < n; ++t) {
+      if (plan.offsets[t] == MemoryPlan::kNotPlanned || !plan.lifetimes[t].overlaps(during))
+        continue;
+      const int64_t t_end = plan.offsets[t] + static_cast<int64_t>(graph.tensors[t].byte_size());
+      if (at < t_end && plan.offsets[t] < at + bytes) {
+        throw std::logic_error("the scratch of op " + std::to_string(k) + " overlaps tensor " +
+                               std::to_string(t) + " ('" + graph.tensors[t].name +
+                               "'), which is alive at that op");
       }
     }
   }

@@ -137,11 +137,11 @@ class FarmRun {
     if (!board.emulator) {
       out.status = BoardStatus::SizeCheckOnly;
       out.flash_bytes = bundle.weight_bytes;
-      out.ram_bytes = out.arena_bytes + out.scratch_bytes;
+      out.ram_bytes = out.arena_bytes;  // kernel scratch is planned inside the arena
       const bool fits =
           out.ram_bytes <= board.ram_bytes && bundle.weight_bytes <= board.flash_bytes;
       out.message = fmt::format(
-          "no emulator or cross compiler for {} here: size check only (arena+scratch {} of {} "
+          "no emulator or cross compiler for {} here: size check only (arena {} of {} "
           "RAM bytes, weights {} of {} flash bytes: {})",
           board.core, out.ram_bytes, board.ram_bytes, bundle.weight_bytes, board.flash_bytes,
           fits ? "fits" : "does not fit");

@@ -144,9 +144,16 @@ int tinyops_strided_slice_resolve(const int32_t* input_dims, int32_t input_rank,
     start = b < 0 ? b + size : b;
     start = stride > 0 ? clamp_index(start, 0, size) : clamp_index(start, -1, size - 1);
     if (begin_all) start = stride > 0 ? 0 : size - 1;
-    /* One past the last index. */
+    /* One past the last index. A shrunk axis takes exactly the element at `start`, whatever
+     * the stride's sign, and that element must exist: TFLite Micro's loop would read past
+     * the dimension for an out-of-range index and copy nothing for a negative stride, both
+     * leaving the output unwritten. */
     if (shrink) {
-      stop = start >= size ? start : start + 1;
+      /* The index itself, before clamping: TensorFlow rejects one outside the dimension. */
+      if (!begin_all) start = b < 0 ? b + size : b;
+      if (start < 0 || start >= size) return -3;
+      stride = 1;
+      stop = start + 1;
     } else {
       stop = masks->offset ? e + start : e;
       if (stop < 0) stop += size;

@@ -163,7 +163,7 @@ std::set<std::string> file_names(const GeneratedBundle& bundle) {
   return names;
 }
 
-TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndShareOneScratchBuffer) {
+TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
   const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
   const GeneratedBundle reference = generate_c(graph, {});
   EXPECT_TRUE(file_names(reference).count("conv_s8.c"));
@@ -178,9 +178,13 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndShareOneScratchBuffer) {
   for (const char* kernel : {"conv_s8.c", "depthwise_conv_s8.c", "fully_connected_s8.c"})
     EXPECT_FALSE(names.count(kernel)) << kernel << " is no longer needed";
   EXPECT_GT(dsp.scratch_bytes, 0);
-  EXPECT_EQ(dsp.plan.arena_bytes, reference.plan.arena_bytes);
+  // The work buffers are blocks of the arena, placed by the planner among the tensors: never
+  // more than a separate buffer beside the arena would cost.
+  EXPECT_GE(dsp.plan.arena_bytes, reference.plan.arena_bytes);
+  EXPECT_LE(dsp.plan.arena_bytes, reference.plan.arena_bytes + (dsp.scratch_bytes + 7) / 8 * 8);
   const std::string& source = dsp.files.at("model.c");
-  EXPECT_NE(source.find("model_scratch.words"), std::string::npos);
+  EXPECT_NE(source.find("#define op0_scratch ((int32_t*)(model_arena.bytes + "), std::string::npos);
+  EXPECT_EQ(source.find("model_scratch"), std::string::npos) << "no buffer beside the arena";
   EXPECT_NE(source.find("int32_t align4;"), std::string::npos) << "re-laid-out filters are word-aligned";
 }
 

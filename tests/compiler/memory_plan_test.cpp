@@ -86,7 +86,7 @@ TEST(MemoryPlan, ReshapeAndActivationsRunInPlace) {
   EXPECT_EQ(plan.offsets[static_cast<size_t>(act)], plan.offsets[static_cast<size_t>(a)]);
   EXPECT_EQ(plan.aliases[static_cast<size_t>(act)], r);
   EXPECT_EQ(plan.arena_bytes, 104);  // one 96-byte block plus the 8-byte input/output
-  const MemoryPlan copied = plan_memory(b.g, {8, false});
+  const MemoryPlan copied = plan_memory(b.g, {8, false, {}});
   check_memory_plan(b.g, copied);
   EXPECT_EQ(copied.arena_bytes, 192);  // the relu needs its input and output at once
 }
@@ -115,6 +115,48 @@ TEST(MemoryPlan, InputStillNeededIsNotOverwritten) {
   EXPECT_NE(plan.offsets[static_cast<size_t>(a)], plan.offsets[static_cast<size_t>(r)]);
 }
 
+TEST(MemoryPlan, ResidualAddWritesOverTheInputThatDies) {
+  // A residual block: x -> conv -> y; add(x, y). Both die at the add; the sum takes one of
+  // their blocks, so the add needs 2 x 64 bytes live instead of 3 x 64.
+  GraphBuilder b;
+  const int32_t in = b.tensor(8), x = b.tensor(64), y = b.tensor(64), sum = b.tensor(64),
+                out = b.tensor(8);
+  b.op(OpType::Conv2D, {in}, {x});
+  b.op(OpType::Conv2D, {x}, {y});
+  b.op(OpType::Add, {x, y}, {sum});
+  b.op(OpType::FullyConnected, {sum}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(sum)], x);
+  EXPECT_EQ(plan.arena_bytes, 128);
+}
+
+TEST(MemoryPlan, BroadcastOperandIsNeverOverwritten) {
+  // mul(x[16], scale[4]) -> 16 int8; scale has a different shape (broadcast): no aliasing
+  // with it, even when it is as large in bytes as another tensor would be.
+  GraphBuilder b;
+  const int32_t in = b.tensor(4), x = b.tensor(16), scale = b.tensor(4), prod = b.tensor(16);
+  b.g.tensors[static_cast<size_t>(x)].shape = {4, 4};
+  b.g.tensors[static_cast<size_t>(prod)].shape = {4, 4};
+  b.op(OpType::Conv2D, {in}, {x});
+  b.op(OpType::Relu, {in}, {scale});
+  b.op(OpType::Mul, {scale, x}, {prod});
+  b.g.inputs = {in};
+  b.g.outputs = {prod};
+  const MemoryPlan plan = plan_memory(b.g);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(prod)], -1) << "the output is a graph output";
+  b.g.outputs = {};
+  const int32_t tail = b.tensor(16);
+  b.op(OpType::Relu, {prod}, {tail});
+  b.g.outputs = {tail};
+  const MemoryPlan inner = plan_memory(b.g);
+  check_memory_plan(b.g, inner);
+  EXPECT_EQ(inner.aliases[static_cast<size_t>(prod)], x) << "the same-shaped operand, not slot 0";
+}
+
 TEST(MemoryPlan, CheckerCatchesOverlap) {
   GraphBuilder b;
   const int32_t in = b.tensor(32), a = b.tensor(32), out = b.tensor(32);
@@ -126,6 +168,45 @@ TEST(MemoryPlan, CheckerCatchesOverlap) {
   check_memory_plan(b.g, plan);
   plan.offsets[static_cast<size_t>(a)] = plan.offsets[static_cast<size_t>(in)] + 8;
   EXPECT_THROW(check_memory_plan(b.g, plan), std::logic_error);
+}
+
+TEST(MemoryPlan, ScratchTakesBytesNoTensorAliveAtItsOpHolds) {
+  // in(100) -> a(100) -> c(300) -> out(50); op 0 needs 150 bytes of scratch. The peak is at
+  // op 1 (a + c = 400); at op 0 only in and a are alive, so the scratch costs nothing: it
+  // takes bytes c occupies later.
+  GraphBuilder b;
+  const int32_t in = b.tensor(100), a = b.tensor(100), c = b.tensor(300), out = b.tensor(50);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Conv2D, {a}, {c});
+  b.op(OpType::Conv2D, {c}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  PlanOptions options;
+  options.scratch_bytes_per_op = {150, 0, 0};
+  const MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan, options.scratch_bytes_per_op);
+  ASSERT_NE(plan.scratch_offsets[0], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.scratch_offsets[1], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.scratch_offsets[2], MemoryPlan::kNotPlanned);
+  EXPECT_EQ(plan.live_bytes_per_op, (std::vector<int64_t>{350, 400, 350}));
+  EXPECT_EQ(plan.arena_bytes, plan_memory(b.g).arena_bytes)
+      << "a separate scratch buffer would have cost 152 bytes more";
+}
+
+TEST(MemoryPlan, CheckerCatchesScratchOverAliveTensor) {
+  GraphBuilder b;
+  const int32_t in = b.tensor(32), out = b.tensor(32);
+  b.op(OpType::Conv2D, {in}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  PlanOptions options;
+  options.scratch_bytes_per_op = {16};
+  MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan, options.scratch_bytes_per_op);
+  plan.scratch_offsets[0] = plan.offsets[static_cast<size_t>(out)] + 8;
+  EXPECT_THROW(check_memory_plan(b.g, plan, options.scratch_bytes_per_op), std::logic_error);
+  plan.scratch_offsets[0] = plan.arena_bytes - 8;  // runs past the end
+  EXPECT_THROW(check_memory_plan(b.g, plan, options.scratch_bytes_per_op), std::logic_error);
 }
 
 TEST(MemoryPlan, EverySharedModelPlansWithoutOverlap) {

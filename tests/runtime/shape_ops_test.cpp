@@ -144,6 +144,40 @@ TEST(StridedSlice, BeginEndAndShrinkMasks) {
   EXPECT_EQ(s.values, (std::vector<int32_t>{7, 11, 19, 23}));
 }
 
+TEST(StridedSlice, ShrinkTakesTheElementAtBeginWhateverTheStride) {
+  // x[3] written with a stride of -1 (or -2): one element, axis dropped. TFLite Micro's loop
+  // runs from begin to begin + 1 with the negative stride and copies nothing.
+  tinyops_strided_slice_masks m{};
+  m.shrink_axis_mask = 1;
+  for (int32_t stride : {1, -1, -2}) {
+    const Slice s = slice({5}, {3}, {0}, {stride}, m);
+    EXPECT_TRUE(s.out_shape.empty());
+    EXPECT_EQ(s.values, (std::vector<int32_t>{3})) << "stride " << stride;
+  }
+  // With a negative begin and a reversed middle axis.
+  m.shrink_axis_mask = 4;
+  const Slice t = slice({2, 3, 4}, {0, 2, -2}, {2, 0, 0}, {1, -1, -1}, m);
+  EXPECT_EQ(t.out_shape, (std::vector<int32_t>{2, 2}));
+  EXPECT_EQ(t.values, (std::vector<int32_t>{10, 6, 22, 18}));
+}
+
+TEST(StridedSlice, ShrinkIndexOutsideTheDimensionIsRejected) {
+  tinyops_strided_slice_params p{};
+  tinyops_strided_slice_masks m{};
+  m.shrink_axis_mask = 1;
+  int32_t out_dims[TINYOPS_SHAPE_MAX_DIMS];
+  int32_t out_rank = 0;
+  const int32_t dims[1] = {4}, e[1] = {0};
+  for (int32_t begin : {4, 9, -5}) {
+    for (int32_t stride : {1, -1}) {
+      const int32_t b[1] = {begin}, st[1] = {stride};
+      EXPECT_EQ(tinyops_strided_slice_resolve(dims, 1, b, e, st, 1, &m, &p, out_dims, &out_rank),
+                -3)
+          << "begin " << begin << " stride " << stride;
+    }
+  }
+}
+
 TEST(StridedSlice, EllipsisAndNewAxis) {
   tinyops_strided_slice_masks m{};
   m.ellipsis_mask = 1;  // spec[0] = ...

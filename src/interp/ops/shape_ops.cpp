@@ -190,6 +190,18 @@ InvokeFn prepare_pad(const OpContext& ctx) {
   if (const Tensor* c = ctx.optional_input(2)) {
     ctx.require(c->is_constant() && c->type == in.type && c->element_count() == 1,
                 "constant_values must be one constant of the input's type");
+    if (in.type == DataType::Int8) {
+      // The stored value is copied unchanged, so it must mean the same real number in the
+      // output; TFLM's PadPrepare rejects any other quantisation (and so do we, rather
+      // than pad with a value the model did not ask for).
+      const TensorQuant qc = per_tensor_quant(ctx, *c, "constant_values");
+      const TensorQuant qo = per_tensor_quant(ctx, out, "output");
+      ctx.require(qc.zero_point == qo.zero_point && qc.scale == qo.scale,
+                  "int8 constant_values must share the output's scale and zero point (scale " +
+                      std::to_string(qc.scale) + ", zero point " + std::to_string(qc.zero_point) +
+                      " vs the output's " + std::to_string(qo.scale) + ", " +
+                      std::to_string(qo.zero_point) + ")");
+    }
     std::memcpy(pad_value->data(), c->data.data(), pad_value->size());
   } else if (in.type == DataType::Int8) {
     const TensorQuant qo = per_tensor_quant(ctx, out, "output");
@@ -286,6 +298,9 @@ InvokeFn prepare_strided_slice(const OpContext& ctx) {
       in.shape.data(), static_cast<int32_t>(in.shape.size()), begin.data(), end.data(),
       strides.data(), static_cast<int32_t>(begin.size()), &masks, p.get(), out_dims, &out_rank);
   ctx.require(status != -1, "stride values must be non-zero");
+  ctx.require(status != -3, "a shrink_axis_mask index lies outside its dimension of input " +
+                                shape_to_string(in.shape) + " (begin " + shape_to_string(begin) +
+                                ")");
   if (status != 0) {
     ctx.unsupported("the slice spans more than " + std::to_string(TINYOPS_SHAPE_MAX_DIMS) +
                     " dimensions");

@@ -214,12 +214,17 @@ InvokeFn prepare_rfft(const OpContext& ctx) {
     const auto half = static_cast<size_t>(plan.half_length);
     const std::span<const tinyops_complex_s16> tables(state->tables);
     const std::string twiddles = e.unique("twiddles"), super = e.unique("super_twiddles"),
-                      work = e.unique("work"), padded = e.unique("padded"), p = e.unique("plan");
-    // The tables computed here, printed; the work area and padded frame are scratch.
+                      p = e.unique("plan");
+    // The tables computed here, printed; the FFT's work area and the padded frame share the
+    // op's scratch, which the planner places in the arena (the work area first: it needs the
+    // 4-byte alignment scratch has, and half * 4 bytes keep the frame aligned too).
     e.declare(c_complex_array(twiddles, tables.subspan(0, half)));
     e.declare(c_complex_array(super, tables.subspan(half, half / 2)));
-    e.declare("static tinyops_complex_s16 " + work + "[" + std::to_string(half) + "];");
-    e.declare("static int16_t " + padded + "[" + c_int(fft_length) + "];");
+    const int64_t work_bytes = static_cast<int64_t>(half * sizeof(tinyops_complex_s16));
+    const std::string scratch = e.scratch(work_bytes + fft_length * 2);
+    const std::string work = "(tinyops_complex_s16*)" + scratch;
+    const std::string padded =
+        "(int16_t*)((uint8_t*)" + scratch + " + " + std::to_string(work_bytes) + ")";
     e.declare(c_struct("tinyops_signal_rfft_s16_plan", p,
                        {{"fft_length", c_int(plan.fft_length)},
                         {"half_length", c_int(plan.half_length)},

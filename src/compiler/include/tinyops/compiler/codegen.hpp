@@ -31,13 +31,15 @@ struct LayerKernel {
   std::string op;
   std::vector<std::string> kernels;  // C functions: "tinyops_conv2d_s8_dsp"
   std::string reference_reason;      // empty when nothing better was refused
+  int64_t scratch_bytes = 0;         // the work buffer its kernels asked for (in the arena)
 };
 
 struct GeneratedBundle {
   std::map<std::string, std::string> files;  // relative path -> contents
   MemoryPlan plan;
+  PlanPeak peak;  // where the arena's floor lies, kernel scratch included
   int64_t weight_bytes = 0;
-  int64_t scratch_bytes = 0;  // the kernels' shared work buffer (RAM besides the arena)
+  int64_t scratch_bytes = 0;        // the largest kernel work buffer (inside the arena: plan)
   std::vector<LayerKernel> layers;  // per op, in order
 };
 

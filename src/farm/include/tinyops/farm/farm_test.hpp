@@ -57,7 +57,7 @@ struct BoardOutcome {
   int64_t model_flash_bytes = 0;  // generated model + kernels
   int64_t static_ram_bytes = 0;   // data + bss, arena included
   int64_t arena_bytes = 0;
-  int64_t scratch_bytes = 0;  // the kernels' shared work buffer, besides the arena
+  int64_t scratch_bytes = 0;  // the largest kernel work buffer (planned inside the arena)
   int64_t stack_bytes = 0;   // high-water mark over all vectors
   int64_t ram_bytes = 0;     // static + stack
   int64_t instructions = 0;  // median over vectors, per inference

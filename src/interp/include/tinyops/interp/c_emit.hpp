@@ -41,7 +41,7 @@ class EmitContext {
   // C expression for a work buffer of at least `bytes` bytes, 4-byte aligned (int32_t*;
   // NULL when `bytes` is 0),
   // whose contents only need to last for this op's call. This default declares one static
-  // array per op; the bundle generator shares one buffer among all ops.
+  // array per op; the bundle generator places each op's buffer in the arena with the tensors.
   virtual std::string scratch(int64_t bytes) {
     if (bytes <= 0) return "NULL";  // the kernel needs none this time
     const std::string name = unique("scratch");

@@ -58,7 +58,8 @@ void tinyops_strided_slice(const tinyops_strided_slice_params* params, const voi
  * new_axis, shrink_axis, offset) for an input of `input_rank` dimensions into `params`
  * (element_size is left to the caller) and the output shape (shrunk axes dropped).
  * Returns 0 on success, -1 for a zero stride, -2 when the slice needs more than
- * TINYOPS_SHAPE_MAX_DIMS dimensions. */
+ * TINYOPS_SHAPE_MAX_DIMS dimensions, -3 when a shrunk axis's index (after negative
+ * wrap-around, before any clamping) is not inside its dimension. */
 typedef struct {
   int32_t begin_mask;
   int32_t end_mask;
