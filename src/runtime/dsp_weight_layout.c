@@ -1,8 +1,10 @@
-/* Compile-time side of the DSP kernels (dsp_kernels.h): writes the weights in the layouts
- * the kernels read, and checks what the kernels assume (dsp_kernels.h), among which the
- * accumulator bound that lets them requantise with one high multiply. The code generator and the tests call these; generated bundles never
- * include this file (they carry the results as constant arrays). */
+/* Compile-time side of the DSP kernels (dsp_kernels.h, svdf_dsp.h): writes the weights in
+ * the layouts the kernels read, and checks what the kernels assume, among which the
+ * accumulator bound that lets them requantise with one high multiply. The code generator
+ * and the tests call these; generated bundles never include this file (they carry the
+ * results as constant arrays). */
 #include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/svdf_dsp.h"
 
 /* Largest |x + input_offset| for an int8 x. */
 static int64_t max_input_magnitude(int32_t input_offset) {
@@ -18,16 +20,19 @@ static int32_t layer_is_supported(int32_t input_offset) {
 
 /* The fast requantisation's precondition for one output channel: a multiplier in
  * [0, INT32_MAX] and (sum |w| * max|x + offset| + |bias|) * 2^max(shift, 0) < 2^30. */
+static int32_t bound_is_small(int64_t bound, int32_t multiplier, int32_t shift) {
+  int32_t left = shift > 0 ? shift : 0;
+  if (multiplier < 0 || left > 30) return 0;
+  for (; left > 0 && bound < ((int64_t)1 << 30); --left) bound *= 2;
+  return bound < ((int64_t)1 << 30);
+}
+
 static int32_t channel_is_supported(int64_t abs_weight_sum, int32_t input_offset, int32_t bias,
                                     int32_t multiplier, int32_t shift) {
   const int64_t abs_bias = bias < 0 ? -(int64_t)bias : bias;
-  int64_t bound;
-  int32_t left = shift > 0 ? shift : 0;
-  if (multiplier < 0 || left > 30) return 0;
   if (abs_weight_sum >= ((int64_t)1 << 30)) return 0; /* keeps the product below 2^63 */
-  bound = abs_weight_sum * max_input_magnitude(input_offset) + abs_bias;
-  for (; left > 0 && bound < ((int64_t)1 << 30); --left) bound *= 2;
-  return bound < ((int64_t)1 << 30);
+  return bound_is_small(abs_weight_sum * max_input_magnitude(input_offset) + abs_bias, multiplier,
+                        shift);
 }
 
 /* ---- CONV_2D ---- */
@@ -170,11 +175,22 @@ void tinyops_fully_connected_s8_dsp_filter(const tinyops_fully_connected_params*
   }
 }
 
+/* The FC kernel requantises exactly where the bound fails (exact_requantize), so it only
+ * needs the layer-wide conditions, symmetric weights and non-negative multipliers. */
 int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_params* params,
+                                                 const tinyops_per_channel_quant* quant) {
+  int32_t q;
+  if (!layer_is_supported(params->input_offset) || params->filter_offset != 0) return 0;
+  for (q = 0; q < (params->per_channel ? params->output_depth : 1); ++q) {
+    if (quant->multiplier[q] < 0) return 0;
+  }
+  return 1;
+}
+
+int32_t tinyops_fully_connected_s8_dsp_small_acc(const tinyops_fully_connected_params* params,
                                                  const tinyops_per_channel_quant* quant,
                                                  const int8_t* filter, const int32_t* bias) {
   int32_t o, d;
-  if (!layer_is_supported(params->input_offset) || params->filter_offset != 0) return 0;
   for (o = 0; o < params->output_depth; ++o) {
     const int32_t q = params->per_channel ? o : 0;
     int64_t sum = 0;
@@ -188,4 +204,84 @@ int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_p
     }
   }
   return 1;
+}
+
+/* ---- SVDF (svdf_dsp.h) ---- */
+
+size_t tinyops_svdf_s8_dsp_feature_size(const tinyops_svdf_params* params) {
+  return (size_t)params->num_filters *
+         (size_t)tinyops_fully_connected_dsp_depth(params->input_size);
+}
+
+/* weights_feature is a FULLY_CONNECTED filter with one row per SVDF filter. */
+static tinyops_fully_connected_params svdf_feature_as_fc(const tinyops_svdf_params* params) {
+  tinyops_fully_connected_params fc;
+  fc.batches = params->batches;
+  fc.accum_depth = params->input_size;
+  fc.output_depth = params->num_filters;
+  fc.input_offset = -params->input_zero_point;
+  fc.filter_offset = 0;
+  fc.output_offset = 0;
+  fc.act_min = -128;
+  fc.act_max = 127;
+  fc.per_channel = 0;
+  return fc;
+}
+
+void tinyops_svdf_s8_dsp_feature(const tinyops_svdf_params* params, const int8_t* weights_feature,
+                                 int8_t* out) {
+  const tinyops_fully_connected_params fc = svdf_feature_as_fc(params);
+  tinyops_fully_connected_s8_dsp_filter(&fc, weights_feature, out);
+}
+
+int32_t tinyops_svdf_s8_dsp_supported(const tinyops_svdf_params* params) {
+  return params->input_zero_point >= -128 && params->input_zero_point <= 127 &&
+         params->state_zero_point >= -128 && params->state_zero_point <= 127 &&
+         params->batches > 0 && params->input_size > 0 && params->memory_size > 0 &&
+         params->rank > 0 && params->num_filters == params->num_units * params->rank;
+}
+
+/* The exact-requantisation bits for a layer whose state values lie in [state_lo, state_hi]:
+ * |feature sum| <= sum |weights_feature row| * max|x - input zero point| and |unit sum| <=
+ * |bias| + sum over its filters of sum |weights_time row| * max|state - state zero point|. */
+static int32_t svdf_exact(const tinyops_svdf_params* p, const int8_t* weights_feature,
+                          const void* weights_time, int32_t time_is_int16, const int32_t* bias,
+                          int64_t state_lo, int64_t state_hi) {
+  const int64_t zp = p->state_zero_point;
+  const int64_t state_mag = state_hi - zp > zp - state_lo ? state_hi - zp : zp - state_lo;
+  int32_t exact = 0, f, u, c, r, j;
+  for (f = 0; f < p->num_filters; ++f) {
+    int64_t sum = 0;
+    for (c = 0; c < p->input_size; ++c) {
+      const int32_t w = weights_feature[f * p->input_size + c];
+      sum += w < 0 ? -w : w;
+    }
+    if (!channel_is_supported(sum, -p->input_zero_point, 0, p->multiplier_1, p->shift_1))
+      exact |= TINYOPS_SVDF_EXACT_FEATURE;
+  }
+  for (u = 0; u < p->num_units; ++u) {
+    int64_t bound = 0;
+    for (r = 0; r < p->rank; ++r) {
+      for (j = 0; j < p->memory_size; ++j) {
+        const int32_t i = (u * p->rank + r) * p->memory_size + j;
+        const int32_t w =
+            time_is_int16 ? ((const int16_t*)weights_time)[i] : ((const int8_t*)weights_time)[i];
+        bound += (w < 0 ? -w : w) * state_mag;
+      }
+    }
+    if (bias != 0) bound += bias[u] < 0 ? -(int64_t)bias[u] : bias[u];
+    if (!bound_is_small(bound, p->multiplier_2, p->shift_2)) exact |= TINYOPS_SVDF_EXACT_OUTPUT;
+  }
+  return exact;
+}
+
+int32_t tinyops_svdf_s8_dsp_exact(const tinyops_svdf_params* params, const int8_t* weights_feature,
+                                  const int16_t* weights_time, const int32_t* bias) {
+  return svdf_exact(params, weights_feature, weights_time, 1, bias, INT16_MIN, INT16_MAX);
+}
+
+int32_t tinyops_svdf_s8_state8_dsp_exact(const tinyops_svdf_params* params,
+                                         const int8_t* weights_feature, const int8_t* weights_time,
+                                         const int32_t* bias) {
+  return svdf_exact(params, weights_feature, weights_time, 0, bias, INT8_MIN, INT8_MAX);
 }

@@ -7,7 +7,12 @@
  * 4 rows at once and each pair of input words meets 4 weight words; the last
  * output_depth % 4 rows follow one after another. The depth is padded to a multiple of 4
  * with zero weights. On the device the weights must be 4-byte aligned (the code generator
- * declares them so): the inner loop reads them with LDRD. */
+ * declares them so): the inner loop reads them with LDRD.
+ *
+ * Where the one-multiply requantisation's bound is not proven for every row
+ * (tinyops_fully_connected_s8_dsp_small_acc), the caller passes exact_requantize = 1 and the
+ * layer runs a second copy of the kernel that requantises with the exact 64-bit form
+ * (dsp_requantize.h); the multiply-accumulate loops are the same. */
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -35,22 +40,26 @@ static inline uint32_t input_word(const int8_t* in, int32_t g, int32_t depth) {
   return v;
 }
 
-/* Requantises output row o (its own multiplier when per_channel, else the layer's). */
+/* Requantises output row o (its own multiplier when per_channel, else the layer's), in the
+ * one-multiply form or, when exact (a constant wherever this is inlined), the 64-bit one. */
 static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant, int32_t o,
-                            const tinyops_fully_connected_params* p) {
+                            const tinyops_fully_connected_params* p, int32_t exact) {
   const int32_t q = p->per_channel ? o : 0;
   const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, quant->multiplier[q], quant->shift[q]);
-  const int32_t v = tinyops_dsp_requantize(acc, &c) + p->output_offset;
+  const int32_t v =
+      (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
+      p->output_offset;
   return (int8_t)(v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v));
 }
 
 /* For fewer than kExpandedInputMinRows rows: row by row, the input expanded on the fly. Rows
  * of the first quad (if any) sit interleaved in the quad's blocks (16 bytes per group), the
  * rest one after another. Its own function, so the main loop keeps its registers. */
-TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
-                                          const tinyops_per_channel_quant* quant,
-                                          const int8_t* in, const int8_t* dsp_filter,
-                                          const int32_t* bias, int8_t* out) {
+static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connected_params* params,
+                                                    const tinyops_per_channel_quant* quant,
+                                                    const int8_t* in, const int8_t* dsp_filter,
+                                                    const int32_t* bias, int8_t* out,
+                                                    int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
@@ -67,14 +76,30 @@ TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* 
       acc = dot4(tinyops_sadd16(tinyops_sxtb16(v), offset2),
                  tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2), tinyops_dsp_read32(wr), acc);
     }
-    out[o] = finish(acc, quant, o, params);
+    out[o] = finish(acc, quant, o, params, exact);
   }
 }
 
-void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
-                                    const tinyops_per_channel_quant* quant, const int8_t* input,
-                                    const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
-                                    int32_t* scratch) {
+TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
+                                          const tinyops_per_channel_quant* quant, const int8_t* in,
+                                          const int8_t* dsp_filter, const int32_t* bias,
+                                          int8_t* out) {
+  few_rows_body(params, quant, in, dsp_filter, bias, out, 0);
+}
+
+TINYOPS_DSP_NOINLINE static void few_rows_exact(const tinyops_fully_connected_params* params,
+                                                const tinyops_per_channel_quant* quant,
+                                                const int8_t* in, const int8_t* dsp_filter,
+                                                const int32_t* bias, int8_t* out) {
+  few_rows_body(params, quant, in, dsp_filter, bias, out, 1);
+}
+
+/* The kernel, inlined twice with a constant `exact`: the fast copy compiles as it did before
+ * the exact one existed, and the exact one differs only in its requantisation. */
+static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
+    const tinyops_fully_connected_params* params, const tinyops_per_channel_quant* quant,
+    const int8_t* input, const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
+    int32_t* scratch, int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
@@ -85,7 +110,11 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
     const int8_t* w = dsp_filter;
     int8_t* out = output + b * outputs;
     if (outputs < kExpandedInputMinRows) {
-      few_rows(params, quant, in, dsp_filter, bias, out);
+      if (exact) {
+        few_rows_exact(params, quant, in, dsp_filter, bias, out);
+      } else {
+        few_rows(params, quant, in, dsp_filter, bias, out);
+      }
       continue;
     }
     for (g = 0; g < depth / 4; ++g) {
@@ -113,25 +142,25 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
        * loads and a branch per group). */
       if (groups > 0) {
         int32_t x02, x13, w01, w23, t;
-#define TINYOPS_FC_GROUP                           \
-  "ldrd %[x02], %[x13], [%[x]], #8\n\t"            \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"            \
-  "sxtb16 %[t], %[w01]\n\t"                        \
-  "smlad %[a0], %[x02], %[t], %[a0]\n\t"           \
-  "sxtb16 %[t], %[w01], ror #8\n\t"                \
-  "smlad %[a0], %[x13], %[t], %[a0]\n\t"           \
-  "sxtb16 %[t], %[w23]\n\t"                        \
-  "smlad %[a1], %[x02], %[t], %[a1]\n\t"           \
-  "sxtb16 %[t], %[w23], ror #8\n\t"                \
-  "smlad %[a1], %[x13], %[t], %[a1]\n\t"           \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"            \
-  "sxtb16 %[t], %[w01]\n\t"                        \
-  "smlad %[a2], %[x02], %[t], %[a2]\n\t"           \
-  "sxtb16 %[t], %[w01], ror #8\n\t"                \
-  "smlad %[a2], %[x13], %[t], %[a2]\n\t"           \
-  "sxtb16 %[t], %[w23]\n\t"                        \
-  "smlad %[a3], %[x02], %[t], %[a3]\n\t"           \
-  "sxtb16 %[t], %[w23], ror #8\n\t"                \
+#define TINYOPS_FC_GROUP                 \
+  "ldrd %[x02], %[x13], [%[x]], #8\n\t"  \
+  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
+  "sxtb16 %[t], %[w01]\n\t"              \
+  "smlad %[a0], %[x02], %[t], %[a0]\n\t" \
+  "sxtb16 %[t], %[w01], ror #8\n\t"      \
+  "smlad %[a0], %[x13], %[t], %[a0]\n\t" \
+  "sxtb16 %[t], %[w23]\n\t"              \
+  "smlad %[a1], %[x02], %[t], %[a1]\n\t" \
+  "sxtb16 %[t], %[w23], ror #8\n\t"      \
+  "smlad %[a1], %[x13], %[t], %[a1]\n\t" \
+  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
+  "sxtb16 %[t], %[w01]\n\t"              \
+  "smlad %[a2], %[x02], %[t], %[a2]\n\t" \
+  "sxtb16 %[t], %[w01], ror #8\n\t"      \
+  "smlad %[a2], %[x13], %[t], %[a2]\n\t" \
+  "sxtb16 %[t], %[w23]\n\t"              \
+  "smlad %[a3], %[x02], %[t], %[a3]\n\t" \
+  "sxtb16 %[t], %[w23], ror #8\n\t"      \
   "smlad %[a3], %[x13], %[t], %[a3]\n\t"
         g = groups >> 1;
         __asm__ volatile(
@@ -144,9 +173,9 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
             "subs %[g], %[g], #1\n\t"
             "bne 1b\n\t"
             "3:\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x),
-              [w] "+r"(w), [g] "+r"(g), [x02] "=&r"(x02), [x13] "=&r"(x13), [w01] "=&r"(w01),
-              [w23] "=&r"(w23), [t] "=&r"(t)
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),
+              [g] "+r"(g), [x02] "=&r"(x02), [x13] "=&r"(x13), [w01] "=&r"(w01), [w23] "=&r"(w23),
+              [t] "=&r"(t)
             : [odd] "r"(groups)
             : "cc", "memory");
 #undef TINYOPS_FC_GROUP
@@ -162,10 +191,10 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
         w += 16;
       }
 #endif
-      out[o] = finish(a0, quant, o, params);
-      out[o + 1] = finish(a1, quant, o + 1, params);
-      out[o + 2] = finish(a2, quant, o + 2, params);
-      out[o + 3] = finish(a3, quant, o + 3, params);
+      out[o] = finish(a0, quant, o, params, exact);
+      out[o + 1] = finish(a1, quant, o + 1, params, exact);
+      out[o + 2] = finish(a2, quant, o + 2, params, exact);
+      out[o + 3] = finish(a3, quant, o + 3, params, exact);
     }
     for (; o < outputs; ++o) {
       int32_t acc = bias != 0 ? bias[o] : 0;
@@ -175,7 +204,27 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
         x += 2;
         w += 4;
       }
-      out[o] = finish(acc, quant, o, params);
+      out[o] = finish(acc, quant, o, params, exact);
     }
   }
+}
+
+TINYOPS_DSP_NOINLINE static void fully_connected_exact(const tinyops_fully_connected_params* params,
+                                                       const tinyops_per_channel_quant* quant,
+                                                       const int8_t* input,
+                                                       const int8_t* dsp_filter,
+                                                       const int32_t* bias, int8_t* output,
+                                                       int32_t* scratch) {
+  fully_connected_body(params, quant, input, dsp_filter, bias, output, scratch, 1);
+}
+
+void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
+                                    const tinyops_per_channel_quant* quant, const int8_t* input,
+                                    const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
+                                    int32_t* scratch, int32_t exact_requantize) {
+  if (exact_requantize) {
+    fully_connected_exact(params, quant, input, dsp_filter, bias, output, scratch);
+    return;
+  }
+  fully_connected_body(params, quant, input, dsp_filter, bias, output, scratch, 0);
 }

@@ -188,6 +188,34 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
   EXPECT_NE(source.find("int32_t align4;"), std::string::npos) << "re-laid-out filters are word-aligned";
 }
 
+// The keyword_scrambled models: every SVDF and FULLY_CONNECTED layer on its DSP kernel (none
+// keeps a reference reason), the FC layers whose large biases defeat the one-multiply bound
+// and the SVDF outputs (any int16 / int8 state) requantised exactly, as the calls say.
+TEST(Codegen, KeywordModelsRunSvdfAndFullyConnectedOnTheDspKernels) {
+  for (const char* model : {"tflm_keyword_scrambled_int8", "tflm_keyword_scrambled_8bit"}) {
+    const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" /
+                                                    (std::string(model) + ".tflite"));
+    CodegenOptions options;
+    options.dsp_kernels = true;
+    const GeneratedBundle bundle = generate_c(graph, options);
+    const std::set<std::string> names = file_names(bundle);
+    EXPECT_TRUE(names.count("svdf_s8_dsp.c")) << model;
+    EXPECT_FALSE(names.count("svdf_s8.c")) << model << ": an SVDF layer kept the reference";
+    EXPECT_FALSE(names.count("fully_connected_s8.c")) << model << ": an FC layer kept the reference";
+    for (const LayerKernel& layer : bundle.layers) {
+      if (layer.op == "SVDF" || layer.op == "FULLY_CONNECTED") {
+        EXPECT_NE(layer.kernels.at(0).find("_dsp"), std::string::npos) << model << " " << layer.op;
+        EXPECT_TRUE(layer.reference_reason.empty()) << layer.reference_reason;
+      }
+    }
+    const std::string& source = bundle.files.at("model.c");
+    EXPECT_NE(source.find("TINYOPS_SVDF_EXACT_OUTPUT /* exact requantisation"), std::string::npos);
+    EXPECT_NE(source.find("1 /* exact requantisation: accumulator bound not proven */"),
+              std::string::npos)
+        << "the FC layers' calls ask for the exact requantisation";
+  }
+}
+
 // Each layer reports the kernel functions it calls, so a heavy layer that stays on the
 // reference kernel shows in `model compile --json` and `farm test --json`.
 TEST(Codegen, NamesTheKernelEachLayerCalls) {

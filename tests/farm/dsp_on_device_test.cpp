@@ -1,5 +1,5 @@
 // The DSP kernels with the real instructions: random int8 conv / depthwise / fully connected
-// chains are compiled for the Cortex-M4F profile (which selects the DSP kernels), run in
+// chains and SVDF pairs are compiled for the Cortex-M4F profile (which selects the DSP kernels), run in
 // QEMU, and compared byte for byte with the host interpreter (reference kernels).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -160,10 +160,81 @@ Graph multi_channel_chain(uint32_t seed) {
   return b.graph();
 }
 
+// Two SVDF layers, int16 then int8 state, with random ranks, odd or even memory sizes and
+// state zero points; the state carries over from one random vector to the next, so the
+// device's row-by-row shift meets the interpreter's whole-buffer one over several steps.
+Graph svdf_chain(uint32_t seed) {
+  std::mt19937 rng(seed);
+  const auto in = [&](int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
+  };
+  Graph g;
+  const int32_t batches = in(1, 2);
+  int32_t width = in(3, 40);
+  float scale = 0.02f;
+  g.tensors.push_back(
+      activation("input", DataType::Int8, {batches, width}, quant({scale}, {in(-20, 20)})));
+  g.inputs = {0};
+  int32_t last = 0;
+  const auto add = [&](Tensor t) {
+    g.tensors.push_back(std::move(t));
+    return static_cast<int32_t>(g.tensors.size() - 1);
+  };
+  for (const bool state16 : {true, false}) {
+    // Memory sizes that take every path of the row shift across the three seeds: even and
+    // odd for int16 slots, multiples of 4 and not for int8 ones.
+    const int32_t mem =
+        state16 ? std::vector<int32_t>{2, 8, 5}[seed % 3] : std::vector<int32_t>{8, 4, 7}[seed % 3];
+    const int32_t rank = in(1, 3), units = in(2, 9), filters = rank * units;
+    const std::string k = std::to_string(g.ops.size());
+    std::vector<int8_t> wf(static_cast<size_t>(filters * width));
+    for (auto& v : wf) v = static_cast<int8_t>(in(-127, 127));
+    const float wf_scale = 0.01f;
+    const int32_t wf_idx =
+        add(constant("wf" + k, DataType::Int8, {filters, width}, wf, quant({wf_scale}, {0})));
+    const float typical_feature = scale * wf_scale * 60.0f * 70.0f * std::sqrt(float(width));
+    const float state_scale = typical_feature / (state16 ? 3000.0f : 40.0f);
+    const int32_t state_zp = state16 && in(0, 1) == 0 ? 0 : in(-40, 40);
+    int32_t wt_idx;
+    float wt_scale, typical_time;
+    if (state16) {
+      std::vector<int16_t> wt(static_cast<size_t>(filters * mem));
+      for (auto& v : wt) v = static_cast<int16_t>(in(-3000, 3000));
+      wt_scale = 1e-4f;
+      wt_idx = add(constant("wt" + k, DataType::Int16, {filters, mem}, wt, quant({wt_scale}, {0})));
+      typical_time = 3000.0f * 1700.0f;
+    } else {
+      std::vector<int8_t> wt(static_cast<size_t>(filters * mem));
+      for (auto& v : wt) v = static_cast<int8_t>(in(-127, 127));
+      wt_scale = 0.005f;
+      wt_idx = add(constant("wt" + k, DataType::Int8, {filters, mem}, wt, quant({wt_scale}, {0})));
+      typical_time = 40.0f * 70.0f;
+    }
+    std::vector<int32_t> bias(static_cast<size_t>(units));
+    for (auto& v : bias) v = in(-3000, 3000);
+    const int32_t b_idx = add(
+        constant("b" + k, DataType::Int32, {units}, bias, quant({state_scale * wt_scale}, {0})));
+    Tensor state = activation("state" + k, state16 ? DataType::Int16 : DataType::Int8,
+                              {batches, filters * mem}, quant({state_scale}, {state_zp}));
+    state.is_variable = true;
+    const int32_t s_idx = add(std::move(state));
+    scale = state_scale * wt_scale * typical_time * std::sqrt(float(mem * rank)) / 40.0f;
+    const int32_t out =
+        add(activation("t" + k, DataType::Int8, {batches, units}, quant({scale}, {in(-10, 10)})));
+    g.ops.push_back(make_op(OpType::Svdf, {last, wf_idx, wt_idx, b_idx, s_idx}, {out},
+                            SvdfOptions{rank, Activation::None, false}));
+    last = out;
+    width = units;
+  }
+  g.outputs = {last};
+  return g;
+}
+
 class DspOnDevice : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
-  for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam())}) {
+  for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam()),
+                             svdf_chain(GetParam())}) {
     // The chain really runs on the DSP kernels (none fell back to the reference ones).
     compiler::CodegenOptions codegen;
     codegen.dsp_kernels = true;
@@ -171,14 +242,14 @@ TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
     for (const auto& [path, text] : bundle.files) {
       const std::string file = fs::path(path).filename().string();
       EXPECT_TRUE(file != "conv_s8.c" && file != "depthwise_conv_s8.c" &&
-                  file != "fully_connected_s8.c")
+                  file != "fully_connected_s8.c" && file != "svdf_s8.c")
           << path << ": a layer fell back to the reference kernel";
     }
 
     FarmTestOptions options;
     options.model = "random_chain_" + std::to_string(GetParam()) + ".tflite";
     options.boards = {"cortex-m4f"};
-    options.random_vectors = 3;
+    options.random_vectors = 4;  // stateful layers: 4 steps
     options.work_dir = fs::temp_directory_path() /
                        ("tinyops-dsp-device-" + std::to_string(::getpid()) + "-" +
                         std::to_string(GetParam()));
@@ -186,7 +257,12 @@ TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
     const BoardOutcome& b = report.boards.at(0);
     EXPECT_EQ(b.kernels, "cortex-m-dsp");
     EXPECT_EQ(b.status, BoardStatus::Pass) << b.message;
-    for (const VectorOutcome& v : b.vectors) EXPECT_TRUE(v.matches_interpreter);
+    bool unsaturated = false;
+    for (const VectorOutcome& v : b.vectors) {
+      EXPECT_TRUE(v.matches_interpreter);
+      for (uint8_t byte : v.output) unsaturated |= byte != 0x80 && byte != 0x7f;
+    }
+    EXPECT_TRUE(unsaturated) << "every output saturates: the test would not see the arithmetic";
     if (!HasFailure()) fs::remove_all(options.work_dir);
   }
 }

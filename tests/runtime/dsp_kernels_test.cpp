@@ -13,6 +13,8 @@
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
 #include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/fully_connected.h"
 
 namespace {
@@ -201,22 +203,112 @@ TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
     r.quant(static_cast<size_t>(p.per_channel ? p.output_depth : 1), mult, shift);
     const tinyops_per_channel_quant q{mult.data(), shift.data()};
     const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
-    if (!tinyops_fully_connected_s8_dsp_supported(&p, &q, filter.data(), b)) continue;
+    ASSERT_TRUE(tinyops_fully_connected_s8_dsp_supported(&p, &q));
+    const bool small_acc = tinyops_fully_connected_s8_dsp_small_acc(&p, &q, filter.data(), b);
 
     const size_t n = static_cast<size_t>(p.batches * p.output_depth);
-    std::vector<int8_t> expected(n), actual(n, 0x55);
+    std::vector<int8_t> expected(n);
     tinyops_fully_connected_s8(&p, &q, input.data(), filter.data(), b, expected.data());
     std::vector<int8_t> laid_out(tinyops_fully_connected_s8_dsp_filter_size(&p));
     tinyops_fully_connected_s8_dsp_filter(&p, filter.data(), laid_out.data());
     std::vector<int32_t> scratch((tinyops_fully_connected_s8_dsp_scratch_size(&p) + 3) / 4);
-    tinyops_fully_connected_s8_dsp(&p, &q, input.data(), laid_out.data(), b, actual.data(),
-                                   scratch.data());
-    ASSERT_EQ(actual, expected) << "round " << round << ": " << p.batches << " x "
-                                << p.accum_depth << " -> " << p.output_depth
-                                << (p.per_channel ? " per channel" : " per tensor");
-    ++checked;
+    // The fast requantisation where its bound is proven; the exact one always.
+    for (const int32_t exact : {0, 1}) {
+      if (!exact && !small_acc) continue;
+      std::vector<int8_t> actual(n, 0x55);
+      tinyops_fully_connected_s8_dsp(&p, &q, input.data(), laid_out.data(), b, actual.data(),
+                                     scratch.data(), exact);
+      ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": "
+                                  << p.batches << " x " << p.accum_depth << " -> " << p.output_depth
+                                  << (p.per_channel ? " per channel" : " per tensor");
+    }
+    checked += small_acc ? 1 : 0;
   }
-  EXPECT_GT(checked, 200) << "too few random cases were supported";
+  EXPECT_GT(checked, 200) << "too few random cases had the fast requantisation's bound";
+}
+
+// A fully connected layer whose accumulators exceed the one-multiply bound (255 inputs at the
+// extremes against +-128 weights, large biases, left shifts) stays on the DSP kernel,
+// requantised exactly, with more than 8 rows (the expanded-input path, its quads and its
+// remainder rows) and with fewer (the row-by-row path), and matches the reference.
+TEST(DspKernels, FullyConnectedBeyondTheFastBoundRequantisesExactly) {
+  for (const int32_t rows : {11, 3}) {
+    tinyops_fully_connected_params p{};
+    p.batches = 2;
+    p.accum_depth = 255;
+    p.output_depth = rows;
+    p.input_offset = 128;
+    p.output_offset = -5;
+    p.act_min = -128;
+    p.act_max = 127;
+    p.per_channel = 1;
+    std::vector<int8_t> input(static_cast<size_t>(p.batches * p.accum_depth)),
+        filter(static_cast<size_t>(rows * p.accum_depth));
+    for (size_t i = 0; i < input.size(); ++i)
+      input[i] = static_cast<int8_t>(i % 3 ? 127 : -128 + static_cast<int>(i % 5));
+    for (size_t i = 0; i < filter.size(); ++i)
+      filter[i] = static_cast<int8_t>(i % 4 ? -128 : 127 - static_cast<int>(i % 9));
+    std::vector<int32_t> bias(static_cast<size_t>(rows)), mult(bias.size()), shift(bias.size());
+    for (int32_t o = 0; o < rows; ++o) {
+      bias[static_cast<size_t>(o)] = (o % 2 ? -1 : 1) * (1 << 28) + o * 977;
+      mult[static_cast<size_t>(o)] = o % 3 == 0 ? INT32_MAX : (1 << 30) + o * 123457;
+      shift[static_cast<size_t>(o)] = o % 3 == 0 ? 2 : -(o + 18);
+    }
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    ASSERT_TRUE(tinyops_fully_connected_s8_dsp_supported(&p, &q));
+    ASSERT_FALSE(tinyops_fully_connected_s8_dsp_small_acc(&p, &q, filter.data(), bias.data()));
+    const size_t n = static_cast<size_t>(p.batches * rows);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_fully_connected_s8(&p, &q, input.data(), filter.data(), bias.data(), expected.data());
+    std::vector<int8_t> laid_out(tinyops_fully_connected_s8_dsp_filter_size(&p));
+    tinyops_fully_connected_s8_dsp_filter(&p, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_fully_connected_s8_dsp_scratch_size(&p) + 3) / 4 + 1);
+    tinyops_fully_connected_s8_dsp(&p, &q, input.data(), laid_out.data(), bias.data(),
+                                   actual.data(), scratch.data(), 1);
+    EXPECT_EQ(actual, expected) << rows << " rows";
+    EXPECT_TRUE(std::any_of(expected.begin(), expected.end(), [](int8_t v) {
+      return v != 127 && v != -128;
+    })) << "every output saturates: the test would not see the arithmetic";
+  }
+}
+
+// The exact requantisation of dsp_requantize.h against the reference's
+// MultiplyByQuantizedMultiplier on extreme and random accumulators, multipliers and shifts.
+TEST(DspKernels, ExactRequantisationMatchesTheReferenceEverywhere) {
+  Random r(505);
+  const int32_t accs[] = {0,
+                          1,
+                          -1,
+                          2,
+                          -2,
+                          INT32_MAX,
+                          INT32_MIN,
+                          INT32_MIN + 1,
+                          (1 << 30),
+                          -(1 << 30),
+                          (1 << 30) - 1,
+                          12345678,
+                          -12345678};
+  const int32_t mults[] = {0, 1, 1 << 30, INT32_MAX, (1 << 30) + 1, 1518500250};
+  int checked = 0;
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    for (const int32_t m : mults) {
+      const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, m, shift);
+      for (const int32_t acc : accs) {
+        ASSERT_EQ(tinyops_dsp_requantize_exact(acc, &c),
+                  tinyops_multiply_by_quantized_multiplier(acc, m, shift))
+            << acc << " * " << m << " shift " << shift;
+        ++checked;
+      }
+      for (int i = 0; i < 200; ++i) {
+        const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(r.in(INT32_MIN, INT32_MAX)));
+        ASSERT_EQ(tinyops_dsp_requantize_exact(acc, &c),
+                  tinyops_multiply_by_quantized_multiplier(acc, m, shift))
+            << acc << " * " << m << " shift " << shift;
+      }
+    }
+  }
+  EXPECT_GT(checked, 4000);
 }
 
 // A conv layer whose accumulators may exceed the one-multiply bound (a 3x3 filter over 255
@@ -265,16 +357,22 @@ TEST(DspKernels, LayersThatCouldOverflowTheFastRequantisationAreRefused) {
   p.act_min = -128;
   p.act_max = 127;
   const std::vector<int8_t> heavy(4096, -128), light(4096, 1);
-  // 4096 * 128 * 255 = 2^27 * 1.0...: x2 for shift 1 is still < 2^30, but a bias tips it over.
-  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &big, heavy.data(), nullptr), 1);
+  // 4096 * 128 * 255 = 2^27 * 1.0...: x2 for shift 1 is still < 2^30, but a bias tips it over,
+  // and the layer is then requantised exactly (the kernel still takes it).
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_small_acc(&p, &big, heavy.data(), nullptr), 1);
   const int32_t large_bias[] = {(1 << 29) - (4096 * 128 * 255) + 1};
-  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &big, heavy.data(), large_bias), 0);
-  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), large_bias), 1);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_small_acc(&p, &big, heavy.data(), large_bias), 0);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_small_acc(&p, &small, light.data(), large_bias), 1);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &big), 1);
   p.filter_offset = 1;  // asymmetric weights are the reference kernel's job
-  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), nullptr), 0);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small), 0);
   p.filter_offset = 0;
   p.input_offset = 129;  // not an int8 zero point
-  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small, light.data(), nullptr), 0);
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &small), 0);
+  p.input_offset = 0;
+  const int32_t negative[] = {-5};
+  const tinyops_per_channel_quant negative_q{negative, shift_small};
+  EXPECT_EQ(tinyops_fully_connected_s8_dsp_supported(&p, &negative_q), 0);
 
   tinyops_depthwise_conv_params dw{};
   dw.depth_multiplier = 2;

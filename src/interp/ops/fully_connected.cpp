@@ -42,14 +42,15 @@ bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_para
   const tinyops_per_channel_quant view = quant.view();
   if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
     return keep_reference(e, why);
-  if (!tinyops_fully_connected_s8_dsp_supported(&params, &view, filter.data(), bias)) {
+  if (!tinyops_fully_connected_s8_dsp_supported(&params, &view)) {
     return keep_reference(
         e, params.filter_offset != 0
                ? "asymmetric weights (filter zero point " + std::to_string(-params.filter_offset) +
                      "; the DSP kernel takes symmetric ones)"
-               : "the one-multiply requantisation's accumulator bound is not proven for every "
-                 "row (the FC DSP kernel has no exact variant yet)");
+               : std::string("an input zero point outside int8 or a negative multiplier"));
   }
+  const bool small_acc =
+      tinyops_fully_connected_s8_dsp_small_acc(&params, &view, filter.data(), bias);
   std::vector<int8_t> relaid(tinyops_fully_connected_s8_dsp_filter_size(&params));
   tinyops_fully_connected_s8_dsp_filter(&params, filter.data(), relaid.data());
   e.use_source("fully_connected_s8_dsp.c");
@@ -60,9 +61,10 @@ bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_para
       e, relaid, what + " for fully_connected_s8_dsp.c: rows in fours, [4 columns][row][4 values]");
   const std::string scratch =
       e.scratch(static_cast<int64_t>(tinyops_fully_connected_s8_dsp_scratch_size(&params)));
-  e.statement(c_call("tinyops_fully_connected_s8_dsp",
-                     {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx),
-                      e.tensor(out_idx), scratch}));
+  e.statement(c_call(
+      "tinyops_fully_connected_s8_dsp",
+      {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx), e.tensor(out_idx), scratch,
+       small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
   return true;
 }
 

@@ -24,6 +24,14 @@
 #define TINYOPS_DSP_NOINLINE
 #endif
 
+/* Makes a kernel body that takes a constant flag compile once per value of the flag, each
+ * copy without the flag's tests (the compiler would otherwise share one copy). */
+#if defined(__GNUC__)
+#define TINYOPS_DSP_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define TINYOPS_DSP_ALWAYS_INLINE inline
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -43,6 +51,11 @@ static inline uint32_t tinyops_dsp_read32(const void* p) {
   uint32_t v;
   memcpy(&v, p, 4);
   return v;
+}
+
+/* The same for a store (a single STR, which Cortex-M4 and later also allow unaligned). */
+static inline void tinyops_dsp_write32(void* p, uint32_t v) {
+  memcpy(p, &v, 4);
 }
 
 /* SXTB16: bytes 0 and 2 of x sign-extended into the two int16 lanes. */
@@ -162,6 +175,15 @@ static inline int32_t tinyops_ssat8(int32_t x) {
   return __ssat(x, 8);
 #else
   return x < -128 ? -128 : (x > 127 ? 127 : x);
+#endif
+}
+
+/* SSAT #16: x clamped to [-32768, 32767]. */
+static inline int32_t tinyops_ssat16(int32_t x) {
+#if TINYOPS_DSP_NATIVE
+  return __ssat(x, 16);
+#else
+  return x < -32768 ? -32768 : (x > 32767 ? 32767 : x);
 #endif
 }
 

@@ -14,8 +14,9 @@
  * generator uses the reference kernel where it returns 0: input_offset in [-127, 128]
  * (minus an int8 zero point), multipliers in [0, INT32_MAX] (as quantize_multiplier gives),
  * |accumulator * 2^max(shift, 0)| < 2^30 for every possible input (bounded from the weights,
- * the bias and the input offset), a depth multiplier of 1 for depthwise layers, and a zero
- * filter offset for fully connected layers. */
+ * the bias and the input offset; the conv and FC kernels requantise exactly where it is not
+ * proven, see their *_small_acc), a depth multiplier of 1 for depthwise layers, and a zero
+ * filter offset for fully connected layers. SVDF has its own header, svdf_dsp.h. */
 #ifndef TINYOPS_RUNTIME_DSP_KERNELS_H
 #define TINYOPS_RUNTIME_DSP_KERNELS_H
 
@@ -111,12 +112,16 @@ size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected
 void tinyops_fully_connected_s8_dsp_filter(const tinyops_fully_connected_params* params,
                                            const int8_t* filter, int8_t* out);
 int32_t tinyops_fully_connected_s8_dsp_supported(const tinyops_fully_connected_params* params,
+                                                 const tinyops_per_channel_quant* quant);
+/* 1 when every row's accumulator provably meets the one-multiply requantisation's bound;
+ * otherwise the kernel is called with exact_requantize = 1 (as the conv kernel). */
+int32_t tinyops_fully_connected_s8_dsp_small_acc(const tinyops_fully_connected_params* params,
                                                  const tinyops_per_channel_quant* quant,
                                                  const int8_t* filter, const int32_t* bias);
 void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
                                     const tinyops_per_channel_quant* quant, const int8_t* input,
                                     const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
-                                    int32_t* scratch);
+                                    int32_t* scratch, int32_t exact_requantize);
 
 #ifdef __cplusplus
 }

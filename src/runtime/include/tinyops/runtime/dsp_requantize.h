@@ -9,7 +9,8 @@
  *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
  *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
  *   bias and the input offset; otherwise the conv kernel requantises exactly
- *   (tinyops_multiply_by_quantized_multiplier) and the others leave the layer to the
+ *   (tinyops_multiply_by_quantized_multiplier), the FC and SVDF kernels with
+ *   tinyops_dsp_requantize_exact below, and the depthwise ones leave the layer to the
  *   reference kernel.
  * - The rounding right shift by e >= 1 (half away from zero) equals
  *   (x + 2^(e - 1) - (x < 0)) >> e. */
@@ -58,6 +59,19 @@ static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_chan
   const int32_t x =
       tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
   return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
+}
+
+/* MultiplyByQuantizedMultiplier(acc, multiplier, shift) for every acc (no bound), bit for
+ * bit, in a few instructions more than tinyops_dsp_requantize: the rounding doubling high
+ * multiply as floor((a * b + 2^30) / 2^31) on the 64-bit product (one SMLAL; exact for both
+ * signs since the multiplier is never INT32_MIN), then the reference's rounding right shift
+ * by remainder and threshold, which cannot overflow where x + half could. */
+static inline int32_t tinyops_dsp_requantize_exact(int32_t acc, const tinyops_dsp_channel* c) {
+  const int32_t a = (int32_t)((uint32_t)acc << (c->left_shift - 1));
+  const int32_t x = (int32_t)(((int64_t)a * c->multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t mask = (int32_t)(((uint32_t)c->half << 1) - (uint32_t)c->negative);
+  const int32_t threshold = c->half - c->negative + (int32_t)((uint32_t)x >> 31);
+  return (x >> c->right) + ((x & mask) > threshold ? 1 : 0);
 }
 
 /* Requantises n accumulators of one output channel (n <= 4) and stores them `stride` bytes
