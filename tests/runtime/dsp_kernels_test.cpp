@@ -120,13 +120,18 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
 
 // General depthwise kernel and the 3-tap-row one (chosen by the code generator when the
 // filter is 3 wide, stride and dilation 1 along the width).
-void check_depthwise(bool row3, uint32_t seed) {
+// `wide`: the general kernel with filters up to 7x7 (5 and 7 wide have unrolled rows) and
+// depths of whole and partial 4-channel groups.
+void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
   Random r(seed);
   int checked = 0;
   for (int round = 0; round < 300; ++round) {
-    const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(row3 ? 3 : 1, 11);
-    const int32_t channels = r.in(1, 13);
-    const int32_t fh = r.in(1, std::min(in_h, 3)), fw = row3 ? 3 : r.in(1, std::min(in_w, 4));
+    const int32_t batches = r.in(1, 2), in_h = r.in(1, wide ? 15 : 9);
+    const int32_t in_w = r.in(row3 ? 3 : 1, wide ? 17 : 11);
+    const int32_t channels = r.in(1, wide ? 17 : 13);
+    const int32_t wide_fw = std::min(in_w, r.in(0, 1) ? 5 : 7);
+    const int32_t fh = r.in(1, std::min(in_h, wide ? 7 : 3));
+    const int32_t fw = row3 ? 3 : (wide ? wide_fw : r.in(1, std::min(in_w, 4)));
     const int32_t stride_h = r.in(1, 2), stride_w = row3 ? 1 : r.in(1, 2);
     const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
     const int32_t dil_w = row3 ? 1 : ((fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1);
@@ -184,6 +189,10 @@ void check_depthwise(bool row3, uint32_t seed) {
 
 TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) {
   check_depthwise(false, 202);
+}
+
+TEST(DspKernels, DepthwiseWideFiltersMatchReferenceOnRandomShapes) {
+  check_depthwise(false, 505, true);
 }
 
 TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) {
