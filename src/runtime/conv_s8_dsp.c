@@ -29,8 +29,7 @@ typedef struct {
   int32_t filter_h, filter_w;
   int32_t row_bytes;  /* fw * c_in: one filter row's values */
   int32_t row_groups; /* groups of 4 values per padded filter row */
-  int32_t direct;     /* filter rows inside the image can be read in place */
-  int32_t read_bytes; /* bytes such a read takes: the row padded to a multiple of 4 */
+  int32_t last_x0;    /* the last window column whose filter rows can be read in place, or -1 */
   int32_t offset2;    /* the input offset in both int16 lanes */
   uint32_t pad4;      /* 4 bytes of the int8 value that the offset turns into 0 */
   int8_t* stage;      /* one padded filter row, for rows that touch the border */
@@ -88,7 +87,7 @@ static void im2col(const im2col_ctx* ctx, int32_t* lane, int32_t b, int32_t oy, 
   /* A padded row (e.g. 9 values of a 3x3-channel window read as 12) reads a few bytes of the
    * next pixel in place; they meet zero weights, so only that they are inside the input row
    * matters. Otherwise the row is staged. */
-  const int32_t inside = c.direct && in_x0 >= 0 && in_x0 * c.depth + c.read_bytes <= c.row_bytes_in;
+  const int32_t inside = in_x0 >= 0 && in_x0 <= c.last_x0;
   const int8_t* image = c.input + b * c.image_bytes;
   const int32_t lane_step = 2 * kLanes * c.row_groups;
   int32_t in_y = oy * c.stride_h - c.pad_h, fy;
@@ -273,8 +272,12 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
   ctx.filter_w = filter_dims->w;
   ctx.row_bytes = filter_dims->w * filter_dims->c;
   ctx.row_groups = row_values / 4;
-  ctx.direct = params->dilation_w == 1;
-  ctx.read_bytes = row_values;
+  /* In place: no dilation along the width and (in_x0 + fw) * c_in + padding <= in_w * c_in,
+   * in whole pixels. */
+  ctx.last_x0 = params->dilation_w == 1
+                    ? input_dims->w - filter_dims->w -
+                          (row_values - ctx.row_bytes + input_dims->c - 1) / input_dims->c
+                    : -1;
   ctx.offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   ctx.pad4 = 0x01010101u * (uint8_t)(int8_t)(-params->input_offset);
   ctx.stage = (int8_t*)(lanes + kLanes * pairs);
