@@ -118,6 +118,46 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
   EXPECT_GT(checked, 200) << "too few random cases were supported";
 }
 
+// 1x1 convolutions with stride 1, no padding and whole words of input channels, which skip
+// im2col (pixel p's window is input pixel p); odd output channel counts, batches, both
+// requantisations, and pixel counts that leave 1, 2 or 3 lanes in the last block.
+TEST(DspKernels, PointwiseConvMatchesReferenceOnRandomShapes) {
+  Random r(606);
+  for (int round = 0; round < 200; ++round) {
+    const int32_t batches = r.in(1, 2), h = r.in(1, 7), w = r.in(1, 7), c_in = 4 * r.in(1, 24);
+    const int32_t c_out = r.in(1, 19);
+    tinyops_conv_params p{};
+    p.stride_h = p.stride_w = 1;
+    p.dilation_h = r.in(1, 2);  // meaningless for 1x1, must not matter
+    p.dilation_w = r.in(1, 2);
+    p.input_offset = r.in(-127, 128);
+    p.output_offset = r.in(-128, 127);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const tinyops_dims4 in{batches, h, w, c_in}, fd{c_out, 1, 1, c_in}, out{batches, h, w, c_out};
+    const auto input = r.int8s(static_cast<size_t>(batches * h * w * c_in));
+    const auto filter = r.int8s(static_cast<size_t>(c_out * c_in));
+    const auto bias = r.bias(static_cast<size_t>(c_out));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(c_out), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    ASSERT_TRUE(tinyops_conv2d_s8_dsp_supported(&p, &q, &fd));
+    const int32_t small_acc =
+        tinyops_conv2d_s8_dsp_small_acc(&p, &q, &fd, filter.data(), bias.data());
+    const int32_t exact = small_acc ? r.in(0, 1) : 1;
+    const size_t n = static_cast<size_t>(batches * h * w * c_out);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), bias.data(), &out,
+                      expected.data());
+    std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
+    tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias.data(), &out,
+                          actual.data(), scratch.data(), exact);
+    ASSERT_EQ(actual, expected) << "round " << round << ": " << batches << "x" << h << "x" << w
+                                << "x" << c_in << " -> " << c_out << (exact ? " exact" : " fast");
+  }
+}
+
 // General depthwise kernel and the 3-tap-row one (chosen by the code generator when the
 // filter is 3 wide, stride and dilation 1 along the width).
 // `wide`: the general kernel with filters up to 7x7 (5 and 7 wide have unrolled rows) and
