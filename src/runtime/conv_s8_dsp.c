@@ -222,8 +222,9 @@ TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, in
   }
 }
 
-/* The same block for layers whose accumulator bound is not proven: requantised in 64 bits.
- * A separate function so the fast one compiles exactly as without it. */
+/* The same block for layers whose accumulator bound is not proven: each output checked and
+ * requantised exactly (exact_output_value). A separate function so the fast one compiles
+ * exactly as without it. */
 TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t* w, int32_t pairs,
                                                  const tinyops_dsp_channel* ch,
                                                  const block_out* o) {

@@ -8,9 +8,9 @@
  *   for both signs. When |a| < 2^30 that is SMMULR(2a, b) = floor((2ab + 2^31) / 2^32), a
  *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
  *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
- *   bias and the input offset; otherwise the conv kernel requantises exactly
- *   (tinyops_multiply_by_quantized_multiplier) and the others leave the layer to the
- *   reference kernel.
+ *   bias and the input offset; otherwise the conv kernel checks each output
+ *   (tinyops_dsp_requantize_checked below) and the others leave the layer to the reference
+ *   kernel. The same form serves int8 ADD/SUB (add_sub_s8_flat.h).
  * - The rounding right shift by e >= 1 (half away from zero) equals
  *   (x + 2^(e - 1) - (x < 0)) >> e. */
 #ifndef TINYOPS_RUNTIME_DSP_REQUANTIZE_H
