@@ -161,6 +161,21 @@ TEST(AddS8, FlatLoopMatchesTheReferenceOnRandomParameters) {
   EXPECT_EQ(fast, 400);  // TFLite's parameters always qualify
 }
 
+// The planner may put the output over either same-shaped input (it dies at the op).
+TEST(AddS8, FlatLoopWorksInPlaceOverEitherInput) {
+  const auto p = add_params(0.05f, -3, 0.11f, 7, 0.13f, -1);
+  const auto shape = broadcast({1, 9}, {1, 9});
+  const std::vector<int8_t> a = {-128, -60, -1, 0, 1, 33, 64, 100, 127};
+  const std::vector<int8_t> b = {127, 5, -90, 0, -128, 12, -7, 99, 127};
+  const auto expected = reference_add_sub(p, a, b, 0);
+  auto over_a = a;
+  tinyops_add_s8(&p, &shape, over_a.data(), b.data(), over_a.data());
+  EXPECT_EQ(over_a, expected);
+  auto over_b = b;
+  tinyops_add_s8(&p, &shape, a.data(), over_b.data(), over_b.data());
+  EXPECT_EQ(over_b, expected);
+}
+
 TEST(AddS8, FlatLoopIsRefusedWhereOneMultiplyCouldBeWrong) {
   const auto shape = broadcast({4}, {4});
   auto p = add_params(0.5f, 0, 0.5f, 0, 0.5f, 0);
