@@ -1,10 +1,10 @@
 /* int8 CONV_2D with the Arm DSP extension: conv_s8.c's sums as a matrix product on SMLAD.
  *
  * Output pixels go in blocks of 3 (lanes: 3 pixels x 2 channels keep 6 accumulators, the
- * weight word, its two halves, an input word, 2 pointers and a count in the 14 registers). For each lane, im2col writes the pixel's window
- * (rows fy; in a row, fx then ic, padded to a multiple of 4 values) into the scratch as
- * int16 with the input offset already added, and 0 for taps outside the image: the
- * reference skips those taps, and a zero term is the same sum. Each group of 4 values
+ * weight word, its two halves, an input word, 2 pointers and a count in the 14 registers). For each
+ * lane, im2col writes the pixel's window (rows fy; in a row, fx then ic, padded to a multiple of 4
+ * values) into the scratch as int16 with the input offset already added, and 0 for taps outside the
+ * image: the reference skips those taps, and a zero term is the same sum. Each group of 4 values
  * (v0, v1, v2, v3) is stored as the pairs (v0, v2) and (v1, v3), which is what SXTB16 and
  * SXTB16 ROR #8 give from one word, and the lanes' pairs are interleaved, so one word of
  * weights meets the 3 lanes' words in a row. The filter comes re-laid-out at compile time in
@@ -29,7 +29,7 @@ typedef struct {
   int32_t filter_h, filter_w;
   int32_t row_bytes;  /* fw * c_in: one filter row's values */
   int32_t row_groups; /* groups of 4 values per padded filter row */
-  int32_t direct;     /* filter rows inside the image can be read in place */
+  int32_t last_x0;    /* the last window column whose filter rows can be read in place, or -1 */
   int32_t offset2;    /* the input offset in both int16 lanes */
   uint32_t pad4;      /* 4 bytes of the int8 value that the offset turns into 0 */
   int8_t* stage;      /* one padded filter row, for rows that touch the border */
@@ -84,7 +84,10 @@ static const int8_t* stage_row(const im2col_ctx* c, const int8_t* row, int32_t i
 static void im2col(const im2col_ctx* ctx, int32_t* lane, int32_t b, int32_t oy, int32_t ox) {
   const im2col_ctx c = *ctx; /* a local copy: the lane stores cannot alias it */
   const int32_t in_x0 = ox * c.stride_w - c.pad_w;
-  const int32_t inside = c.direct && in_x0 >= 0 && in_x0 + c.filter_w <= c.in_w;
+  /* A padded row (e.g. 9 values of a 3x3-channel window read as 12) reads a few bytes of the
+   * next pixel in place; they meet zero weights, so only that they are inside the input row
+   * matters. Otherwise the row is staged. */
+  const int32_t inside = in_x0 >= 0 && in_x0 <= c.last_x0;
   const int8_t* image = c.input + b * c.image_bytes;
   const int32_t lane_step = 2 * kLanes * c.row_groups;
   int32_t in_y = oy * c.stride_h - c.pad_h, fy;
@@ -126,23 +129,29 @@ static inline int8_t output_value(int32_t acc, const tinyops_dsp_channel* c, int
   return (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 
-/* The same for any accumulator: TFLite's MultiplyByQuantizedMultiplier in full. */
-static inline int8_t exact_output_value(int32_t acc, const tinyops_dsp_channel* c,
-                                        int32_t offset, int32_t act_min, int32_t act_max) {
-  const int32_t v = tinyops_multiply_by_quantized_multiplier(acc, c->multiplier,
-                                                             tinyops_dsp_channel_shift(c)) +
-                    offset;
+/* TFLite's MultiplyByQuantizedMultiplier in full, out of line: the rare accumulators of an
+ * unproven layer that the one-multiply form cannot take. */
+TINYOPS_DSP_NOINLINE static int32_t requantize_64(int32_t acc, int32_t multiplier, int32_t shift) {
+  return tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift);
+}
+
+/* The same for any accumulator (dsp_requantize.h: checked per output). */
+static inline int8_t exact_output_value(int32_t acc, const tinyops_dsp_channel* c, int32_t offset,
+                                        int32_t act_min, int32_t act_max) {
+  const int32_t v = tinyops_dsp_requantize_checked(acc, c, requantize_64) + offset;
   return (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 
 /* Stores one channel's lanes with the exact requantisation. */
-static void store_channel_exact(const block_out* o, int32_t channel, int32_t a0, int32_t a1,
-                                int32_t a2, const tinyops_dsp_channel* c) {
+static inline void store_channel_exact(const block_out* o, int32_t channel, int32_t a0, int32_t a1,
+                                       int32_t a2, const tinyops_dsp_channel* ch) {
+  const tinyops_dsp_channel c = *ch; /* local copies: the int8 stores cannot alias them */
+  const int32_t offset = o->offset, act_min = o->act_min, act_max = o->act_max;
+  const int32_t stride = o->stride, lanes = o->lanes;
   int8_t* out = o->out + channel;
-  out[0] = exact_output_value(a0, c, o->offset, o->act_min, o->act_max);
-  if (o->lanes > 1) out[o->stride] = exact_output_value(a1, c, o->offset, o->act_min, o->act_max);
-  if (o->lanes > 2)
-    out[2 * o->stride] = exact_output_value(a2, c, o->offset, o->act_min, o->act_max);
+  out[0] = exact_output_value(a0, &c, offset, act_min, act_max);
+  if (lanes > 1) out[stride] = exact_output_value(a1, &c, offset, act_min, act_max);
+  if (lanes > 2) out[2 * stride] = exact_output_value(a2, &c, offset, act_min, act_max);
 }
 
 /* Stores one channel's lanes. full_range is a constant at each call, so each copy has one
@@ -160,39 +169,39 @@ static inline void store_channel(const block_out* o, int32_t channel, int32_t a0
 
 /* One window position pair: a weight word against the 3 lanes' words at x[i], x[i+1],
  * x[i+2], into accumulators a0..a2 (channel A) and b0..b2 (channel B). */
-#define TINYOPS_CONV_STEP(wv, i)                  \
-  do {                                            \
-    const int32_t wa = tinyops_sxtb16(wv);        \
-    const int32_t wb = tinyops_sxtb16_ror8(wv);   \
-    int32_t xv = x[i];                            \
-    a0 = tinyops_smlad(xv, wa, a0);               \
-    b0 = tinyops_smlad(xv, wb, b0);               \
-    xv = x[(i) + 1];                              \
-    a1 = tinyops_smlad(xv, wa, a1);               \
-    b1 = tinyops_smlad(xv, wb, b1);               \
-    xv = x[(i) + 2];                              \
-    a2 = tinyops_smlad(xv, wa, a2);               \
-    b2 = tinyops_smlad(xv, wb, b2);               \
+#define TINYOPS_CONV_STEP(wv, i)                \
+  do {                                          \
+    const int32_t wa = tinyops_sxtb16(wv);      \
+    const int32_t wb = tinyops_sxtb16_ror8(wv); \
+    int32_t xv = x[i];                          \
+    a0 = tinyops_smlad(xv, wa, a0);             \
+    b0 = tinyops_smlad(xv, wb, b0);             \
+    xv = x[(i) + 1];                            \
+    a1 = tinyops_smlad(xv, wa, a1);             \
+    b1 = tinyops_smlad(xv, wb, b1);             \
+    xv = x[(i) + 2];                            \
+    a2 = tinyops_smlad(xv, wa, a2);             \
+    b2 = tinyops_smlad(xv, wb, b2);             \
   } while (0)
 
 /* The multiply-accumulates of one block over `pairs` window positions (a multiple of 2). A
  * macro, not a function: each block function keeps its accumulators in registers. */
-#define TINYOPS_CONV_BLOCK_MACS()                     \
-  do {                                                \
-    if (pairs & 2) {                                  \
+#define TINYOPS_CONV_BLOCK_MACS()                       \
+  do {                                                  \
+    if (pairs & 2) {                                    \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);      \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);  \
-      w += 8;                                         \
-      x += 2 * kLanes;                                \
-    }                                                 \
-    for (n = pairs / 4; n > 0; --n) {                 \
+      w += 8;                                           \
+      x += 2 * kLanes;                                  \
+    }                                                   \
+    for (n = pairs / 4; n > 0; --n) {                   \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w), 0);      \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 4), 3);  \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 8), 6);  \
       TINYOPS_CONV_STEP(tinyops_dsp_read32(w + 12), 9); \
-      w += 16;                                        \
-      x += 4 * kLanes;                                \
-    }                                                 \
+      w += 16;                                          \
+      x += 4 * kLanes;                                  \
+    }                                                   \
   } while (0)
 
 /* One block: 3 lanes x output channels A and B (ch[0], ch[1]) over `pairs` window positions
@@ -213,10 +222,11 @@ TINYOPS_DSP_NOINLINE static void block_3x2(const int32_t* x, const int8_t* w, in
   }
 }
 
-/* The same block for layers whose accumulator bound is not proven: requantised in 64 bits.
- * A separate function so the fast one compiles exactly as without it. */
-TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t* w,
-                                                 int32_t pairs, const tinyops_dsp_channel* ch,
+/* The same block for layers whose accumulator bound is not proven: each output checked and
+ * requantised exactly (exact_output_value). A separate function so the fast one compiles
+ * exactly as without it. */
+TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t* w, int32_t pairs,
+                                                 const tinyops_dsp_channel* ch,
                                                  const block_out* o) {
   int32_t a0 = ch[0].bias, a1 = a0, a2 = a0;
   int32_t b0 = o->has_b ? ch[1].bias : 0, b1 = b0, b2 = b0;
@@ -229,11 +239,11 @@ TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t*
 #undef TINYOPS_CONV_STEP
 
 void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
-                           const tinyops_per_channel_quant* quant,
-                           const tinyops_dims4* input_dims, const int8_t* input,
-                           const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
-                           const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
-                           int32_t* scratch, int32_t exact_requantize) {
+                           const tinyops_per_channel_quant* quant, const tinyops_dims4* input_dims,
+                           const int8_t* input, const tinyops_dims4* filter_dims,
+                           const int8_t* dsp_filter, const int32_t* bias,
+                           const tinyops_dims4* output_dims, int8_t* output, int32_t* scratch,
+                           int32_t exact_requantize) {
   const int32_t row_values = tinyops_conv_dsp_row_values(filter_dims);
   const int32_t pairs = filter_dims->h * row_values / 2; /* even: row_values % 4 == 0 */
   const int32_t c_out = output_dims->c;
@@ -242,7 +252,7 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
   int32_t* lanes = scratch + c_out * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
   block_out o;
   im2col_ctx ctx;
-  int32_t pix, oc, b = 0, oy = 0, ox = 0;
+  int32_t pix, oc, b = 0, oy = 0, ox = 0, pointwise;
   o.stride = c_out;
   o.offset = params->output_offset;
   o.act_min = params->act_min;
@@ -263,31 +273,54 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
   ctx.filter_w = filter_dims->w;
   ctx.row_bytes = filter_dims->w * filter_dims->c;
   ctx.row_groups = row_values / 4;
-  ctx.direct = params->dilation_w == 1 && ctx.row_bytes == row_values;
+  /* In place: no dilation along the width and (in_x0 + fw) * c_in + padding <= in_w * c_in,
+   * in whole pixels. */
+  ctx.last_x0 = params->dilation_w == 1
+                    ? input_dims->w - filter_dims->w -
+                          (row_values - ctx.row_bytes + input_dims->c - 1) / input_dims->c
+                    : -1;
   ctx.offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   ctx.pad4 = 0x01010101u * (uint8_t)(int8_t)(-params->input_offset);
   ctx.stage = (int8_t*)(lanes + kLanes * pairs);
   for (oc = 0; oc < c_out; ++oc) {
-    channels[oc] = tinyops_dsp_channel_of(bias != 0 ? bias[oc] : 0, quant->multiplier[oc],
-                                          quant->shift[oc]);
+    channels[oc] =
+        tinyops_dsp_channel_of(bias != 0 ? bias[oc] : 0, quant->multiplier[oc], quant->shift[oc]);
   }
 
+  /* A 1x1 filter with stride 1 and no padding over whole words of channels: no im2col
+   * bookkeeping (it costs ~50 instructions per pixel, as much as a 16-channel dot product). */
+  pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride_h == 1 &&
+              params->stride_w == 1 && params->pad_h == 0 && params->pad_w == 0 &&
+              (input_dims->c & 3) == 0 && input_dims->h == output_dims->h &&
+              input_dims->w == output_dims->w && input_dims->n == output_dims->n;
   for (pix = 0; pix < total; pix += kLanes) {
     const int32_t count = total - pix < kLanes ? total - pix : kLanes;
     const int8_t* w = dsp_filter;
     int32_t lane;
-    for (lane = 0; lane < kLanes; ++lane) {
-      if (lane < count) {
-        im2col(&ctx, lanes + lane, b, oy, ox);
-        if (++ox == output_dims->w) {
-          ox = 0;
-          if (++oy == output_dims->h) {
-            oy = 0;
-            ++b;
-          }
+    if (pointwise) {
+      /* Output pixel p's window is input pixel p's channels, whole words in place. */
+      for (lane = 0; lane < kLanes; ++lane) {
+        if (lane < count) {
+          expand_groups(lanes + lane, input + (pix + lane) * ctx.depth, ctx.row_groups,
+                        ctx.offset2);
+        } else {
+          zero_groups(lanes + lane, pairs / 2);
         }
-      } else {
-        zero_groups(lanes + lane, pairs / 2);
+      }
+    } else {
+      for (lane = 0; lane < kLanes; ++lane) {
+        if (lane < count) {
+          im2col(&ctx, lanes + lane, b, oy, ox);
+          if (++ox == output_dims->w) {
+            ox = 0;
+            if (++oy == output_dims->h) {
+              oy = 0;
+              ++b;
+            }
+          }
+        } else {
+          zero_groups(lanes + lane, pairs / 2);
+        }
       }
     }
     o.out = output + pix * c_out;

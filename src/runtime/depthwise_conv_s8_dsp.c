@@ -6,9 +6,9 @@
  * 0, as the reference's skipped tap does), and stored per group of 4 channels as the pairs
  * (c0, c2), (c1, c3) that SXTB16 and SXTB16 ROR #8 make of one word. A slot holds input
  * row y at slot y % filter_h (when that is one-to-one over a window's rows), so with stride
- * 1 each output row expands one new input row; rows outside the image read a zero row. The weights, laid out at compile time as
- * [group][fy][fx][4 channels], are expanded the same way once per call. Each tap of a group
- * is then two 64-bit loads and four SMLABB/SMLATT. */
+ * 1 each output row expands one new input row; rows outside the image read a zero row. The weights,
+ * laid out at compile time as [group][fy][fx][4 channels], are expanded the same way once per call.
+ * Each tap of a group is then two 64-bit loads and four SMLABB/SMLATT. */
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -68,41 +68,115 @@ static void expand_row(int32_t* slot, const int8_t* input, const tinyops_dims4* 
 }
 
 /* One tap of a group: 4 channels' products into 4 accumulators. */
-#define TINYOPS_DW_TAP(x, w)                   \
-  do {                                         \
+#define TINYOPS_DW_TAP(x, w)                  \
+  do {                                        \
     const int32_t x02 = (x)[0], x13 = (x)[1]; \
     const int32_t w02 = (w)[0], w13 = (w)[1]; \
-    a0 = tinyops_smlabb(x02, w02, a0);         \
-    a2 = tinyops_smlatt(x02, w02, a2);         \
-    a1 = tinyops_smlabb(x13, w13, a1);         \
-    a3 = tinyops_smlatt(x13, w13, a3);         \
+    a0 = tinyops_smlabb(x02, w02, a0);        \
+    a2 = tinyops_smlatt(x02, w02, a2);        \
+    a1 = tinyops_smlabb(x13, w13, a1);        \
+    a3 = tinyops_smlatt(x13, w13, a3);        \
   } while (0)
 
-/* One group of 4 channels at one output pixel: acc[0..3] += the window's taps. x points at
- * the pixel's first column in the band's zero row; window[fy] is the band offset of filter
- * row fy's input row; w is the group's expanded weights. */
+/* The taps of one group at one output pixel into a0..a3. x points at the pixel's first
+ * column in the band's zero row; window[fy] is the band offset of filter row fy's input row;
+ * w is the group's expanded weights (advanced past them). Filters 3, 5 and 7 wide without
+ * dilation (xstep 2) have their rows unrolled: the loop's counter and pointer steps would
+ * otherwise cost as much as the taps. A macro, so each caller keeps a0..a3 in registers. */
+#define TINYOPS_DW_WINDOW()                                                            \
+  do {                                                                                 \
+    int32_t fy_, fx_;                                                                  \
+    if (xstep == 2 && fw == 3) {                                                       \
+      for (fy_ = 0; fy_ < fh; ++fy_, w += 6) {                                         \
+        const int32_t* row_ = x + window[fy_];                                         \
+        TINYOPS_DW_TAP(row_, w);                                                       \
+        TINYOPS_DW_TAP(row_ + 2, w + 2);                                               \
+        TINYOPS_DW_TAP(row_ + 4, w + 4);                                               \
+      }                                                                                \
+    } else if (xstep == 2 && fw == 5) {                                                \
+      for (fy_ = 0; fy_ < fh; ++fy_, w += 10) {                                        \
+        const int32_t* row_ = x + window[fy_];                                         \
+        TINYOPS_DW_TAP(row_, w);                                                       \
+        TINYOPS_DW_TAP(row_ + 2, w + 2);                                               \
+        TINYOPS_DW_TAP(row_ + 4, w + 4);                                               \
+        TINYOPS_DW_TAP(row_ + 6, w + 6);                                               \
+        TINYOPS_DW_TAP(row_ + 8, w + 8);                                               \
+      }                                                                                \
+    } else if (xstep == 2 && fw == 7) {                                                \
+      for (fy_ = 0; fy_ < fh; ++fy_, w += 14) {                                        \
+        const int32_t* row_ = x + window[fy_];                                         \
+        TINYOPS_DW_TAP(row_, w);                                                       \
+        TINYOPS_DW_TAP(row_ + 2, w + 2);                                               \
+        TINYOPS_DW_TAP(row_ + 4, w + 4);                                               \
+        TINYOPS_DW_TAP(row_ + 6, w + 6);                                               \
+        TINYOPS_DW_TAP(row_ + 8, w + 8);                                               \
+        TINYOPS_DW_TAP(row_ + 10, w + 10);                                             \
+        TINYOPS_DW_TAP(row_ + 12, w + 12);                                             \
+      }                                                                                \
+    } else {                                                                           \
+      for (fy_ = 0; fy_ < fh; ++fy_) {                                                 \
+        const int32_t* row_ = x + window[fy_];                                         \
+        for (fx_ = 0; fx_ < fw; ++fx_, row_ += xstep, w += 2) TINYOPS_DW_TAP(row_, w); \
+      }                                                                                \
+    }                                                                                  \
+  } while (0)
+
+/* One group of 4 channels at one output pixel: acc[0..3] += the window's taps (for the last
+ * group when the depth is not a multiple of 4). */
 TINYOPS_DSP_NOINLINE static void mac_group(const int32_t* x, const int32_t* window,
-                                           const int32_t* w, int32_t fh, int32_t fw,
-                                           int32_t xstep, int32_t* acc) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], fy, fx;
-  if (fw == 3 && xstep == 2) {
-    for (fy = 0; fy < fh; ++fy, w += 6) {
-      const int32_t* row = x + window[fy];
-      TINYOPS_DW_TAP(row, w);
-      TINYOPS_DW_TAP(row + 2, w + 2);
-      TINYOPS_DW_TAP(row + 4, w + 4);
-    }
-  } else {
-    for (fy = 0; fy < fh; ++fy) {
-      const int32_t* row = x + window[fy];
-      for (fx = 0; fx < fw; ++fx, row += xstep, w += 2) TINYOPS_DW_TAP(row, w);
-    }
-  }
+                                           const int32_t* w, int32_t fh, int32_t fw, int32_t xstep,
+                                           int32_t* acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  TINYOPS_DW_WINDOW();
   acc[0] = a0;
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
 }
+
+/* How a full group's outputs are stored. */
+typedef struct {
+  int32_t offset; /* output zero point */
+  int32_t act_min;
+  int32_t act_max;
+} dw_out;
+
+/* One requantised output; full_range is a constant at each use, so each copy has one clamp. */
+static inline int8_t dw_value(int32_t acc, const tinyops_dsp_channel* c, const dw_out* o,
+                              int32_t full_range) {
+  const int32_t v = tinyops_dsp_requantize(acc, c) + o->offset;
+  if (full_range) return (int8_t)tinyops_ssat8(v);
+  return (int8_t)(v < o->act_min ? o->act_min : (v > o->act_max ? o->act_max : v));
+}
+
+/* A full group of 4 channels at one output pixel, from the biases to the 4 stored outputs,
+ * with the accumulators in registers throughout (the store through an array and a call per
+ * channel used to cost more than the taps of a 3x3 window). */
+#define TINYOPS_DW_GROUP_BODY(full_range)                                       \
+  do {                                                                          \
+    const dw_out o = *out_params;                                               \
+    int32_t a0 = ch[0].bias, a1 = ch[1].bias, a2 = ch[2].bias, a3 = ch[3].bias; \
+    TINYOPS_DW_WINDOW();                                                        \
+    out[0] = dw_value(a0, &ch[0], &o, full_range);                              \
+    out[1] = dw_value(a1, &ch[1], &o, full_range);                              \
+    out[2] = dw_value(a2, &ch[2], &o, full_range);                              \
+    out[3] = dw_value(a3, &ch[3], &o, full_range);                              \
+  } while (0)
+
+TINYOPS_DSP_NOINLINE static void group_full_range(const int32_t* x, const int32_t* window,
+                                                  const int32_t* w, int32_t fh, int32_t fw,
+                                                  int32_t xstep, const tinyops_dsp_channel* ch,
+                                                  const dw_out* out_params, int8_t* out) {
+  TINYOPS_DW_GROUP_BODY(1);
+}
+
+TINYOPS_DSP_NOINLINE static void group_clamped(const int32_t* x, const int32_t* window,
+                                               const int32_t* w, int32_t fh, int32_t fw,
+                                               int32_t xstep, const tinyops_dsp_channel* ch,
+                                               const dw_out* out_params, int8_t* out) {
+  TINYOPS_DW_GROUP_BODY(0);
+}
+#undef TINYOPS_DW_GROUP_BODY
 
 static int32_t gcd(int32_t a, int32_t b) {
   while (b != 0) {
@@ -131,14 +205,20 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
   const int32_t rolling = gcd(params->dilation_h, fh) == 1;
   tinyops_dsp_channel* channels = (tinyops_dsp_channel*)scratch;
   int32_t* tags = scratch + groups * 4 * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
-  int32_t* window = tags + fh;       /* band word offset of each filter row's input row */
-  int32_t* weights = window + fh;    /* [group][fy][fx][2 words] */
+  int32_t* window = tags + fh;    /* band word offset of each filter row's input row */
+  int32_t* weights = window + fh; /* [group][fy][fx][2 words] */
   int32_t* band = weights + groups * fh * fw * 2; /* the zero row, then fh slots */
+  const int32_t full_groups = depth / 4;
+  const int32_t full_range = act_min == -128 && act_max == 127;
+  dw_out o;
   int32_t i, b, oy, ox, g, fy;
+  o.offset = out_offset;
+  o.act_min = act_min;
+  o.act_max = act_max;
 
   for (i = 0; i < groups * 4; ++i) {
-    channels[i] = i < depth ? tinyops_dsp_channel_of(bias != 0 ? bias[i] : 0,
-                                                     quant->multiplier[i], quant->shift[i])
+    channels[i] = i < depth ? tinyops_dsp_channel_of(bias != 0 ? bias[i] : 0, quant->multiplier[i],
+                                                     quant->shift[i])
                             : tinyops_dsp_channel_of(0, 0, 0);
   }
   for (i = 0; i < groups * fh * fw; ++i) {
@@ -160,8 +240,8 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
           continue;
         }
         if (tags[slot] != b * input_dims->h + y) {
-          expand_row(band + (slot + 1) * row_words, input, input_dims, b, y, params->pad_w,
-                     width, groups, offset2);
+          expand_row(band + (slot + 1) * row_words, input, input_dims, b, y, params->pad_w, width,
+                     groups, offset2);
           tags[slot] = b * input_dims->h + y;
         }
         window[fy] = (slot + 1) * row_words;
@@ -170,7 +250,18 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
         int8_t* out = output + tinyops_offset4(output_dims, b, oy, ox, 0);
         const int32_t* wg = weights;
         const tinyops_dsp_channel* ch = channels;
-        for (g = 0; g < groups; ++g) {
+        for (g = 0; g < full_groups; ++g) {
+          const int32_t* x = band + g * 2 * width + ox * pixel_step;
+          if (full_range) {
+            group_full_range(x, window, wg, fh, fw, xstep, ch, &o, out);
+          } else {
+            group_clamped(x, window, wg, fh, fw, xstep, ch, &o, out);
+          }
+          wg += fh * fw * 2;
+          out += 4;
+          ch += 4;
+        }
+        for (; g < groups; ++g) {
           const int32_t n = depth - 4 * g < 4 ? depth - 4 * g : 4;
           int32_t acc[4];
           acc[0] = ch[0].bias;

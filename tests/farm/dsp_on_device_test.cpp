@@ -31,12 +31,15 @@ class ChainBuilder {
   ChainBuilder(uint32_t seed, std::vector<int32_t> input_shape) : rng_(seed) {
     shape_ = std::move(input_shape);
     scale_ = 0.02f;
-    g_.tensors.push_back(activation("input", DataType::Int8, shape_, quant({scale_}, {in(-20, 20)})));
+    g_.tensors.push_back(
+        activation("input", DataType::Int8, shape_, quant({scale_}, {in(-20, 20)})));
     g_.inputs = {0};
     last_ = 0;
   }
 
-  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  int32_t in(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
+  }
 
   void conv(int32_t c_out, int32_t fh, int32_t fw, int32_t stride, int32_t dilation, Padding pad) {
     const int32_t c_in = shape_[3];
@@ -93,7 +96,8 @@ class ChainBuilder {
     std::vector<int8_t> values(n);
     for (auto& v : values) v = static_cast<int8_t>(in(-127, 127));
     std::vector<float> s;
-    for (int32_t i = 0; i < scales; ++i) s.push_back(0.002f + 0.001f * static_cast<float>(in(0, 20)));
+    for (int32_t i = 0; i < scales; ++i)
+      s.push_back(0.002f + 0.001f * static_cast<float>(in(0, 20)));
     w_scales_ = s;
     g_.tensors.push_back(constant("w" + std::to_string(g_.ops.size()), DataType::Int8,
                                   std::move(shape), values,
@@ -105,17 +109,18 @@ class ChainBuilder {
     std::vector<int32_t> values(static_cast<size_t>(n));
     for (auto& v : values) v = in(-3000, 3000);
     std::vector<float> s;
-    for (int32_t i = 0; i < n; ++i) s.push_back(scale_ * w_scales_[w_scales_.size() == 1 ? 0 : static_cast<size_t>(i)]);
-    g_.tensors.push_back(constant("b" + std::to_string(g_.ops.size()), DataType::Int32,
-                                  {n}, values, quant(s, std::vector<int64_t>(s.size(), 0))));
+    for (int32_t i = 0; i < n; ++i)
+      s.push_back(scale_ * w_scales_[w_scales_.size() == 1 ? 0 : static_cast<size_t>(i)]);
+    g_.tensors.push_back(constant("b" + std::to_string(g_.ops.size()), DataType::Int32, {n}, values,
+                                  quant(s, std::vector<int64_t>(s.size(), 0))));
     return static_cast<int32_t>(g_.tensors.size() - 1);
   }
 
   // The output scale spreads the typical sum (random walk over `taps` terms) across int8.
   void finish(OpType type, std::vector<int32_t> inputs, std::vector<int32_t> shape, int32_t taps,
               OpOptions options) {
-    const float typical = scale_ * w_scales_[0] * 60.0f * 70.0f *
-                          std::sqrt(static_cast<float>(taps));
+    const float typical =
+        scale_ * w_scales_[0] * 60.0f * 70.0f * std::sqrt(static_cast<float>(taps));
     scale_ = typical / 40.0f;
     g_.tensors.push_back(activation("t" + std::to_string(g_.ops.size()), DataType::Int8, shape,
                                     quant({scale_}, {in(-10, 10)})));
@@ -136,7 +141,8 @@ class ChainBuilder {
 // One input channel (depthwise as a conv) -> 3-tap depthwise rows -> conv -> two FCs.
 Graph single_channel_chain(uint32_t seed) {
   std::mt19937 pick(seed);
-  ChainBuilder b(seed, {1, 9 + static_cast<int32_t>(pick() % 6), 8 + static_cast<int32_t>(pick() % 7), 1});
+  ChainBuilder b(
+      seed, {1, 9 + static_cast<int32_t>(pick() % 6), 8 + static_cast<int32_t>(pick() % 7), 1});
   b.depthwise(b.in(3, 8), b.in(2, 4), b.in(2, 4), b.in(1, 2), b.in(1, 2), 1, 1, Padding::Same);
   b.depthwise(1, 3, 3, b.in(1, 2), 1, 1, 1, b.in(0, 1) ? Padding::Same : Padding::Valid);
   b.conv(b.in(3, 9), 1, 1, 1, 1, Padding::Valid);
@@ -149,8 +155,9 @@ Graph single_channel_chain(uint32_t seed) {
 // -> FC.
 Graph multi_channel_chain(uint32_t seed) {
   std::mt19937 pick(seed);
-  ChainBuilder b(seed, {1, 10 + static_cast<int32_t>(pick() % 5), 9 + static_cast<int32_t>(pick() % 6),
-                        2 + static_cast<int32_t>(pick() % 5)});
+  ChainBuilder b(seed,
+                 {1, 10 + static_cast<int32_t>(pick() % 5), 9 + static_cast<int32_t>(pick() % 6),
+                  2 + static_cast<int32_t>(pick() % 5)});
   const bool dilated = b.in(0, 1) == 1;
   b.conv(b.in(4, 11), b.in(2, 3), b.in(2, 3), dilated ? 1 : 2, dilated ? 2 : 1,
          b.in(0, 1) ? Padding::Same : Padding::Valid);
@@ -230,11 +237,25 @@ Graph svdf_chain(uint32_t seed) {
   return g;
 }
 
+// An image stem: 3x3 conv over 3 channels with stride 2 (9-value window rows read as 12 in
+// place) -> general depthwise 5x5 and 7x7 (unrolled rows; channel counts with whole and
+// partial 4-channel groups) -> FC.
+Graph image_stem_chain(uint32_t seed) {
+  std::mt19937 pick(seed);
+  ChainBuilder b(
+      seed, {1, 17 + static_cast<int32_t>(pick() % 6), 17 + static_cast<int32_t>(pick() % 6), 3});
+  b.conv(b.in(5, 10), 3, 3, 2, 1, b.in(0, 1) ? Padding::Same : Padding::Valid);
+  b.depthwise(1, 5, 5, 2, 2, 1, 1, Padding::Same);
+  b.depthwise(1, 7, 7, b.in(1, 2), b.in(1, 2), 1, 1, Padding::Same);
+  b.fully_connected(b.in(3, 9), true);
+  return b.graph();
+}
+
 class DspOnDevice : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
   for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam()),
-                             svdf_chain(GetParam())}) {
+                             svdf_chain(GetParam()), image_stem_chain(GetParam())}) {
     // The chain really runs on the DSP kernels (none fell back to the reference ones).
     compiler::CodegenOptions codegen;
     codegen.dsp_kernels = true;

@@ -22,7 +22,9 @@ namespace {
 class Random {
  public:
   explicit Random(uint32_t seed) : rng_(seed) {}
-  int32_t in(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  int32_t in(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
+  }
   std::vector<int8_t> int8s(size_t n) {
     std::vector<int8_t> v(n);
     for (auto& x : v) x = static_cast<int8_t>(in(-128, 127));
@@ -65,7 +67,8 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
   int checked = 0;
   for (int round = 0; round < 300; ++round) {
     const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(1, 9), c_in = r.in(1, 9);
-    const int32_t c_out = r.in(1, 7), fh = r.in(1, std::min(in_h, 3)), fw = r.in(1, std::min(in_w, 4));
+    const int32_t c_out = r.in(1, 7), fh = r.in(1, std::min(in_h, 3)),
+                  fw = r.in(1, std::min(in_w, 4));
     const int32_t stride_h = r.in(1, 2), stride_w = r.in(1, 2);
     const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
     const int32_t dil_w = (fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1;
@@ -105,25 +108,70 @@ TEST(DspKernels, ConvMatchesReferenceOnRandomShapes) {
     std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
     tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out, actual.data(),
                           scratch.data(), exact);
-    ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": in " << batches << "x" << in_h << "x"
-                                << in_w << "x" << c_in << ", filter " << c_out << "x" << fh << "x"
-                                << fw << ", stride " << stride_h << "," << stride_w
-                                << ", dilation " << dil_h << "," << dil_w << ", pad " << pad_h
-                                << "," << pad_w;
+    ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": in "
+                                << batches << "x" << in_h << "x" << in_w << "x" << c_in
+                                << ", filter " << c_out << "x" << fh << "x" << fw << ", stride "
+                                << stride_h << "," << stride_w << ", dilation " << dil_h << ","
+                                << dil_w << ", pad " << pad_h << "," << pad_w;
     ++checked;
   }
   EXPECT_GT(checked, 200) << "too few random cases were supported";
 }
 
+// 1x1 convolutions with stride 1, no padding and whole words of input channels, which skip
+// im2col (pixel p's window is input pixel p); odd output channel counts, batches, both
+// requantisations, and pixel counts that leave 1, 2 or 3 lanes in the last block.
+TEST(DspKernels, PointwiseConvMatchesReferenceOnRandomShapes) {
+  Random r(606);
+  for (int round = 0; round < 200; ++round) {
+    const int32_t batches = r.in(1, 2), h = r.in(1, 7), w = r.in(1, 7), c_in = 4 * r.in(1, 24);
+    const int32_t c_out = r.in(1, 19);
+    tinyops_conv_params p{};
+    p.stride_h = p.stride_w = 1;
+    p.dilation_h = r.in(1, 2);  // meaningless for 1x1, must not matter
+    p.dilation_w = r.in(1, 2);
+    p.input_offset = r.in(-127, 128);
+    p.output_offset = r.in(-128, 127);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const tinyops_dims4 in{batches, h, w, c_in}, fd{c_out, 1, 1, c_in}, out{batches, h, w, c_out};
+    const auto input = r.int8s(static_cast<size_t>(batches * h * w * c_in));
+    const auto filter = r.int8s(static_cast<size_t>(c_out * c_in));
+    const auto bias = r.bias(static_cast<size_t>(c_out));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(c_out), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    ASSERT_TRUE(tinyops_conv2d_s8_dsp_supported(&p, &q, &fd));
+    const int32_t small_acc =
+        tinyops_conv2d_s8_dsp_small_acc(&p, &q, &fd, filter.data(), bias.data());
+    const int32_t exact = small_acc ? r.in(0, 1) : 1;
+    const size_t n = static_cast<size_t>(batches * h * w * c_out);
+    std::vector<int8_t> expected(n), actual(n, 0x55);
+    tinyops_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), bias.data(), &out,
+                      expected.data());
+    std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
+    tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias.data(), &out,
+                          actual.data(), scratch.data(), exact);
+    ASSERT_EQ(actual, expected) << "round " << round << ": " << batches << "x" << h << "x" << w
+                                << "x" << c_in << " -> " << c_out << (exact ? " exact" : " fast");
+  }
+}
+
 // General depthwise kernel and the 3-tap-row one (chosen by the code generator when the
 // filter is 3 wide, stride and dilation 1 along the width).
-void check_depthwise(bool row3, uint32_t seed) {
+// `wide`: the general kernel with filters up to 7x7 (5 and 7 wide have unrolled rows) and
+// depths of whole and partial 4-channel groups.
+void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
   Random r(seed);
   int checked = 0;
   for (int round = 0; round < 300; ++round) {
-    const int32_t batches = r.in(1, 2), in_h = r.in(1, 9), in_w = r.in(row3 ? 3 : 1, 11);
-    const int32_t channels = r.in(1, 13);
-    const int32_t fh = r.in(1, std::min(in_h, 3)), fw = row3 ? 3 : r.in(1, std::min(in_w, 4));
+    const int32_t batches = r.in(1, 2), in_h = r.in(1, wide ? 15 : 9);
+    const int32_t in_w = r.in(row3 ? 3 : 1, wide ? 17 : 11);
+    const int32_t channels = r.in(1, wide ? 17 : 13);
+    const int32_t wide_fw = std::min(in_w, r.in(0, 1) ? 5 : 7);
+    const int32_t fh = r.in(1, std::min(in_h, wide ? 7 : 3));
+    const int32_t fw = row3 ? 3 : (wide ? wide_fw : r.in(1, std::min(in_w, 4)));
     const int32_t stride_h = r.in(1, 2), stride_w = row3 ? 1 : r.in(1, 2);
     const int32_t dil_h = (fh - 1) * 2 + 1 <= in_h ? r.in(1, 2) : 1;
     const int32_t dil_w = row3 ? 1 : ((fw - 1) * 2 + 1 <= in_w ? r.in(1, 2) : 1);
@@ -179,9 +227,17 @@ void check_depthwise(bool row3, uint32_t seed) {
   EXPECT_GT(checked, 200) << "too few random cases were supported";
 }
 
-TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) { check_depthwise(false, 202); }
+TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) {
+  check_depthwise(false, 202);
+}
 
-TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) { check_depthwise(true, 303); }
+TEST(DspKernels, DepthwiseWideFiltersMatchReferenceOnRandomShapes) {
+  check_depthwise(false, 505, true);
+}
+
+TEST(DspKernels, DepthwiseRow3MatchesReferenceOnRandomShapes) {
+  check_depthwise(true, 303);
+}
 
 TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
   Random r(404);
@@ -325,7 +381,8 @@ TEST(DspKernels, ConvBeyondTheFastBoundRequantisesExactly) {
   const tinyops_dims4 in{1, 4, 5, c_in}, fd{c_out, 3, 3, c_in}, out{1, 2, 3, c_out};
   std::vector<int8_t> input(static_cast<size_t>(4 * 5 * c_in)),
       filter(static_cast<size_t>(c_out * 9 * c_in));
-  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(i % 2 ? 127 : -128 + static_cast<int>(i % 7));
+  for (size_t i = 0; i < input.size(); ++i)
+    input[i] = static_cast<int8_t>(i % 2 ? 127 : -128 + static_cast<int>(i % 7));
   for (size_t i = 0; i < filter.size(); ++i) filter[i] = static_cast<int8_t>(i % 3 ? -128 : 127);
   const int32_t bias[] = {-3000000, 0, 5000000}, mult[] = {1518500250, 1 << 30, 2100000000},
                 shift[] = {2, -20, 4};
@@ -337,11 +394,108 @@ TEST(DspKernels, ConvBeyondTheFastBoundRequantisesExactly) {
   std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
   tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
   std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
-  tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias, &out,
-                        actual.data(), scratch.data(), 1);
+  tinyops_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), bias, &out, actual.data(),
+                        scratch.data(), 1);
   EXPECT_EQ(actual, expected);
   // Not every output saturates, so the test sees the arithmetic, not just the clamp.
-  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(), [](int8_t v) { return v != 127 && v != -128; }));
+  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(),
+                          [](int8_t v) { return v != 127 && v != -128; }));
+}
+
+// The per-output check of the exact requantisation (dsp_requantize.h): one high multiply
+// where it is exact, the 64-bit reference elsewhere; equal to the reference for every
+// accumulator, including the int32 extremes and both sides of the +-2^30 edges, and for every
+// shift from -31 to +30. The fallback counts its calls, so both paths are seen to run.
+int fallback_calls = 0;
+int32_t counted_reference(int32_t acc, int32_t multiplier, int32_t shift) {
+  ++fallback_calls;
+  return tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift);
+}
+
+TEST(DspKernels, CheckedRequantisationEqualsTheReferenceForEveryAccumulator) {
+  Random r(4242);
+  fallback_calls = 0;
+  int fast = 0;
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    for (int round = 0; round < 60; ++round) {
+      const int32_t multiplier = round == 0 ? INT32_MAX : (round == 1 ? 0 : r.in(0, INT32_MAX));
+      const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, multiplier, shift);
+      const int32_t left = shift > 0 ? shift : 0;
+      const int32_t edge =
+          static_cast<int32_t>((int64_t{1} << 30) >> left);  // |acc| < edge is fast
+      std::vector<int32_t> accs = {INT32_MIN,
+                                   INT32_MAX,
+                                   0,
+                                   1,
+                                   -1,
+                                   edge,
+                                   edge - 1,
+                                   -edge,
+                                   -edge - 1,
+                                   -edge + 1,
+                                   r.in(INT32_MIN, INT32_MAX),
+                                   r.in(-edge, edge),
+                                   r.in(-edge / 64, edge / 64)};
+      for (const int32_t acc : accs) {
+        const int before = fallback_calls;
+        ASSERT_EQ(tinyops_dsp_requantize_checked(acc, &c, counted_reference),
+                  tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift))
+            << "acc " << acc << " multiplier " << multiplier << " shift " << shift;
+        fast += fallback_calls == before;
+      }
+    }
+  }
+  EXPECT_GT(fast, 10000);
+  EXPECT_GT(fallback_calls, 5000);
+}
+
+// The exact conv path on a layer whose accumulators fall on both sides of the one-multiply
+// range, channel by channel and pixel by pixel (inputs alternate between a calm and a
+// saturated half of the image).
+TEST(DspKernels, ConvExactPathMixesFastAndFallbackOutputs) {
+  Random r(909);
+  const int32_t c_in = 64, c_out = 5;
+  tinyops_conv_params p{};
+  p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  p.pad_h = p.pad_w = 1;
+  p.input_offset = 128;
+  p.output_offset = -5;
+  p.act_min = -128;
+  p.act_max = 127;
+  const tinyops_dims4 in{1, 6, 7, c_in}, fd{c_out, 3, 3, c_in}, out{1, 6, 7, c_out};
+  // Each pixel is loud (127 + 128 = 255 after the offset) or quiet (2 to 4) in every channel,
+  // at random, so a window's accumulator is about k * 1.8 M for its k loud pixels (0..9).
+  std::vector<int8_t> input(static_cast<size_t>(6 * 7 * c_in));
+  for (size_t px = 0; px < 6 * 7; ++px) {
+    const bool loud = r.in(0, 1) == 1;
+    for (size_t ch = 0; ch < static_cast<size_t>(c_in); ++ch) {
+      input[px * static_cast<size_t>(c_in) + ch] =
+          static_cast<int8_t>(loud ? 127 : r.in(-126, -124));
+    }
+  }
+  std::vector<int8_t> filter(static_cast<size_t>(c_out * 9 * c_in));
+  for (auto& w : filter) w = static_cast<int8_t>(r.in(100, 127));
+  const int32_t bias[] = {-1000, 0, 7, 123456, -99},
+                mult[] = {1 << 30, 1518500250, 2100000000, 1200000000, INT32_MAX};
+  // Negative shifts: everything is within the one-multiply range and most outputs are not
+  // saturated. A left shift of 7 puts the edge (2^23 = 8.4 M) among the windows' sums, so
+  // windows with 5 or more loud pixels take the 64-bit fallback and the others do not.
+  const int32_t shift[] = {-14, -12, -13, -15, -14}, shift2[] = {7, -12, 7, -15, 8};
+  const tinyops_per_channel_quant q2{mult, shift2};
+  ASSERT_FALSE(tinyops_conv2d_s8_dsp_small_acc(&p, &q2, &fd, filter.data(), bias));
+  for (const int32_t* s : {shift, shift2}) {
+    const tinyops_per_channel_quant qs{mult, s};
+    std::vector<int8_t> expected(static_cast<size_t>(6 * 7 * c_out)), actual(expected.size(), 0x55);
+    tinyops_conv2d_s8(&p, &qs, &in, input.data(), &fd, filter.data(), bias, &out, expected.data());
+    std::vector<int8_t> laid_out(tinyops_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    std::vector<int32_t> scratch((tinyops_conv2d_s8_dsp_scratch_size(&fd) + 3) / 4);
+    tinyops_conv2d_s8_dsp(&p, &qs, &in, input.data(), &fd, laid_out.data(), bias, &out,
+                          actual.data(), scratch.data(), 1);
+    ASSERT_EQ(actual, expected);
+    EXPECT_TRUE(std::any_of(expected.begin(), expected.end(),
+                            [](int8_t v) { return v != 127 && v != -128; }));
+  }
 }
 
 // The accumulator bound that lets the kernels requantise with one high multiply is checked,

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <vector>
 
 #include "tinyops/runtime/shape_ops.h"
@@ -44,6 +45,63 @@ TEST(Pad, FloatFourDims) {
   std::vector<float> out(4);
   tinyops_pad(&p, &in, &zero, out.data());
   EXPECT_EQ(out, (std::vector<float>{0, 0, 5, 0}));
+}
+
+// The plain definition: every output element is the input element it covers, or the pad value.
+std::vector<uint8_t> reference_pad(const tinyops_pad_params& p, const std::vector<uint8_t>& in,
+                                   const std::vector<uint8_t>& value) {
+  std::vector<int32_t> out_dims(static_cast<size_t>(p.rank));
+  size_t total = 1;
+  for (int d = 0; d < p.rank; ++d) {
+    out_dims[static_cast<size_t>(d)] = p.before[d] + p.input_dims[d] + p.after[d];
+    total *= static_cast<size_t>(out_dims[static_cast<size_t>(d)]);
+  }
+  const auto size = static_cast<size_t>(p.element_size);
+  std::vector<uint8_t> out(total * size);
+  for (size_t i = 0; i < total; ++i) {
+    size_t rest = i, offset = 0, scale = 1;
+    bool inside = true;
+    for (int d = p.rank - 1; d >= 0; --d) {
+      const auto od = static_cast<size_t>(out_dims[static_cast<size_t>(d)]);
+      const auto x = static_cast<int32_t>(rest % od) - p.before[d];
+      rest /= od;
+      if (x < 0 || x >= p.input_dims[d]) inside = false;
+      offset += static_cast<size_t>(x) * scale;
+      scale *= static_cast<size_t>(p.input_dims[d]);
+    }
+    for (size_t k = 0; k < size; ++k) out[i * size + k] = inside ? in[offset * size + k] : value[k];
+  }
+  return out;
+}
+
+// Random ranks, sizes (including empty input dimensions), paddings on any subset of the
+// dimensions, element sizes 1, 2 and 4, pad values with equal and unequal bytes.
+TEST(Pad, MatchesThePlainDefinitionOnRandomShapes) {
+  std::mt19937 rng(77);
+  auto integer = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  for (int trial = 0; trial < 500; ++trial) {
+    tinyops_pad_params p{};
+    p.rank = integer(0, 5);
+    const int sizes[3] = {1, 2, 4};
+    p.element_size = sizes[integer(0, 2)];
+    size_t in_count = 1;
+    for (int d = 0; d < p.rank; ++d) {
+      p.input_dims[d] = integer(0, 9) == 0 ? 0 : integer(1, 5);
+      p.before[d] = integer(0, 2) == 0 ? integer(0, 3) : 0;
+      p.after[d] = integer(0, 2) == 0 ? integer(0, 3) : 0;
+      in_count *= static_cast<size_t>(p.input_dims[d]);
+    }
+    const auto size = static_cast<size_t>(p.element_size);
+    std::vector<uint8_t> in(in_count * size), value(size);
+    for (auto& x : in) x = static_cast<uint8_t>(integer(0, 255));
+    for (auto& x : value) x = static_cast<uint8_t>(integer(0, 1) ? 0xA5 : integer(0, 255));
+    const auto expected = reference_pad(p, in, value);
+    std::vector<uint8_t> out(expected.size() + 8, 0x5A);  // guard bytes after the output
+    tinyops_pad(&p, in.data(), value.data(), out.data());
+    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "trial " << trial;
+    for (size_t k = expected.size(); k < out.size(); ++k)
+      ASSERT_EQ(out[k], 0x5A) << "trial " << trial;
+  }
 }
 
 TEST(Transpose, ThreeDimsAllPermutations) {

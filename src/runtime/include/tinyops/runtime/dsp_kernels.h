@@ -58,7 +58,8 @@ int32_t tinyops_conv2d_s8_dsp_supported(const tinyops_conv_params* params,
                                         const tinyops_dims4* filter_dims);
 /* 1 when every accumulator of the layer provably meets the one-multiply requantisation's
  * bound (dsp_requantize.h); otherwise the kernel is called with exact_requantize = 1 and
- * requantises in 64 bits, as the reference does, at no cost to the multiply-accumulates. */
+ * checks each output (tinyops_dsp_requantize_checked: one multiply where that is exact, the
+ * reference's 64-bit arithmetic elsewhere), at no cost to the multiply-accumulates. */
 int32_t tinyops_conv2d_s8_dsp_small_acc(const tinyops_conv_params* params,
                                         const tinyops_per_channel_quant* quant,
                                         const tinyops_dims4* filter_dims, const int8_t* filter,

@@ -8,10 +8,10 @@
  *   for both signs. When |a| < 2^30 that is SMMULR(2a, b) = floor((2ab + 2^31) / 2^32), a
  *   single instruction. The kernels require |acc * 2^max(shift, 0)| < 2^30 for every
  *   possible input; tinyops_*_dsp_small_acc proves it at compile time from the weights, the
- *   bias and the input offset; otherwise the conv kernel requantises exactly
- *   (tinyops_multiply_by_quantized_multiplier), the FC and SVDF kernels with
+ *   bias and the input offset; otherwise the conv kernel checks each output
+ *   (tinyops_dsp_requantize_checked below), the FC and SVDF kernels requantise with
  *   tinyops_dsp_requantize_exact below, and the depthwise ones leave the layer to the
- *   reference kernel.
+ *   reference kernel. The same form serves int8 ADD/SUB (add_sub_s8_flat.h).
  * - The rounding right shift by e >= 1 (half away from zero) equals
  *   (x + 2^(e - 1) - (x < 0)) >> e. */
 #ifndef TINYOPS_RUNTIME_DSP_REQUANTIZE_H
@@ -56,8 +56,7 @@ static inline int32_t tinyops_dsp_channel_shift(const tinyops_dsp_channel* c) {
 /* MultiplyByQuantizedMultiplier(acc, multiplier, shift), given |acc * 2^max(shift, 0)| <
  * 2^30 (the kernels' precondition). Then |x| < 2^30, so x + half cannot overflow. */
 static inline int32_t tinyops_dsp_requantize(int32_t acc, const tinyops_dsp_channel* c) {
-  const int32_t x =
-      tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
+  const int32_t x = tinyops_smmulr((int32_t)((uint32_t)acc << c->left_shift), c->multiplier);
   return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
 }
 
@@ -72,6 +71,25 @@ static inline int32_t tinyops_dsp_requantize_exact(int32_t acc, const tinyops_ds
   const int32_t mask = (int32_t)(((uint32_t)c->half << 1) - (uint32_t)c->negative);
   const int32_t threshold = c->half - c->negative + (int32_t)((uint32_t)x >> 31);
   return (x >> c->right) + ((x & mask) > threshold ? 1 : 0);
+}
+
+/* MultiplyByQuantizedMultiplier(acc, multiplier, shift) for any accumulator, for kernels
+ * whose layer bound is not proven. The reference first forms a = acc * 2^max(shift, 0) (in
+ * int32, wrapping); the one-multiply form is exact whenever 2a is an int32, that is when bits
+ * 31 and 30 of a agree, which holds for nearly every accumulator of a real layer even where
+ * the worst case over all inputs does not. Only the others take the 64-bit reference
+ * arithmetic, so the check costs three instructions per output instead of ~35 for the
+ * 64-bit arithmetic on every output. `exact` is tinyops_multiply_by_quantized_multiplier
+ * behind a function call (kept out of line so the hot loop stays small). */
+static inline int32_t tinyops_dsp_requantize_checked(int32_t acc, const tinyops_dsp_channel* c,
+                                                     int32_t (*exact)(int32_t, int32_t, int32_t)) {
+  const int32_t a = (int32_t)((uint32_t)acc << (c->left_shift - 1));
+  const int32_t twice = (int32_t)((uint32_t)a << 1);
+  if ((a ^ twice) >= 0) {
+    const int32_t x = tinyops_smmulr(twice, c->multiplier);
+    return (x + c->half - ((x >> 31) & c->negative)) >> c->right;
+  }
+  return exact(acc, c->multiplier, tinyops_dsp_channel_shift(c));
 }
 
 /* Requantises n accumulators of one output channel (n <= 4) and stores them `stride` bytes
