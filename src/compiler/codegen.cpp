@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "cortex_m_dsp.hpp"
 #include "runtime_sources.hpp"
 #include "tinyops/compiler/lowering.hpp"
 #include "tinyops/core/error.hpp"
@@ -173,7 +174,19 @@ class BundleEmitter : public interp::EmitContext {
   }
   void reset_statement(const std::string& s) override { resets_.push_back("  " + s); }
   void use_source(const std::string& file) override { sources_.insert(file); }
-  bool dsp_kernels() const override { return dsp_kernels_; }
+  // Cores with the Arm DSP extension run the int8 layers their kernels take on them.
+  bool lower(const interp::Int8ConvLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
+  bool lower(const interp::Int8DepthwiseConvLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
+  bool lower(const interp::Int8FullyConnectedLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
+  bool lower(const interp::Int8SvdfLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
   // An op's work buffer is a block of the arena the planner placed among the tensors, alive
   // only during that op. The first emission pass only records the requests
   // (scratch_requests) for the planner; the second gets the planned bytes.

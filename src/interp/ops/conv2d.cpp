@@ -5,68 +5,8 @@
 
 #include "conv_family.hpp"
 #include "tinyops/core/shape.hpp"
-#include "tinyops/runtime/dsp_kernels.h"
 
 namespace tinyops::interp::conv_family {
-namespace {
-
-static_assert(sizeof(tinyops_conv_params) == 10 * sizeof(int32_t));
-Fields fields_of(const tinyops_conv_params& p) {
-  return {{"stride_h", c_int(p.stride_h)},
-          {"stride_w", c_int(p.stride_w)},
-          {"dilation_h", c_int(p.dilation_h)},
-          {"dilation_w", c_int(p.dilation_w)},
-          {"pad_h", c_int(p.pad_h)},
-          {"pad_w", c_int(p.pad_w)},
-          {"input_offset", c_int(p.input_offset)},
-          {"output_offset", c_int(p.output_offset)},
-          {"act_min", c_int(p.act_min)},
-          {"act_max", c_int(p.act_max)}};
-}
-
-static_assert(sizeof(tinyops_conv_params_f32) == 8 * 4);
-Fields fields_of(const tinyops_conv_params_f32& p) {
-  return {{"stride_h", c_int(p.stride_h)},     {"stride_w", c_int(p.stride_w)},
-          {"dilation_h", c_int(p.dilation_h)}, {"dilation_w", c_int(p.dilation_w)},
-          {"pad_h", c_int(p.pad_h)},           {"pad_w", c_int(p.pad_w)},
-          {"act_min", c_float(p.act_min)},     {"act_max", c_float(p.act_max)}};
-}
-
-}  // namespace
-
-bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const ChannelQuant& quant,
-                   const tinyops_dims4& in, const tinyops_dims4& fd, const tinyops_dims4& out,
-                   std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
-                   int32_t b_idx, int32_t out_idx, const std::string& what) {
-  const tinyops_per_channel_quant view = quant.view();
-  if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
-    return keep_reference(e, why);
-  if (!tinyops_conv2d_s8_dsp_supported(&params, &view, &fd))
-    return keep_reference(e, "an input zero point outside int8 or a negative multiplier");
-  const bool small_acc = tinyops_conv2d_s8_dsp_small_acc(&params, &view, &fd, filter.data(), bias);
-  std::vector<int8_t> relaid(tinyops_conv2d_s8_dsp_filter_size(&fd));
-  tinyops_conv2d_s8_dsp_filter(&fd, filter.data(), relaid.data());
-  e.use_source("conv_s8_dsp.c");
-  const std::string p = declare_struct(e, "tinyops_conv_params", "params", fields_of(params));
-  const std::string q = declare_channel_quant(e, quant);
-  const std::string in_dims = declare_dims(e, "in_dims", in);
-  const std::string filter_dims = declare_dims(e, "filter_dims", fd);
-  const std::string out_dims = declare_dims(e, "out_dims", out);
-  const std::string w = declare_dsp_filter(
-      e, relaid,
-      what +
-          " for conv_s8_dsp.c: output channels in pairs, 2 taps x 2 channels per word, "
-          "filter rows padded to 4 taps");
-  const std::string scratch =
-      e.scratch(static_cast<int64_t>(tinyops_conv2d_s8_dsp_scratch_size(&fd)));
-  e.statement(
-      c_call("tinyops_conv2d_s8_dsp",
-             {"&" + p, "&" + q, "&" + in_dims, e.tensor(in_idx), "&" + filter_dims, w,
-              optional_tensor(e, b_idx), "&" + out_dims, e.tensor(out_idx), scratch,
-              small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
-  return true;
-}
-
 InvokeFn prepare_conv2d(const OpContext& ctx) {
   const auto& opts = ctx.options<ConvOptions>();
   const Tensor& input = ctx.input(0);
@@ -117,16 +57,14 @@ InvokeFn prepare_conv2d(const OpContext& ctx) {
     ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_data = constant_data<int8_t>(&filter),
                  bias_data = constant_data<int32_t>(bias),
                  what = "'" + filter.name + "' " + shape_to_string(filter.shape)](EmitContext& e) {
-      if (e.dsp_kernels() &&
-          emit_conv_dsp(e, s->params, s->quant, s->in, s->fd, s->out, filter_data,
-                        bias_data.empty() ? nullptr : bias_data.data(), in_idx, b_idx, out_idx,
-                        what)) {
+      if (e.lower(Int8ConvLayer{s->params, s->quant.multiplier, s->quant.shift, s->in, s->fd,
+                                s->out, filter_data, bias_data, in_idx, f_idx, b_idx, out_idx,
+                                what}))
         return;
-      }
       e.use_source("conv_s8.c");
       const std::string params =
           declare_struct(e, "tinyops_conv_params", "params", fields_of(s->params));
-      const std::string quant = declare_channel_quant(e, s->quant);
+      const std::string quant = declare_channel_quant(e, s->quant.multiplier, s->quant.shift);
       const std::string in_dims = declare_dims(e, "in_dims", s->in);
       const std::string filter_dims = declare_dims(e, "filter_dims", s->fd);
       const std::string out_dims = declare_dims(e, "out_dims", s->out);

@@ -160,11 +160,6 @@ const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels)
 
 namespace {
 
-static_assert(sizeof(tinyops_dims4) == 4 * sizeof(int32_t));
-Fields fields_of(const tinyops_dims4& d) {
-  return {{"n", c_int(d.n)}, {"h", c_int(d.h)}, {"w", c_int(d.w)}, {"c", c_int(d.c)}};
-}
-
 std::string declare_dequantized(EmitContext& e, const std::string& source_name,
                                 const std::string& shape, const std::vector<float>& weights) {
   const std::string name = e.unique("weights");
@@ -175,64 +170,11 @@ std::string declare_dequantized(EmitContext& e, const std::string& source_name,
 
 }  // namespace
 
-std::string declare_struct(EmitContext& e, const std::string& type, const std::string& base,
-                           const Fields& fields) {
-  const std::string name = e.unique(base);
-  e.declare(c_struct(type, name, fields));
-  return name;
-}
-
-std::string declare_dims(EmitContext& e, const std::string& base, const tinyops_dims4& d) {
-  return declare_struct(e, "tinyops_dims4", base, fields_of(d));
-}
-
-std::string declare_channel_quant(EmitContext& e, const ChannelQuant& q) {
-  const std::string multiplier = e.unique("multiplier");
-  const std::string shift = e.unique("shift");
-  const std::string quant = e.unique("quant");
-  e.declare(c_array("int32_t", multiplier, {q.multiplier.begin(), q.multiplier.end()}));
-  e.declare(c_array("int32_t", shift, {q.shift.begin(), q.shift.end()}));
-  e.declare(
-      c_struct("tinyops_per_channel_quant", quant, {{"multiplier", multiplier}, {"shift", shift}}));
-  return quant;
-}
-
-std::string comment_safe(std::string s) {
-  for (size_t at = s.find("*/"); at != std::string::npos; at = s.find("*/", at)) s[at + 1] = '_';
-  return s;
-}
-
 std::string float_weights(EmitContext& e, const std::vector<float>& dequantized,
                           const std::string& source_name, const std::string& shape,
                           int32_t filter_index) {
   return dequantized.empty() ? e.tensor(filter_index)
                              : declare_dequantized(e, source_name, shape, dequantized);
-}
-
-std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values,
-                               const std::string& what) {
-  const std::string name = e.unique("filter_dsp");
-  std::string array =
-      c_array("int8_t", "values", std::vector<int64_t>(values.begin(), values.end()));
-  // "static const int8_t values[N] = {...};" -> a union member, initialised through the union.
-  const size_t brace = array.find(" = {");
-  const std::string member = array.substr(std::string("static const ").size(),
-                                          brace - std::string("static const ").size());
-  const std::string init = array.substr(brace + 3, array.size() - brace - 4);
-  e.declare("/* " + comment_safe(what) + " */\nstatic const union {\n  " + member +
-            ";\n  int32_t align4;\n} " + name + " = {" + init + "};");
-  return name + ".values";
-}
-
-bool keep_reference(EmitContext& e, const std::string& why) {
-  e.keeps_reference(why);
-  return false;
-}
-
-std::string missing_constants(std::span<const int8_t> filter, int32_t b_idx, const int32_t* bias) {
-  if (filter.empty()) return "its filter is not a constant tensor";
-  if (b_idx != kNoTensor && bias == nullptr) return "its bias is not a constant tensor";
-  return "";
 }
 
 }  // namespace tinyops::interp::conv_family

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tinyops/interp/c_emit.hpp"
+#include "tinyops/interp/c_params.hpp"
 #include "tinyops/interp/op_kernel.hpp"
 #include "tinyops/runtime/conv.h"
 
@@ -63,59 +64,20 @@ const Tensor* bias_tensor(const OpContext& ctx, DataType want, int32_t channels)
 [[noreturn]] void unsupported_types(const OpContext& ctx, const Tensor& input, const Tensor& filter,
                                     const Tensor& output);
 
-// ---- printing prepared parameters as C (see c_emit.hpp) ------------------------------------
-//
-// Each op file lists its parameter structs' fields once, in header order, next to a
-// static_assert that fails when a runtime struct gains a field the list does not print.
+// ---- printing -------------------------------------------------------------------------------
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-// Declares `static const <type> opK_<base> = {...};` and returns its name.
-std::string declare_struct(EmitContext& e, const std::string& type, const std::string& base,
-                           const Fields& fields);
-std::string declare_dims(EmitContext& e, const std::string& base, const tinyops_dims4& d);
-// The multiplier and shift arrays, then the struct pointing at them.
-std::string declare_channel_quant(EmitContext& e, const ChannelQuant& q);
-// C comments end at "*/"; a tensor name must not end one early.
-std::string comment_safe(std::string s);
 // The weights a float kernel reads: hybrid weights dequantised at prepare time as a float
 // array named after the int8 tensor, else the tensor itself.
 std::string float_weights(EmitContext& e, const std::vector<float>& dequantized,
                           const std::string& source_name, const std::string& shape,
                           int32_t filter_index);
 
-// ---- DSP kernels (cores with the Arm DSP extension; runtime/dsp_kernels.h) -----------------
-//
-// When the target has the DSP extension, the int8 emitters print a call to a *_dsp kernel
-// instead of the reference one, with the filter re-laid out at compile time (the original is
-// then not emitted) and the kernel's work buffer from EmitContext::scratch. A layer the DSP
-// kernels do not take (tinyops_*_dsp_supported) keeps the reference call and says why. The
-// host interpreter always runs the reference kernels; the results are the same, bit for bit.
-
-// The data of a constant tensor, or an empty span (a filter or bias computed at run time
-// cannot be re-laid out or bounded at compile time).
+// The data of a constant tensor, or an empty span (computed at run time), for the layer
+// descriptions the code generator may lower (tinyops/interp/lowerable_layers.hpp).
 template <class T>
 std::span<const T> constant_data(const Tensor* t) {
   return t != nullptr && t->is_constant() ? t->constant_as<T>() : std::span<const T>();
 }
-
-// A re-laid-out filter as a static const array aligned to 4 bytes (the kernels load it with
-// LDRD, which faults on unaligned addresses). Returns the C expression for its first byte.
-std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values,
-                               const std::string& what);
-
-// Records why a layer stays on the reference kernel; returns false for the caller to do so.
-bool keep_reference(EmitContext& e, const std::string& why);
-
-// Why the DSP kernels cannot take a layer's constants ("" when they can).
-std::string missing_constants(std::span<const int8_t> filter, int32_t b_idx, const int32_t* bias);
-
-// A conv layer on conv_s8_dsp.c (depthwise layers with one input channel come here too).
-// Returns false, printing nothing but the reason, when the kernel does not take it.
-bool emit_conv_dsp(EmitContext& e, const tinyops_conv_params& params, const ChannelQuant& quant,
-                   const tinyops_dims4& in, const tinyops_dims4& fd, const tinyops_dims4& out,
-                   std::span<const int8_t> filter, const int32_t* bias, int32_t in_idx,
-                   int32_t b_idx, int32_t out_idx, const std::string& what);
 
 // ---- the ops, one file each -----------------------------------------------------------------
 

@@ -6,70 +6,9 @@
 #include "conv_family.hpp"
 #include "tinyops/core/quantization.hpp"
 #include "tinyops/core/shape.hpp"
-#include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/fully_connected.h"
 
 namespace tinyops::interp::conv_family {
-namespace {
-
-static_assert(sizeof(tinyops_fully_connected_params) == 9 * sizeof(int32_t));
-Fields fields_of(const tinyops_fully_connected_params& p) {
-  return {{"batches", c_int(p.batches)},
-          {"accum_depth", c_int(p.accum_depth)},
-          {"output_depth", c_int(p.output_depth)},
-          {"input_offset", c_int(p.input_offset)},
-          {"filter_offset", c_int(p.filter_offset)},
-          {"output_offset", c_int(p.output_offset)},
-          {"act_min", c_int(p.act_min)},
-          {"act_max", c_int(p.act_max)},
-          {"per_channel", c_int(p.per_channel)}};
-}
-
-static_assert(sizeof(tinyops_fully_connected_params_f32) == 5 * 4);
-Fields fields_of(const tinyops_fully_connected_params_f32& p) {
-  return {{"batches", c_int(p.batches)},
-          {"accum_depth", c_int(p.accum_depth)},
-          {"output_depth", c_int(p.output_depth)},
-          {"act_min", c_float(p.act_min)},
-          {"act_max", c_float(p.act_max)}};
-}
-
-// A fully connected layer on fully_connected_s8_dsp.c; false when the kernel does not take it.
-bool emit_fully_connected_dsp(EmitContext& e, const tinyops_fully_connected_params& params,
-                              const ChannelQuant& quant, std::span<const int8_t> filter,
-                              const int32_t* bias, int32_t in_idx, int32_t b_idx, int32_t out_idx,
-                              const std::string& what) {
-  const tinyops_per_channel_quant view = quant.view();
-  if (const std::string why = missing_constants(filter, b_idx, bias); !why.empty())
-    return keep_reference(e, why);
-  if (!tinyops_fully_connected_s8_dsp_supported(&params, &view)) {
-    return keep_reference(
-        e, params.filter_offset != 0
-               ? "asymmetric weights (filter zero point " + std::to_string(-params.filter_offset) +
-                     "; the DSP kernel takes symmetric ones)"
-               : std::string("an input zero point outside int8 or a negative multiplier"));
-  }
-  const bool small_acc =
-      tinyops_fully_connected_s8_dsp_small_acc(&params, &view, filter.data(), bias);
-  std::vector<int8_t> relaid(tinyops_fully_connected_s8_dsp_filter_size(&params));
-  tinyops_fully_connected_s8_dsp_filter(&params, filter.data(), relaid.data());
-  e.use_source("fully_connected_s8_dsp.c");
-  const std::string p =
-      declare_struct(e, "tinyops_fully_connected_params", "params", fields_of(params));
-  const std::string q = declare_channel_quant(e, quant);
-  const std::string w = declare_dsp_filter(
-      e, relaid, what + " for fully_connected_s8_dsp.c: rows in fours, [4 columns][row][4 values]");
-  const std::string scratch =
-      e.scratch(static_cast<int64_t>(tinyops_fully_connected_s8_dsp_scratch_size(&params)));
-  e.statement(c_call(
-      "tinyops_fully_connected_s8_dsp",
-      {"&" + p, "&" + q, e.tensor(in_idx), w, optional_tensor(e, b_idx), e.tensor(out_idx), scratch,
-       small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */"}));
-  return true;
-}
-
-}  // namespace
-
 InvokeFn prepare_fully_connected(const OpContext& ctx) {
   const auto& opts = ctx.options<FullyConnectedOptions>();
   const Tensor& input = ctx.input(0);
@@ -126,16 +65,14 @@ InvokeFn prepare_fully_connected(const OpContext& ctx) {
     ctx.on_emit([s, in_idx, f_idx, b_idx, out_idx, filter_data = constant_data<int8_t>(&filter),
                  bias_data = constant_data<int32_t>(bias),
                  what = "'" + filter.name + "' " + shape_to_string(filter.shape)](EmitContext& e) {
-      if (e.dsp_kernels() &&
-          emit_fully_connected_dsp(e, s->params, s->quant, filter_data,
-                                   bias_data.empty() ? nullptr : bias_data.data(), in_idx, b_idx,
-                                   out_idx, what)) {
+      if (e.lower(Int8FullyConnectedLayer{s->params, s->quant.multiplier, s->quant.shift,
+                                          filter_data, bias_data, in_idx, f_idx, b_idx, out_idx,
+                                          what}))
         return;
-      }
       e.use_source("fully_connected_s8.c");
       const std::string params =
           declare_struct(e, "tinyops_fully_connected_params", "params", fields_of(s->params));
-      const std::string quant = declare_channel_quant(e, s->quant);
+      const std::string quant = declare_channel_quant(e, s->quant.multiplier, s->quant.shift);
       e.statement(c_call("tinyops_fully_connected_s8",
                          {"&" + params, "&" + quant, e.tensor(in_idx), e.tensor(f_idx),
                           optional_tensor(e, b_idx), e.tensor(out_idx)}));

@@ -9,22 +9,6 @@
 namespace tinyops::interp::conv_family {
 namespace {
 
-static_assert(sizeof(tinyops_pool_params) == 8 * sizeof(int32_t));
-Fields fields_of(const tinyops_pool_params& p) {
-  return {{"stride_h", c_int(p.stride_h)}, {"stride_w", c_int(p.stride_w)},
-          {"filter_h", c_int(p.filter_h)}, {"filter_w", c_int(p.filter_w)},
-          {"pad_h", c_int(p.pad_h)},       {"pad_w", c_int(p.pad_w)},
-          {"act_min", c_int(p.act_min)},   {"act_max", c_int(p.act_max)}};
-}
-
-static_assert(sizeof(tinyops_pool_params_f32) == 8 * 4);
-Fields fields_of(const tinyops_pool_params_f32& p) {
-  return {{"stride_h", c_int(p.stride_h)}, {"stride_w", c_int(p.stride_w)},
-          {"filter_h", c_int(p.filter_h)}, {"filter_w", c_int(p.filter_w)},
-          {"pad_h", c_int(p.pad_h)},       {"pad_w", c_int(p.pad_w)},
-          {"act_min", c_float(p.act_min)}, {"act_max", c_float(p.act_max)}};
-}
-
 // ---- AVERAGE_POOL_2D / MAX_POOL_2D ---------------------------------------------------------
 
 enum class PoolKind { Average, Max };

@@ -5,9 +5,9 @@
 // activation state [batches, num_filters * memory_size], a variable tensor the op updates
 // in place. The state is an ordinary arena tensor, so the interpreter's and the generated
 // code's variable-tensor reset returns it to its initial value; the op itself only needs
-// int32 (or float) scratch, from the bundle's shared scratch. On cores with the DSP
-// extension the int8 op is emitted as svdf_s8_dsp.c's kernel (weights_feature re-laid out
-// at compile time); the interpreter always runs svdf_s8.c, with the same results.
+// int32 (or float) scratch, planned in the arena. The int8 op offers itself to the code
+// generator (EmitContext::lower), which runs it on svdf_s8_dsp.c on cores with the DSP
+// extension; the interpreter always runs svdf_s8.c, with the same results.
 #include <cmath>
 #include <memory>
 #include <span>
@@ -19,9 +19,9 @@
 #include "tinyops/core/quantization.hpp"
 #include "tinyops/core/shape.hpp"
 #include "tinyops/interp/c_emit.hpp"
+#include "tinyops/interp/c_params.hpp"
 #include "tinyops/interp/op_kernel.hpp"
 #include "tinyops/runtime/svdf.h"
-#include "tinyops/runtime/svdf_dsp.h"
 
 namespace tinyops::interp {
 namespace {
@@ -29,81 +29,8 @@ namespace {
 using elementwise::per_tensor_quant;
 using elementwise::require_type;
 
-// The parameters as C, in svdf.h's field order.
 std::string declare_svdf_params(EmitContext& e, const tinyops_svdf_params& p) {
-  static_assert(sizeof(tinyops_svdf_params) == 13 * sizeof(int32_t),
-                "tinyops_svdf_params gained a field this list does not print");
-  const std::string params = e.unique("params");
-  e.declare(c_struct("tinyops_svdf_params", params,
-                     {{"batches", c_int(p.batches)},
-                      {"input_size", c_int(p.input_size)},
-                      {"num_filters", c_int(p.num_filters)},
-                      {"num_units", c_int(p.num_units)},
-                      {"rank", c_int(p.rank)},
-                      {"memory_size", c_int(p.memory_size)},
-                      {"input_zero_point", c_int(p.input_zero_point)},
-                      {"state_zero_point", c_int(p.state_zero_point)},
-                      {"output_zero_point", c_int(p.output_zero_point)},
-                      {"multiplier_1", c_int(p.multiplier_1)},
-                      {"shift_1", c_int(p.shift_1)},
-                      {"multiplier_2", c_int(p.multiplier_2)},
-                      {"shift_2", c_int(p.shift_2)}}));
-  return params;
-}
-
-// The tensors an int8 SVDF call reads and writes.
-struct SvdfTensors {
-  int32_t in, weights_feature, weights_time, bias, state, out;
-};
-
-// The constant data the DSP kernel's compile-time steps need (empty spans when the tensor is
-// not a constant); weights_time is int16 or int8, as the state.
-struct SvdfConstants {
-  std::span<const int8_t> weights_feature;
-  std::span<const int16_t> weights_time16;
-  std::span<const int8_t> weights_time8;
-  std::span<const int32_t> bias;
-};
-
-// An int8 SVDF on svdf_s8_dsp.c (cores with the DSP extension): weights_feature re-laid out
-// in the FC DSP layout, the requantisations' exact bits from the weights' bounds. Returns
-// false, printing nothing but the reason, when the kernel does not take the layer.
-bool emit_svdf_dsp(EmitContext& e, const tinyops_svdf_params& p, const SvdfTensors& t,
-                   const SvdfConstants& c, bool state16, const std::string& what) {
-  if (c.weights_feature.empty())
-    return conv_family::keep_reference(e, "weights_feature is not a constant tensor");
-  if (state16 ? c.weights_time16.empty() : c.weights_time8.empty())
-    return conv_family::keep_reference(e, "weights_time is not a constant tensor");
-  if (t.bias != kNoTensor && c.bias.empty())
-    return conv_family::keep_reference(e, "its bias is not a constant tensor");
-  if (!tinyops_svdf_s8_dsp_supported(&p))
-    return conv_family::keep_reference(e, "an input or state zero point outside int8");
-  const int32_t* b = c.bias.empty() ? nullptr : c.bias.data();
-  const int32_t exact =
-      state16 ? tinyops_svdf_s8_dsp_exact(&p, c.weights_feature.data(), c.weights_time16.data(), b)
-              : tinyops_svdf_s8_state8_dsp_exact(&p, c.weights_feature.data(),
-                                                 c.weights_time8.data(), b);
-  const std::span<const int8_t> wf = c.weights_feature;
-  std::vector<int8_t> relaid(tinyops_svdf_s8_dsp_feature_size(&p));
-  tinyops_svdf_s8_dsp_feature(&p, wf.data(), relaid.data());
-  e.use_source("svdf_s8_dsp.c");
-  const std::string params = declare_svdf_params(e, p);
-  const std::string w = conv_family::declare_dsp_filter(
-      e, relaid, what + " for svdf_s8_dsp.c: filters in fours, [4 columns][filter][4 values]");
-  const std::string work = e.scratch(static_cast<int64_t>(tinyops_svdf_s8_dsp_scratch_size(&p)));
-  std::string exact_arg = "0";
-  if (exact != 0) {
-    exact_arg =
-        std::string((exact & TINYOPS_SVDF_EXACT_FEATURE) ? "TINYOPS_SVDF_EXACT_FEATURE" : "") +
-        ((exact & TINYOPS_SVDF_EXACT_FEATURE) && (exact & TINYOPS_SVDF_EXACT_OUTPUT) ? " | " : "") +
-        ((exact & TINYOPS_SVDF_EXACT_OUTPUT) ? "TINYOPS_SVDF_EXACT_OUTPUT" : "") +
-        " /* exact requantisation: accumulator bound not proven */";
-  }
-  e.statement(
-      c_call(state16 ? "tinyops_svdf_s8_dsp" : "tinyops_svdf_s8_state8_dsp",
-             {"&" + params, e.tensor(t.in), w, e.tensor(t.weights_time), optional_tensor(e, t.bias),
-              e.tensor(t.state), work, e.tensor(t.out), exact_arg}));
-  return true;
+  return declare_struct(e, "tinyops_svdf_params", "params", fields_of(p));
 }
 
 struct SvdfShape {
@@ -199,15 +126,22 @@ InvokeFn prepare_svdf_s8(const OpContext& ctx, const SvdfShape& s) {
                 i_b = bias != nullptr ? ctx.input_index(3) : kNoTensor, i_s = ctx.input_index(4),
                 i_out = ctx.output_index(0);
   const char* fn = state16 ? "tinyops_svdf_s8" : "tinyops_svdf_s8_state8";
-  const SvdfTensors tensors{i_in, i_wf, i_wt, i_b, i_s, i_out};
-  const SvdfConstants constants{
+  const Int8SvdfLayer layer{
+      *p,
+      state16,
       conv_family::constant_data<int8_t>(&wf),
       state16 ? conv_family::constant_data<int16_t>(&wt) : std::span<const int16_t>(),
       state16 ? std::span<const int8_t>() : conv_family::constant_data<int8_t>(&wt),
-      conv_family::constant_data<int32_t>(bias)};
-  const std::string what = "'" + wf.name + "' " + shape_to_string(wf.shape);
+      conv_family::constant_data<int32_t>(bias),
+      i_in,
+      i_wf,
+      i_wt,
+      i_b,
+      i_s,
+      i_out,
+      "'" + wf.name + "' " + shape_to_string(wf.shape)};
   ctx.on_emit([=](EmitContext& e) {
-    if (e.dsp_kernels() && emit_svdf_dsp(e, *p, tensors, constants, state16, what)) return;
+    if (e.lower(layer)) return;
     e.use_source("svdf_s8.c");
     const std::string params = declare_svdf_params(e, *p);
     // A per-call work buffer: the bundle's shared scratch, counted with the others.

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "tinyops/interp/lowerable_layers.hpp"
+
 namespace tinyops::interp {
 
 class EmitContext {
@@ -31,10 +33,13 @@ class EmitContext {
   virtual void reset_statement(const std::string& c_statement) = 0;
   // Names a runtime source file the call needs ("conv_s8.c"); its header comes along.
   virtual void use_source(const std::string& file) = 0;
-  // True when the target core has the Arm DSP extension (Cortex-M4, M7, M33, M55): int8
-  // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED then call the *_dsp kernels
-  // (runtime/dsp_kernels.h) where they apply.
-  virtual bool dsp_kernels() const { return false; }
+  // Offers a prepared layer to the target's own kernels: true when the context printed it
+  // (the op then prints nothing more), false for the reference call. The code generator
+  // lowers these for cores with the Arm DSP extension (compiler/cortex_m_dsp.cpp).
+  virtual bool lower(const Int8ConvLayer& layer) { return (void)layer, false; }
+  virtual bool lower(const Int8DepthwiseConvLayer& layer) { return (void)layer, false; }
+  virtual bool lower(const Int8FullyConnectedLayer& layer) { return (void)layer, false; }
+  virtual bool lower(const Int8SvdfLayer& layer) { return (void)layer, false; }
   // Why a layer the optimised kernels could serve keeps the reference kernel (reported by
   // `model compile --json` and `farm test --json`, so no heavy layer falls back silently).
   virtual void keeps_reference(const std::string& why) { (void)why; }
@@ -57,7 +62,8 @@ using EmitFn = std::function<void(EmitContext&)>;
 //   "static const tinyops_conv_params op3_params = {.stride_h = 2, ...};"
 std::string c_struct(const std::string& type, const std::string& name,
                      const std::vector<std::pair<std::string, std::string>>& fields);
-// c_array("int32_t", "op3_multiplier", {1, 2}) -> "static const int32_t op3_multiplier[2] = {1, 2};"
+// c_array("int32_t", "op3_multiplier", {1, 2}) -> "static const int32_t op3_multiplier[2] = {1,
+// 2};"
 std::string c_array(const std::string& element_type, const std::string& name,
                     const std::vector<int64_t>& values);
 std::string c_float_array(const std::string& name, const std::vector<float>& values);

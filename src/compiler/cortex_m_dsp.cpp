@@ -1,0 +1,238 @@
+#include "cortex_m_dsp.hpp"
+
+#include <string>
+#include <vector>
+
+#include "tinyops/interp/c_params.hpp"
+#include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/svdf_dsp.h"
+
+namespace tinyops::compiler::cortex_m_dsp {
+namespace {
+
+using namespace tinyops::interp;
+
+// A re-laid-out filter as a static const array aligned to 4 bytes (the kernels load it with
+// LDRD, which faults on unaligned addresses). Returns the C expression for its first byte.
+std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values,
+                               const std::string& what) {
+  const std::string name = e.unique("filter_dsp");
+  std::string array =
+      c_array("int8_t", "values", std::vector<int64_t>(values.begin(), values.end()));
+  // "static const int8_t values[N] = {...};" -> a union member, initialised through the union.
+  const size_t brace = array.find(" = {");
+  const std::string member = array.substr(std::string("static const ").size(),
+                                          brace - std::string("static const ").size());
+  const std::string init = array.substr(brace + 3, array.size() - brace - 4);
+  e.declare("/* " + comment_safe(what) + " */\nstatic const union {\n  " + member +
+            ";\n  int32_t align4;\n} " + name + " = {" + init + "};");
+  return name + ".values";
+}
+
+// Records why a layer stays on the reference kernel; returns false for the caller to do so.
+bool keep_reference(EmitContext& e, const std::string& why) {
+  e.keeps_reference(why);
+  return false;
+}
+
+// Why the kernels cannot take a layer's constants ("" when they can): a filter or bias
+// computed at run time cannot be re-laid out or bounded at compile time.
+std::string missing_constants(std::span<const int8_t> filter, int32_t bias_index,
+                              std::span<const int32_t> bias) {
+  if (filter.empty()) return "its filter is not a constant tensor";
+  if (bias_index >= 0 && bias.empty()) return "its bias is not a constant tensor";
+  return "";
+}
+
+const int32_t* bias_or_null(std::span<const int32_t> bias) {
+  return bias.empty() ? nullptr : bias.data();
+}
+
+tinyops_per_channel_quant view_of(const std::vector<int32_t>& multiplier,
+                                  const std::vector<int32_t>& shift) {
+  return {multiplier.data(), shift.data()};
+}
+
+const char* exact_argument(bool small_acc) {
+  return small_acc ? "0" : "1 /* exact requantisation: accumulator bound not proven */";
+}
+
+}  // namespace
+
+bool lower(EmitContext& e, const Int8ConvLayer& l) {
+  const tinyops_per_channel_quant view = view_of(l.multiplier, l.shift);
+  if (const std::string why = missing_constants(l.filter_data, l.bias, l.bias_data); !why.empty())
+    return keep_reference(e, why);
+  if (!tinyops_conv2d_s8_dsp_supported(&l.params, &view, &l.filter))
+    return keep_reference(e, "an input zero point outside int8 or a negative multiplier");
+  const int32_t* bias = bias_or_null(l.bias_data);
+  const bool small_acc =
+      tinyops_conv2d_s8_dsp_small_acc(&l.params, &view, &l.filter, l.filter_data.data(), bias);
+  std::vector<int8_t> relaid(tinyops_conv2d_s8_dsp_filter_size(&l.filter));
+  tinyops_conv2d_s8_dsp_filter(&l.filter, l.filter_data.data(), relaid.data());
+  e.use_source("conv_s8_dsp.c");
+  const std::string p = declare_struct(e, "tinyops_conv_params", "params", fields_of(l.params));
+  const std::string q = declare_channel_quant(e, l.multiplier, l.shift);
+  const std::string in_dims = declare_dims(e, "in_dims", l.in);
+  const std::string filter_dims = declare_dims(e, "filter_dims", l.filter);
+  const std::string out_dims = declare_dims(e, "out_dims", l.out);
+  const std::string w = declare_dsp_filter(
+      e, relaid,
+      l.what +
+          " for conv_s8_dsp.c: output channels in pairs, 2 taps x 2 channels per word, "
+          "filter rows padded to 4 taps");
+  const std::string scratch =
+      e.scratch(static_cast<int64_t>(tinyops_conv2d_s8_dsp_scratch_size(&l.filter)));
+  e.statement(c_call("tinyops_conv2d_s8_dsp",
+                     {"&" + p, "&" + q, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
+                      optional_tensor(e, l.bias), "&" + out_dims, e.tensor(l.output), scratch,
+                      exact_argument(small_acc)}));
+  return true;
+}
+
+// One input channel: a conv (output channel j reads it through filter[0, :, :, j], a conv
+// filter[j, :, :, 0]). Depth multiplier 1: depthwise_conv_s8_dsp_row3.c for 3-tap rows
+// with stride and dilation 1 along the width, else depthwise_conv_s8_dsp.c.
+bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
+  const tinyops_dims4& fd = l.filter;
+  if (const std::string why = missing_constants(l.filter_data, l.bias, l.bias_data); !why.empty())
+    return keep_reference(e, why);
+  const tinyops_depthwise_conv_params& params = l.params;
+  if (l.in.c == 1) {
+    std::vector<int8_t> ohwi(l.filter_data.size());
+    for (int32_t j = 0; j < fd.c; ++j)
+      for (int32_t t = 0; t < fd.h * fd.w; ++t)
+        ohwi[static_cast<size_t>(j * fd.h * fd.w + t)] =
+            l.filter_data[static_cast<size_t>(t * fd.c + j)];
+    Int8ConvLayer conv{
+        {params.stride_h, params.stride_w, params.dilation_h, params.dilation_w, params.pad_h,
+         params.pad_w, params.input_offset, params.output_offset, params.act_min, params.act_max},
+        l.multiplier,
+        l.shift,
+        l.in,
+        {fd.c, fd.h, fd.w, 1},
+        l.out,
+        ohwi,
+        l.bias_data,
+        l.input,
+        -1,
+        l.bias,
+        l.output,
+        l.what + " as a conv filter [" + std::to_string(fd.c) + ", " + std::to_string(fd.h) + ", " +
+            std::to_string(fd.w) + ", 1]"};
+    return lower(e, conv);
+  }
+  const tinyops_per_channel_quant view = view_of(l.multiplier, l.shift);
+  if (!tinyops_depthwise_conv2d_s8_dsp_supported(&params, &view, &fd, l.filter_data.data(),
+                                                 bias_or_null(l.bias_data))) {
+    return keep_reference(
+        e, params.depth_multiplier != 1
+               ? "depth multiplier " + std::to_string(params.depth_multiplier) +
+                     " (the DSP depthwise kernels take 1)"
+               : "the one-multiply requantisation's accumulator bound is not proven for every "
+                 "channel (the depthwise DSP kernels have no exact variant yet)");
+  }
+  const bool row3 = fd.w == 3 && params.stride_w == 1 && params.dilation_w == 1;
+  std::string w, function;
+  int64_t scratch_bytes;
+  if (row3) {
+    e.use_source("depthwise_conv_s8_dsp_row3.c");
+    function = "tinyops_depthwise_conv2d_s8_dsp_row3";
+    w = e.tensor(l.filter_tensor);  // read in its TFLite layout
+    scratch_bytes =
+        static_cast<int64_t>(tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&l.in, &fd, &l.out));
+  } else {
+    std::vector<int8_t> relaid(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_depthwise_conv2d_s8_dsp_filter(&fd, l.filter_data.data(), relaid.data());
+    e.use_source("depthwise_conv_s8_dsp.c");
+    function = "tinyops_depthwise_conv2d_s8_dsp";
+    w = declare_dsp_filter(
+        e, relaid, l.what + " for depthwise_conv_s8_dsp.c: [channel group of 4][fy][fx][4]");
+    scratch_bytes = static_cast<int64_t>(
+        tinyops_depthwise_conv2d_s8_dsp_scratch_size(&params, &l.in, &fd, &l.out));
+  }
+  const std::string p =
+      declare_struct(e, "tinyops_depthwise_conv_params", "params", fields_of(params));
+  const std::string q = declare_channel_quant(e, l.multiplier, l.shift);
+  const std::string in_dims = declare_dims(e, "in_dims", l.in);
+  const std::string filter_dims = declare_dims(e, "filter_dims", fd);
+  const std::string out_dims = declare_dims(e, "out_dims", l.out);
+  const std::string scratch = e.scratch(scratch_bytes);
+  e.statement(
+      c_call(function, {"&" + p, "&" + q, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
+                        optional_tensor(e, l.bias), "&" + out_dims, e.tensor(l.output), scratch}));
+  return true;
+}
+
+bool lower(EmitContext& e, const Int8FullyConnectedLayer& l) {
+  const tinyops_per_channel_quant view = view_of(l.multiplier, l.shift);
+  if (const std::string why = missing_constants(l.filter_data, l.bias, l.bias_data); !why.empty())
+    return keep_reference(e, why);
+  if (!tinyops_fully_connected_s8_dsp_supported(&l.params, &view)) {
+    return keep_reference(
+        e, l.params.filter_offset != 0
+               ? "asymmetric weights (filter zero point " +
+                     std::to_string(-l.params.filter_offset) +
+                     "; the DSP kernel takes symmetric ones)"
+               : std::string("an input zero point outside int8 or a negative multiplier"));
+  }
+  const bool small_acc = tinyops_fully_connected_s8_dsp_small_acc(
+      &l.params, &view, l.filter_data.data(), bias_or_null(l.bias_data));
+  std::vector<int8_t> relaid(tinyops_fully_connected_s8_dsp_filter_size(&l.params));
+  tinyops_fully_connected_s8_dsp_filter(&l.params, l.filter_data.data(), relaid.data());
+  e.use_source("fully_connected_s8_dsp.c");
+  const std::string p =
+      declare_struct(e, "tinyops_fully_connected_params", "params", fields_of(l.params));
+  const std::string q = declare_channel_quant(e, l.multiplier, l.shift);
+  const std::string w = declare_dsp_filter(
+      e, relaid,
+      l.what + " for fully_connected_s8_dsp.c: rows in fours, [4 columns][row][4 values]");
+  const std::string scratch =
+      e.scratch(static_cast<int64_t>(tinyops_fully_connected_s8_dsp_scratch_size(&l.params)));
+  e.statement(c_call("tinyops_fully_connected_s8_dsp",
+                     {"&" + p, "&" + q, e.tensor(l.input), w, optional_tensor(e, l.bias),
+                      e.tensor(l.output), scratch, exact_argument(small_acc)}));
+  return true;
+}
+
+// weights_feature re-laid out in the FC DSP layout; the feature and output requantisations
+// each take the exact form where the weights' bounds do not prove the one-multiply one.
+bool lower(EmitContext& e, const Int8SvdfLayer& l) {
+  const tinyops_svdf_params& p = l.params;
+  if (l.weights_feature_data.empty())
+    return keep_reference(e, "weights_feature is not a constant tensor");
+  if (l.state16 ? l.weights_time16_data.empty() : l.weights_time8_data.empty())
+    return keep_reference(e, "weights_time is not a constant tensor");
+  if (l.bias >= 0 && l.bias_data.empty())
+    return keep_reference(e, "its bias is not a constant tensor");
+  if (!tinyops_svdf_s8_dsp_supported(&p))
+    return keep_reference(e, "an input or state zero point outside int8");
+  const int32_t* b = bias_or_null(l.bias_data);
+  const int32_t exact = l.state16
+                            ? tinyops_svdf_s8_dsp_exact(&p, l.weights_feature_data.data(),
+                                                        l.weights_time16_data.data(), b)
+                            : tinyops_svdf_s8_state8_dsp_exact(&p, l.weights_feature_data.data(),
+                                                               l.weights_time8_data.data(), b);
+  std::vector<int8_t> relaid(tinyops_svdf_s8_dsp_feature_size(&p));
+  tinyops_svdf_s8_dsp_feature(&p, l.weights_feature_data.data(), relaid.data());
+  e.use_source("svdf_s8_dsp.c");
+  const std::string params = declare_struct(e, "tinyops_svdf_params", "params", fields_of(p));
+  const std::string w = declare_dsp_filter(
+      e, relaid, l.what + " for svdf_s8_dsp.c: filters in fours, [4 columns][filter][4 values]");
+  const std::string work = e.scratch(static_cast<int64_t>(tinyops_svdf_s8_dsp_scratch_size(&p)));
+  std::string exact_arg = "0";
+  if (exact != 0) {
+    exact_arg =
+        std::string((exact & TINYOPS_SVDF_EXACT_FEATURE) ? "TINYOPS_SVDF_EXACT_FEATURE" : "") +
+        ((exact & TINYOPS_SVDF_EXACT_FEATURE) && (exact & TINYOPS_SVDF_EXACT_OUTPUT) ? " | " : "") +
+        ((exact & TINYOPS_SVDF_EXACT_OUTPUT) ? "TINYOPS_SVDF_EXACT_OUTPUT" : "") +
+        " /* exact requantisation: accumulator bound not proven */";
+  }
+  e.statement(
+      c_call(l.state16 ? "tinyops_svdf_s8_dsp" : "tinyops_svdf_s8_state8_dsp",
+             {"&" + params, e.tensor(l.input), w, e.tensor(l.weights_time),
+              optional_tensor(e, l.bias), e.tensor(l.state), work, e.tensor(l.output), exact_arg}));
+  return true;
+}
+
+}  // namespace tinyops::compiler::cortex_m_dsp
