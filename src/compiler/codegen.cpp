@@ -433,16 +433,29 @@ GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
   c += "\n/* Layer parameters. */\n";
   for (const std::string& d : emitter.declarations()) c += d + "\n";
 
-  c += fmt::format("\nstatic int {}_ready = 0;\n\nvoid {}_reset(void) {{\n", p, p);
+  // State tensors start from the values the model gives them, else as TFLite Micro's
+  // ResetVariableTensors does: int8 at its zero point, everything else at 0 (the interpreter's
+  // reset_state does the same).
+  std::string reset_body;
   for (size_t t = 0; t < graph.tensors.size(); ++t) {
     const Tensor& tensor = graph.tensors[t];
     if (!tensor.is_variable || plan.offsets[t] == MemoryPlan::kNotPlanned) continue;
+    const std::string name = emitter.tensor(static_cast<int32_t>(t));
+    if (!tensor.data.empty() && tensor.data.size() == tensor.byte_size()) {
+      c += fmt::format("/* initial value of state tensor {} '{}' */\n", t,
+                       comment_text(tensor.name));
+      c += fmt::format("static const {} {}_initial[{}] = {{\n    {}}};\n", c_type(tensor.type),
+                       name, tensor.element_count(), weight_initializer(tensor));
+      reset_body += fmt::format("  memcpy({0}, {0}_initial, {1});\n", name, tensor.byte_size());
+      continue;
+    }
     const int fill = tensor.type == DataType::Int8 && tensor.quant.is_quantized()
                          ? static_cast<int>(tensor.quant.zero_points[0])
                          : 0;
-    c += fmt::format("  memset({}, {}, {});\n", emitter.tensor(static_cast<int32_t>(t)), fill,
-                     tensor.byte_size());
+    reset_body += fmt::format("  memset({}, {}, {});\n", name, fill, tensor.byte_size());
   }
+  c += fmt::format("\nstatic int {}_ready = 0;\n\nvoid {}_reset(void) {{\n", p, p);
+  c += reset_body;
   for (const std::string& s : emitter.resets()) c += s + "\n";
   c += fmt::format("  {}_ready = 1;\n}}\n\n", p);
 
