@@ -169,6 +169,8 @@ class BundleEmitter : public interp::EmitContext {
         kernels.push_back(m[1].str());
     }
   }
+  void allows_in_place() override { in_place_ops_.push_back(static_cast<int32_t>(op_)); }
+  const std::vector<int32_t>& in_place_ops() const { return in_place_ops_; }
   void keeps_reference(const std::string& why) override {
     if (shown_ < layers_.size()) layers_[shown_].reference_reason = why;
   }
@@ -228,7 +230,8 @@ class BundleEmitter : public interp::EmitContext {
   size_t op_ = 0, shown_ = 0;
   std::vector<int64_t> requests_, planned_scratch_;  // scratch bytes per op
   std::map<size_t, size_t> used_scratch_;
-  std::vector<std::string> names_;  // of arena tensors, by index
+  std::vector<int32_t> in_place_ops_;  // ops whose kernel may write over input 0
+  std::vector<std::string> names_;     // of arena tensors, by index
   std::set<int32_t> used_constants_, used_arena_;
   std::vector<std::string> declarations_, body_, resets_;
   std::set<std::string> sources_;
@@ -307,6 +310,7 @@ GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
     BundleEmitter sizing(graph, sizing_plan, p, options.dsp_kernels);
     emit_ops(sizing);
     plan_options.scratch_bytes_per_op = sizing.scratch_requests();
+    plan_options.kernel_in_place_ops = sizing.in_place_ops();
   }
   GeneratedBundle bundle;
   bundle.plan = plan_memory(graph, plan_options);

@@ -141,6 +141,12 @@ bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
     w = e.tensor(l.filter_tensor);  // read in its TFLite layout
     scratch_bytes =
         static_cast<int64_t>(tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&l.in, &fd, &l.out));
+    // Each output row is computed from the ring, into which every input row it needs was
+    // copied first; at stride and dilation 1 with the output the input's shape, output row y
+    // only overwrites input rows already copied (rows after y are read later, still intact).
+    const bool same_shape =
+        l.in.n == l.out.n && l.in.h == l.out.h && l.in.w == l.out.w && l.in.c == l.out.c;
+    if (params.stride_h == 1 && params.dilation_h == 1 && same_shape) e.allows_in_place();
   } else {
     std::vector<int8_t> relaid(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
     tinyops_depthwise_conv2d_s8_dsp_filter(&fd, l.filter_data.data(), relaid.data());

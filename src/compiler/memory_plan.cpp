@@ -110,17 +110,45 @@ int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
       [&](size_t a, size_t b) { return span(a) > span(b); },
   };
   std::vector<int64_t> best_offsets;
+  std::vector<size_t> best_order;
   int64_t best = -1;
+  auto try_order = [&](const std::vector<size_t>& order) {
+    const int64_t arena = place_in_order(blocks, order, alignment);
+    if (best >= 0 && arena >= best) return false;
+    best = arena;
+    best_order = order;
+    best_offsets.clear();
+    for (const Block& b : blocks) best_offsets.push_back(b.offset);
+    return true;
+  };
   for (const auto& before : orders) {
     std::vector<size_t> order(blocks.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), before);
-    const int64_t arena = place_in_order(blocks, order, alignment);
-    if (best < 0 || arena < best) {
-      best = arena;
-      best_offsets.clear();
-      for (const Block& b : blocks) best_offsets.push_back(b.offset);
-    }
+    try_order(order);
+  }
+  // Then a short local search from the best order (swapping two blocks' turns) while the
+  // arena is above the floor no placement can beat, the most bytes alive at one op. The
+  // swaps come from a fixed linear congruential sequence, so plans are the same every run.
+  int32_t last_op = 0;
+  for (const Block& b : blocks) last_op = std::max(last_op, b.life.last);
+  std::vector<int64_t> live(static_cast<size_t>(last_op) + 2, 0);
+  for (const Block& b : blocks)
+    for (int32_t k = b.life.first; k <= b.life.last; ++k)
+      live[static_cast<size_t>(k + 1)] += b.bytes;
+  const int64_t floor =
+      blocks.empty() ? 0 : align_up(*std::max_element(live.begin(), live.end()), alignment);
+  uint64_t state = 0x2545F4914F6CDD1DULL;
+  const size_t n = blocks.size();
+  for (int step = 0; step < 400 && n > 1 && best > floor; ++step) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto i = static_cast<size_t>((state >> 33) % n);
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto j = static_cast<size_t>((state >> 33) % n);
+    if (i == j) continue;
+    std::vector<size_t> order = best_order;
+    std::swap(order[i], order[j]);
+    try_order(order);
   }
   for (size_t i = 0; i < blocks.size(); ++i) blocks[i].offset = best_offsets[i];
   return std::max<int64_t>(best, 0);
@@ -176,7 +204,12 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
       if (op.outputs.size() != 1 || op.outputs[0] < 0) continue;
       const int32_t out = op.outputs[0];
       const Tensor& to = graph.tensors[static_cast<size_t>(out)];
-      for (size_t slot : in_place_inputs(op)) {
+      std::vector<size_t> slots = in_place_inputs(op);
+      const auto& chosen = options.kernel_in_place_ops;
+      if (slots.empty() &&
+          std::find(chosen.begin(), chosen.end(), static_cast<int32_t>(k)) != chosen.end())
+        slots = {0};
+      for (size_t slot : slots) {
         if (slot >= op.inputs.size() || op.inputs[slot] < 0) continue;
         const int32_t in = op.inputs[slot];
         const Tensor& ti = graph.tensors[static_cast<size_t>(in)];

@@ -26,6 +26,7 @@ class RecordingContext : public interp::EmitContext {
   void reset_statement(const std::string& s) override { statements.push_back(s); }
   void use_source(const std::string& file) override { sources.insert(file); }
   void keeps_reference(const std::string& why) override { reasons.push_back(why); }
+  void allows_in_place() override { in_place = true; }
   std::string scratch(int64_t bytes) override {
     scratch_bytes = bytes;
     return bytes > 0 ? "op0_scratch" : "NULL";
@@ -34,6 +35,7 @@ class RecordingContext : public interp::EmitContext {
   std::vector<std::string> declarations, statements, reasons;
   std::set<std::string> sources;
   int64_t scratch_bytes = 0;
+  bool in_place = false;
 
   bool printed_nothing() const {
     return declarations.empty() && statements.empty() && sources.empty();
@@ -136,6 +138,42 @@ TEST(CortexMDsp, DeclinesWithAReasonAndPrintsNothing) {
     EXPECT_FALSE(cortex_m_dsp::lower(e, layer));
     EXPECT_NE(e.reasons.at(0).find("asymmetric weights (filter zero point -7"), std::string::npos)
         << e.reasons.at(0);
+  }
+}
+
+// The 3x3 row kernel at stride 1 over a same-shaped output may write over its input; at
+// stride 2, or on the general kernel, it may not.
+TEST(CortexMDsp, OnlyTheRowKernelAtStrideOneAllowsInPlace) {
+  const std::vector<int8_t> filter(3 * 3 * 8, 1);
+  auto layer = [&](int32_t stride, int32_t out_hw, int32_t filter_w) {
+    return Int8DepthwiseConvLayer{
+        {stride, stride, 1, 1, 1, 1, 1, 3, -2, -128, 127},
+        std::vector<int32_t>(8, 1 << 30),
+        std::vector<int32_t>(8, -8),
+        {1, 6, 6, 8},
+        {1, 3, filter_w, 8},
+        {1, out_hw, out_hw, 8},
+        std::span<const int8_t>(filter.data(), static_cast<size_t>(3 * filter_w * 8)),
+        {},
+        0,
+        1,
+        -1,
+        3,
+        "'dw'"};
+  };
+  const std::vector<int8_t> wide(3 * 5 * 8, 1);
+  struct Case {
+    Int8DepthwiseConvLayer l;
+    bool in_place;
+  };
+  Int8DepthwiseConvLayer general = layer(1, 6, 3);
+  general.filter = {1, 3, 5, 8};
+  general.filter_data = wide;
+  for (const Case& c :
+       {Case{layer(1, 6, 3), true}, Case{layer(2, 3, 3), false}, Case{general, false}}) {
+    RecordingContext e;
+    ASSERT_TRUE(cortex_m_dsp::lower(e, c.l));
+    EXPECT_EQ(e.in_place, c.in_place) << e.statements.at(0);
   }
 }
 

@@ -157,6 +157,54 @@ TEST(MemoryPlan, BroadcastOperandIsNeverOverwritten) {
   EXPECT_EQ(inner.aliases[static_cast<size_t>(prod)], x) << "the same-shaped operand, not slot 0";
 }
 
+TEST(MemoryPlan, AKernelThatAllowsItRunsInPlace) {
+  // conv -> depthwise -> conv: a depthwise output never aliases its input unless the kernel
+  // chosen for it says it may (EmitContext::allows_in_place), as the 3x3 DSP row kernel does.
+  GraphBuilder b;
+  const int32_t in = b.tensor(8), a = b.tensor(64), d = b.tensor(64), out = b.tensor(8);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::DepthwiseConv2D, {a}, {d});
+  b.op(OpType::Conv2D, {d}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan separate = plan_memory(b.g);
+  EXPECT_EQ(separate.aliases[static_cast<size_t>(d)], -1);
+  PlanOptions options;
+  options.kernel_in_place_ops = {1};
+  const MemoryPlan shared = plan_memory(b.g, options);
+  check_memory_plan(b.g, shared);
+  EXPECT_EQ(shared.aliases[static_cast<size_t>(d)], a);
+  EXPECT_EQ(separate.arena_bytes, 128);  // a and d alive together at the depthwise
+  EXPECT_EQ(shared.arena_bytes, 72);     // one 64-byte block and the 8-byte input or output
+}
+
+TEST(MemoryPlan, PlacementReachesTheFloorWhereLargestFirstDoesNot) {
+  // Alternating 8,000-byte blocks with a 9,316-byte scratch at every other op (the shape of
+  // a keyword-spotting network with in-place depthwise layers): largest-first puts the
+  // scratch at 0 and ends 7 KB above the most bytes alive at once; the plan must not.
+  GraphBuilder b;
+  const int32_t in = b.tensor(8);
+  int32_t prev = in;
+  PlanOptions options;
+  for (int i = 0; i < 4; ++i) {
+    const int32_t t = b.tensor(8000);
+    b.op(OpType::Conv2D, {prev}, {t});
+    options.scratch_bytes_per_op.push_back(1984);
+    const int32_t dw = b.tensor(8000);
+    b.op(OpType::DepthwiseConv2D, {t}, {dw});
+    options.kernel_in_place_ops.push_back(static_cast<int32_t>(b.g.ops.size() - 1));
+    options.scratch_bytes_per_op.push_back(9316);
+    prev = dw;
+  }
+  const int32_t out = b.tensor(8);
+  b.op(OpType::FullyConnected, {prev}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  const MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan, options.scratch_bytes_per_op);
+  EXPECT_EQ(plan.arena_bytes, (plan.peak_live_bytes + 7) / 8 * 8);
+}
+
 TEST(MemoryPlan, CheckerCatchesOverlap) {
   GraphBuilder b;
   const int32_t in = b.tensor(32), a = b.tensor(32), out = b.tensor(32);

@@ -40,7 +40,10 @@ struct PlanOptions {
   int64_t alignment = 8;  // every offset is a multiple of this
   bool in_place = true;   // let eligible ops reuse their input's bytes
   // Work-buffer bytes each op's kernel needs during its call (empty: none needs any).
-  std::vector<int64_t> scratch_bytes_per_op;
+  std::vector<int64_t> scratch_bytes_per_op = {};
+  // Ops whose chosen kernel may write output 0 over input 0 (EmitContext::allows_in_place),
+  // besides the ops every kernel of which may.
+  std::vector<int32_t> kernel_in_place_ops = {};
 };
 
 // Lifetimes of every non-constant tensor that some op or the graph uses.
