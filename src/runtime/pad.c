@@ -78,6 +78,11 @@ void tinyops_pad(const tinyops_pad_params* params, const void* input, const void
       w.block = w.in_stride[d];
     }
   }
+  if (in_elements == 0) {
+    /* An empty input (whose buffer may be NULL): the output is all padding. */
+    pad_fill((unsigned char*)output, out_elements, w.pad_value, w.size);
+    return;
+  }
   if (w.last < 0) {
     memcpy(output, input, in_elements * w.size);
     return;
