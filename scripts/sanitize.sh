@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the suites of the code that reads outside data and computes (core, runtime kernels
-# and DSP blocks, formats and sample readers, interpreter, models, store, data, the REST
+# and DSP blocks, formats and sample readers, interpreter, models, the compiler (lowering,
+# memory planning, kernel selection, code generation), store, data, the REST
 # API's request handling)
 # under address + undefined sanitizers, then each fuzz target for a short bounded time
 # (FUZZ_SECONDS, default 60) on the seed corpus. Training (LibTorch), the examples, the
@@ -8,7 +9,7 @@
 # tools (gcc, QEMU, espeak-ng), and building them twice would double CI time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-suites=(test_core test_runtime test_formats test_interp test_models test_store test_data test_server)
+suites=(test_core test_runtime test_formats test_interp test_models test_compiler test_store test_data test_server)
 bash "$root/scripts/sanitize_build.sh" --target "${suites[@]}" fuzz_tflite_import fuzz_npy fuzz_sample_readers \
   fuzz_api_requests
 cd "$root/build-sanitize"
