@@ -514,6 +514,21 @@ TEST(TfliteExporter, WritesAFileTheImporterReads) {
   expect_same_ops(g, back);
 }
 
+// Per-side padding exists only in the compiler's lowered graphs (PAD folded into a conv);
+// a .tflite file cannot hold it, so the exporter says so instead of dropping it.
+TEST(TfliteExporter, RefusesExplicitPadding) {
+  Graph g = import_tflite_file(std::filesystem::path(TINYOPS_SHARED_MODELS) /
+                               "mlperf_tiny_kws_int8.tflite");
+  ASSERT_EQ(g.ops[0].type, OpType::Conv2D);
+  std::get<ConvOptions>(g.ops[0].options).explicit_padding.top = 1;
+  try {
+    export_tflite(g);
+    FAIL() << "exported a conv with explicit padding";
+  } catch (const UnsupportedError& e) {
+    EXPECT_NE(std::string(e.what()).find("explicit padding"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TfliteExporter, RefusesAnInvalidGraph) {
   Graph g = hand_built_int8_graph();
   g.ops[0].inputs[0] = 42;
