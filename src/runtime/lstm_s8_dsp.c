@@ -1,0 +1,171 @@
+/* UNIDIRECTIONAL_SEQUENCE_LSTM, int8 with an int16 cell state, on the Arm DSP extension: the
+ * gate matrix products of lstm_s8.c on SMLAD, the rest through lstm_step.h (lstm_s8.c's
+ * own code). See lstm_dsp.h for the weight layout.
+ *
+ * Each step expands its input row and hidden row once into the scratch (int16 pairs with
+ * the zero point subtracted, in the (v0, v2), (v1, v3) order that SXTB16 and SXTB16 ROR #8
+ * make of four weights), and every gate then reads them: 4 output rows at a time, one
+ * accumulator per row for the input product and one for the recurrent product, since the
+ * reference saturates each product to int16 before adding the two. */
+#include "tinyops/runtime/dsp_intrinsics.h"
+#include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/lstm_dsp.h"
+#include "tinyops/runtime/lstm_step.h"
+
+static int32_t rows_per_step(const tinyops_lstm_params* p) {
+  return p->time_major ? p->batches : 1;
+}
+
+/* int32 words of one expanded row of `depth` values. */
+static int32_t expanded_words(int32_t depth) {
+  return tinyops_fully_connected_dsp_depth(depth) / 2;
+}
+
+static int32_t matrix_bytes(int32_t rows, int32_t depth) {
+  return rows * tinyops_fully_connected_dsp_depth(depth);
+}
+
+size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* p) {
+  const size_t gates = 4u * (size_t)rows_per_step(p) * (size_t)p->state_size * 2u;
+  return gates + 4u * (size_t)(expanded_words(p->input_size) + expanded_words(p->state_size));
+}
+
+static inline int32_t dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
+  return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
+}
+
+/* row (depth int8 values) - zero_point -> out (expanded_words(depth) words). Lanes past the
+ * depth hold -zero_point; their weights are zero. */
+static void expand_row(const int8_t* row, int32_t depth, int32_t zero_point, int32_t* out) {
+  const int32_t offset2 = tinyops_dsp_pack16(-zero_point, -zero_point);
+  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
+  int32_t g, i;
+  for (g = 0; g < groups; ++g) {
+    uint32_t v = 0;
+    if (4 * g + 4 <= depth) {
+      v = tinyops_dsp_read32(row + 4 * g);
+    } else {
+      for (i = 0; 4 * g + i < depth; ++i) v |= (uint32_t)(uint8_t)row[4 * g + i] << (8 * i);
+    }
+    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
+    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
+  }
+}
+
+static inline int32_t requantize(int32_t acc, const tinyops_dsp_channel* c) {
+  const int32_t v = tinyops_dsp_requantize_exact(acc, c);
+  return v < -32768 ? -32768 : (v > 32767 ? 32767 : v);
+}
+
+/* sat16(sat16(requantise(input product)) + sat16(requantise(recurrent product))). */
+static inline int16_t combine(int32_t in_acc, int32_t rec_acc, const tinyops_dsp_channel* ci,
+                              const tinyops_dsp_channel* cr) {
+  const int32_t v = requantize(in_acc, ci) + requantize(rec_acc, cr);
+  return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+}
+
+/* One gate's pre-activations for one row: w_in [state][input], w_rec [state][state] in the
+ * FC DSP layout, x and h the expanded input and hidden rows. */
+TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size,
+                                          const int8_t* w_in, const int8_t* w_rec,
+                                          const int32_t* bias, const int32_t* x, const int32_t* h,
+                                          const tinyops_dsp_channel* ci,
+                                          const tinyops_dsp_channel* cr, int16_t* out) {
+  const int32_t in_groups = tinyops_fully_connected_dsp_depth(input_size) / 4;
+  const int32_t rec_groups = tinyops_fully_connected_dsp_depth(state_size) / 4;
+  const int32_t quads = state_size / 4;
+  int32_t o, g;
+  for (o = 0; o < 4 * quads; o += 4) {
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    const int32_t* xp = x;
+    const int32_t* hp = h;
+    if (bias != 0) {
+      a0 = bias[o];
+      a1 = bias[o + 1];
+      a2 = bias[o + 2];
+      a3 = bias[o + 3];
+    }
+    for (g = in_groups; g > 0; --g, xp += 2, w_in += 16) {
+      const int32_t x02 = xp[0], x13 = xp[1];
+      a0 = dot4(x02, x13, tinyops_dsp_read32(w_in), a0);
+      a1 = dot4(x02, x13, tinyops_dsp_read32(w_in + 4), a1);
+      a2 = dot4(x02, x13, tinyops_dsp_read32(w_in + 8), a2);
+      a3 = dot4(x02, x13, tinyops_dsp_read32(w_in + 12), a3);
+    }
+    for (g = rec_groups; g > 0; --g, hp += 2, w_rec += 16) {
+      const int32_t h02 = hp[0], h13 = hp[1];
+      r0 = dot4(h02, h13, tinyops_dsp_read32(w_rec), r0);
+      r1 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 4), r1);
+      r2 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 8), r2);
+      r3 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 12), r3);
+    }
+    out[o] = combine(a0, r0, ci, cr);
+    out[o + 1] = combine(a1, r1, ci, cr);
+    out[o + 2] = combine(a2, r2, ci, cr);
+    out[o + 3] = combine(a3, r3, ci, cr);
+  }
+  for (; o < state_size; ++o) {
+    int32_t a = bias != 0 ? bias[o] : 0, r = 0;
+    for (g = 0; g < in_groups; ++g, w_in += 4)
+      a = dot4(x[2 * g], x[2 * g + 1], tinyops_dsp_read32(w_in), a);
+    for (g = 0; g < rec_groups; ++g, w_rec += 4)
+      r = dot4(h[2 * g], h[2 * g + 1], tinyops_dsp_read32(w_rec), r);
+    out[o] = combine(a, r, ci, cr);
+  }
+}
+
+static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w, int32_t rows,
+                 const int8_t* input, int8_t* hidden, int16_t* cell, int32_t* scratch,
+                 int8_t* output) {
+  const int32_t n = p->state_size, count = rows * n;
+  const int32_t in_bytes = matrix_bytes(n, p->input_size), rec_bytes = matrix_bytes(n, n);
+  int32_t* x = scratch;
+  int32_t* h = x + expanded_words(p->input_size);
+  int16_t* gates = (int16_t*)(h + expanded_words(n)); /* [gate][row][state] */
+  int32_t b, g;
+  for (b = 0; b < rows; ++b) {
+    expand_row(input + (size_t)b * (size_t)p->input_size, p->input_size, p->input_zero_point, x);
+    expand_row(hidden + (size_t)b * (size_t)n, n, p->hidden_zero_point, h);
+    for (g = 0; g < 4; ++g) {
+      const int8_t* w_in = w->weights + (size_t)g * (size_t)(in_bytes + rec_bytes);
+      const tinyops_dsp_channel ci =
+          tinyops_dsp_channel_of(0, p->input_multiplier[g], p->input_shift[g]);
+      const tinyops_dsp_channel cr =
+          tinyops_dsp_channel_of(0, p->recurrent_multiplier[g], p->recurrent_shift[g]);
+      gate_row(p->input_size, n, w_in, w_in + in_bytes, w->bias[g], x, h, &ci, &cr,
+               gates + (size_t)g * (size_t)count + (size_t)b * (size_t)n);
+    }
+  }
+  for (g = 0; g < 4; ++g) {
+    const int32_t sigmoid = g == TINYOPS_LSTM_CELL ? p->cell_gate_sigmoid : 1;
+    tinyops_lstm_activate(count, gates + (size_t)g * (size_t)count, sigmoid);
+  }
+  tinyops_lstm_update_cell(p, count, gates + TINYOPS_LSTM_FORGET * count,
+                           gates + TINYOPS_LSTM_INPUT * count, gates + TINYOPS_LSTM_CELL * count,
+                           cell);
+  /* The forget gate is spent: its buffer takes tanh(cell). */
+  tinyops_lstm_update_hidden(p, count, gates + TINYOPS_LSTM_OUTPUT * count, cell,
+                             gates + TINYOPS_LSTM_FORGET * count, hidden, output);
+}
+
+void tinyops_lstm_s8_dsp(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w,
+                         const int8_t* input, int8_t* hidden_state, int16_t* cell_state,
+                         int32_t* scratch, int8_t* output) {
+  const size_t in_row = (size_t)p->input_size, state_row = (size_t)p->state_size;
+  int32_t b, t;
+  if (p->time_major) {
+    const size_t batches = (size_t)p->batches;
+    for (t = 0; t < p->time_steps; ++t)
+      step(p, w, p->batches, input + (size_t)t * batches * in_row, hidden_state, cell_state,
+           scratch, output + (size_t)t * batches * state_row);
+    return;
+  }
+  for (b = 0; b < p->batches; ++b) {
+    for (t = 0; t < p->time_steps; ++t) {
+      const size_t row = (size_t)b * (size_t)p->time_steps + (size_t)t;
+      step(p, w, 1, input + row * in_row, hidden_state + (size_t)b * state_row,
+           cell_state + (size_t)b * state_row, scratch, output + row * state_row);
+    }
+  }
+}
