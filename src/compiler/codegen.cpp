@@ -187,6 +187,9 @@ class BundleEmitter : public interp::EmitContext {
   bool lower(const interp::Int8SvdfLayer& l) override {
     return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
   }
+  bool lower(const interp::Int8LstmLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
   // An op's work buffer is a block of the arena the planner placed among the tensors, alive
   // only during that op. The first emission pass only records the requests
   // (scratch_requests) for the planner; the second gets the planned bytes.

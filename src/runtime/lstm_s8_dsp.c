@@ -10,6 +10,7 @@
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/lstm_dsp.h"
 #include "tinyops/runtime/lstm_step.h"
 
@@ -53,16 +54,20 @@ static void expand_row(const int8_t* row, int32_t depth, int32_t zero_point, int
   }
 }
 
-static inline int32_t requantize(int32_t acc, const tinyops_dsp_channel* c) {
-  const int32_t v = tinyops_dsp_requantize_exact(acc, c);
-  return v < -32768 ? -32768 : (v > 32767 ? 32767 : v);
+/* TFLite's MultiplyByQuantizedMultiplier in full, out of line: the rare products whose
+ * shifted accumulator does not fit the one-multiply form. */
+TINYOPS_DSP_NOINLINE static int32_t requantize_64(int32_t acc, int32_t multiplier, int32_t shift) {
+  return tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift);
 }
 
-/* sat16(sat16(requantise(input product)) + sat16(requantise(recurrent product))). */
+/* sat16(sat16(requantise(input product)) + sat16(requantise(recurrent product))), each
+ * requantisation checked per product (dsp_requantize.h): one high multiply where that is
+ * exact, the 64-bit arithmetic elsewhere. */
 static inline int16_t combine(int32_t in_acc, int32_t rec_acc, const tinyops_dsp_channel* ci,
                               const tinyops_dsp_channel* cr) {
-  const int32_t v = requantize(in_acc, ci) + requantize(rec_acc, cr);
-  return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+  const int32_t a = tinyops_ssat16(tinyops_dsp_requantize_checked(in_acc, ci, requantize_64));
+  const int32_t b = tinyops_ssat16(tinyops_dsp_requantize_checked(rec_acc, cr, requantize_64));
+  return (int16_t)tinyops_ssat16(a + b);
 }
 
 /* One gate's pre-activations for one row: w_in [state][input], w_rec [state][state] in the

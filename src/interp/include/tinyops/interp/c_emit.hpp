@@ -40,6 +40,7 @@ class EmitContext {
   virtual bool lower(const Int8DepthwiseConvLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8FullyConnectedLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8SvdfLayer& layer) { return (void)layer, false; }
+  virtual bool lower(const Int8LstmLayer& layer) { return (void)layer, false; }
   // Why a layer the optimised kernels could serve keeps the reference kernel (reported by
   // `model compile --json` and `farm test --json`, so no heavy layer falls back silently).
   virtual void keeps_reference(const std::string& why) { (void)why; }
