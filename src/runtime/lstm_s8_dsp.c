@@ -7,6 +7,7 @@
  * make of four weights), and every gate then reads them: 4 output rows at a time, one
  * accumulator per row for the input product and one for the recurrent product, since the
  * reference saturates each product to int16 before adding the two. */
+#include "tinyops/runtime/dsp_dot_quad.h"
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -30,10 +31,6 @@ static int32_t matrix_bytes(int32_t rows, int32_t depth) {
 size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* p) {
   const size_t gates = 4u * (size_t)rows_per_step(p) * (size_t)p->state_size * 2u;
   return gates + 4u * (size_t)(expanded_words(p->input_size) + expanded_words(p->state_size));
-}
-
-static inline int32_t dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
-  return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
 }
 
 /* row (depth int8 values) - zero_point -> out (expanded_words(depth) words). Lanes past the
@@ -83,28 +80,14 @@ TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size
   int32_t o, g;
   for (o = 0; o < 4 * quads; o += 4) {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-    const int32_t* xp = x;
-    const int32_t* hp = h;
     if (bias != 0) {
       a0 = bias[o];
       a1 = bias[o + 1];
       a2 = bias[o + 2];
       a3 = bias[o + 3];
     }
-    for (g = in_groups; g > 0; --g, xp += 2, w_in += 16) {
-      const int32_t x02 = xp[0], x13 = xp[1];
-      a0 = dot4(x02, x13, tinyops_dsp_read32(w_in), a0);
-      a1 = dot4(x02, x13, tinyops_dsp_read32(w_in + 4), a1);
-      a2 = dot4(x02, x13, tinyops_dsp_read32(w_in + 8), a2);
-      a3 = dot4(x02, x13, tinyops_dsp_read32(w_in + 12), a3);
-    }
-    for (g = rec_groups; g > 0; --g, hp += 2, w_rec += 16) {
-      const int32_t h02 = hp[0], h13 = hp[1];
-      r0 = dot4(h02, h13, tinyops_dsp_read32(w_rec), r0);
-      r1 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 4), r1);
-      r2 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 8), r2);
-      r3 = dot4(h02, h13, tinyops_dsp_read32(w_rec + 12), r3);
-    }
+    w_in = tinyops_dsp_dot_quad(x, w_in, in_groups, &a0, &a1, &a2, &a3);
+    w_rec = tinyops_dsp_dot_quad(h, w_rec, rec_groups, &r0, &r1, &r2, &r3);
     out[o] = combine(a0, r0, ci, cr);
     out[o + 1] = combine(a1, r1, ci, cr);
     out[o + 2] = combine(a2, r2, ci, cr);
@@ -113,9 +96,9 @@ TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size
   for (; o < state_size; ++o) {
     int32_t a = bias != 0 ? bias[o] : 0, r = 0;
     for (g = 0; g < in_groups; ++g, w_in += 4)
-      a = dot4(x[2 * g], x[2 * g + 1], tinyops_dsp_read32(w_in), a);
+      a = tinyops_dsp_dot4(x[2 * g], x[2 * g + 1], tinyops_dsp_read32(w_in), a);
     for (g = 0; g < rec_groups; ++g, w_rec += 4)
-      r = dot4(h[2 * g], h[2 * g + 1], tinyops_dsp_read32(w_rec), r);
+      r = tinyops_dsp_dot4(h[2 * g], h[2 * g + 1], tinyops_dsp_read32(w_rec), r);
     out[o] = combine(a, r, ci, cr);
   }
 }
