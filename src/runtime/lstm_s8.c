@@ -3,6 +3,7 @@
  * saturation point is the same. See lstm.h for the formulas. */
 #include <string.h>
 
+#include "tinyops/runtime/dsp_requantize.h"
 #include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/lstm.h"
 #include "tinyops/runtime/lstm_step.h"
@@ -119,12 +120,27 @@ static void add_s16(int32_t count, const int16_t* a, const int16_t* b, int16_t* 
   for (i = 0; i < count; ++i) out[i] = saturate_s16((int32_t)a[i] + (int32_t)b[i]);
 }
 
+/* MultiplyByQuantizedMultiplier in full, out of line: the checked form's fallback. */
+static int32_t requantize_64(int32_t x, int32_t multiplier, int32_t shift) {
+  return tinyops_multiply_by_quantized_multiplier(x, multiplier, (int)shift);
+}
+
+/* MultiplyByQuantizedMultiplier(x, multiplier, shift): with the 64-bit arithmetic, or, when
+ * one_multiply, dsp_requantize.h's checked form (the same value for every x, one SMMULR on a
+ * DSP core wherever the shifted x allows it, the 64-bit arithmetic elsewhere). */
+static inline int32_t requantize(int32_t x, int32_t multiplier, int32_t shift,
+                                 const tinyops_dsp_channel* c, int32_t one_multiply) {
+  return one_multiply ? tinyops_dsp_requantize_checked(x, c, requantize_64)
+                      : tinyops_multiply_by_quantized_multiplier(x, multiplier, (int)shift);
+}
+
 static void mul_s16(int32_t count, const int16_t* a, const int16_t* b, int32_t multiplier,
-                    int32_t shift, int16_t* out) {
+                    int32_t shift, int32_t one_multiply, int16_t* out) {
+  const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, multiplier, shift);
   int32_t i;
   for (i = 0; i < count; ++i)
-    out[i] = saturate_s16(tinyops_multiply_by_quantized_multiplier((int32_t)a[i] * (int32_t)b[i],
-                                                                   multiplier, (int)shift));
+    out[i] = saturate_s16(
+        requantize((int32_t)a[i] * (int32_t)b[i], multiplier, shift, &c, one_multiply));
 }
 
 static void gate(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w, int g,
@@ -150,10 +166,12 @@ void tinyops_lstm_activate(int32_t count, int16_t* gate, int32_t use_sigmoid) {
 }
 
 void tinyops_lstm_update_cell(const tinyops_lstm_params* p, int32_t count, const int16_t* forget,
-                              int16_t* input_gate, const int16_t* cell_gate, int16_t* cell) {
+                              int16_t* input_gate, const int16_t* cell_gate, int16_t* cell,
+                              int32_t one_multiply) {
   int32_t i;
-  mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, cell);
-  mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, input_gate);
+  mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, one_multiply, cell);
+  mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, one_multiply,
+          input_gate);
   add_s16(count, cell, input_gate, cell);
   if (p->clip_cell) {
     const int32_t clip = p->quantized_cell_clip;
@@ -163,13 +181,14 @@ void tinyops_lstm_update_cell(const tinyops_lstm_params* p, int32_t count, const
 
 void tinyops_lstm_update_hidden(const tinyops_lstm_params* p, int32_t count,
                                 const int16_t* output_gate, const int16_t* cell, int16_t* tanh_cell,
-                                int8_t* hidden, int8_t* output) {
+                                int8_t* hidden, int8_t* output, int32_t one_multiply) {
+  const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, p->hidden_multiplier, p->hidden_shift);
   int32_t i;
   tinyops_lstm_tanh_s16(p->cell_state_scale_power, count, cell, tanh_cell);
   for (i = 0; i < count; ++i) {
-    const int32_t h = p->hidden_zero_point + tinyops_multiply_by_quantized_multiplier(
-                                                 (int32_t)tanh_cell[i] * (int32_t)output_gate[i],
-                                                 p->hidden_multiplier, (int)p->hidden_shift);
+    const int32_t h =
+        p->hidden_zero_point + requantize((int32_t)tanh_cell[i] * (int32_t)output_gate[i],
+                                          p->hidden_multiplier, p->hidden_shift, &c, one_multiply);
     hidden[i] = (int8_t)tinyops_clamp_i32(h, -128, 127);
   }
   memcpy(output, hidden, (size_t)count);
@@ -188,10 +207,10 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w,
   gate(p, w, TINYOPS_LSTM_FORGET, rows, input, hidden, forget, fc_buffer, 1);
   gate(p, w, TINYOPS_LSTM_INPUT, rows, input, hidden, in_gate, fc_buffer, 1);
   gate(p, w, TINYOPS_LSTM_CELL, rows, input, hidden, cell_gate, fc_buffer, p->cell_gate_sigmoid);
-  tinyops_lstm_update_cell(p, count, forget, in_gate, cell_gate, cell);
+  tinyops_lstm_update_cell(p, count, forget, in_gate, cell_gate, cell, 0);
   /* The output gate still sees the previous hidden state. */
   gate(p, w, TINYOPS_LSTM_OUTPUT, rows, input, hidden, out_gate, fc_buffer, 1);
-  tinyops_lstm_update_hidden(p, count, out_gate, cell, tanh_cell, hidden, output);
+  tinyops_lstm_update_hidden(p, count, out_gate, cell, tanh_cell, hidden, output, 0);
 }
 
 void tinyops_lstm_s8(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w,

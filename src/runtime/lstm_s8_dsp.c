@@ -131,10 +131,10 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
   }
   tinyops_lstm_update_cell(p, count, gates + TINYOPS_LSTM_FORGET * count,
                            gates + TINYOPS_LSTM_INPUT * count, gates + TINYOPS_LSTM_CELL * count,
-                           cell);
+                           cell, 1);
   /* The forget gate is spent: its buffer takes tanh(cell). */
   tinyops_lstm_update_hidden(p, count, gates + TINYOPS_LSTM_OUTPUT * count, cell,
-                             gates + TINYOPS_LSTM_FORGET * count, hidden, output);
+                             gates + TINYOPS_LSTM_FORGET * count, hidden, output, 1);
 }
 
 void tinyops_lstm_s8_dsp(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w,
