@@ -30,7 +30,9 @@ static int32_t matrix_bytes(int32_t rows, int32_t depth) {
 
 size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* p) {
   const size_t gates = 4u * (size_t)rows_per_step(p) * (size_t)p->state_size * 2u;
-  return gates + 4u * (size_t)(expanded_words(p->input_size) + expanded_words(p->state_size));
+  const size_t words = (size_t)(expanded_words(p->input_size) + expanded_words(p->state_size)) +
+                       2u * (size_t)p->state_size; /* the two products' accumulators */
+  return gates + 4u * words;
 }
 
 /* row (depth int8 values) - zero_point -> out (expanded_words(depth) words). Lanes past the
@@ -57,23 +59,19 @@ TINYOPS_DSP_NOINLINE static int32_t requantize_64(int32_t acc, int32_t multiplie
   return tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift);
 }
 
-/* sat16(sat16(requantise(input product)) + sat16(requantise(recurrent product))), each
- * requantisation checked per product (dsp_requantize.h): one high multiply where that is
- * exact, the 64-bit arithmetic elsewhere. */
-static inline int16_t combine(int32_t in_acc, int32_t rec_acc, const tinyops_dsp_channel* ci,
-                              const tinyops_dsp_channel* cr) {
-  const int32_t a = tinyops_ssat16(tinyops_dsp_requantize_checked(in_acc, ci, requantize_64));
-  const int32_t b = tinyops_ssat16(tinyops_dsp_requantize_checked(rec_acc, cr, requantize_64));
-  return (int16_t)tinyops_ssat16(a + b);
+/* Each product requantised, checked (dsp_requantize.h): one high multiply where that is
+ * exact, the 64-bit arithmetic elsewhere, then saturated to int16 as the reference does. */
+static inline int32_t requantize16(int32_t acc, const tinyops_dsp_channel* c) {
+  return tinyops_ssat16(tinyops_dsp_requantize_checked(acc, c, requantize_64));
 }
 
-/* One gate's pre-activations for one row: w_in [state][input], w_rec [state][state] in the
- * FC DSP layout, x and h the expanded input and hidden rows. */
-TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size,
-                                          const int8_t* w_in, const int8_t* w_rec,
-                                          const int32_t* bias, const int32_t* x, const int32_t* h,
-                                          const tinyops_dsp_channel* ci,
-                                          const tinyops_dsp_channel* cr, int16_t* out) {
+/* One gate's accumulators for one row: w_in [state][input], w_rec [state][state] in the FC
+ * DSP layout, x and h the expanded input and hidden rows; the input products (with the
+ * bias) go to acc_in, the recurrent ones to acc_rec. */
+TINYOPS_DSP_NOINLINE static void gate_sums(int32_t input_size, int32_t state_size,
+                                           const int8_t* w_in, const int8_t* w_rec,
+                                           const int32_t* bias, const int32_t* x, const int32_t* h,
+                                           int32_t* acc_in, int32_t* acc_rec) {
   const int32_t in_groups = tinyops_fully_connected_dsp_depth(input_size) / 4;
   const int32_t rec_groups = tinyops_fully_connected_dsp_depth(state_size) / 4;
   const int32_t quads = state_size / 4;
@@ -87,11 +85,15 @@ TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size
       a3 = bias[o + 3];
     }
     w_in = tinyops_dsp_dot_quad(x, w_in, in_groups, &a0, &a1, &a2, &a3);
+    acc_in[o] = a0;
+    acc_in[o + 1] = a1;
+    acc_in[o + 2] = a2;
+    acc_in[o + 3] = a3;
     w_rec = tinyops_dsp_dot_quad(h, w_rec, rec_groups, &r0, &r1, &r2, &r3);
-    out[o] = combine(a0, r0, ci, cr);
-    out[o + 1] = combine(a1, r1, ci, cr);
-    out[o + 2] = combine(a2, r2, ci, cr);
-    out[o + 3] = combine(a3, r3, ci, cr);
+    acc_rec[o] = r0;
+    acc_rec[o + 1] = r1;
+    acc_rec[o + 2] = r2;
+    acc_rec[o + 3] = r3;
   }
   for (; o < state_size; ++o) {
     int32_t a = bias != 0 ? bias[o] : 0, r = 0;
@@ -99,8 +101,22 @@ TINYOPS_DSP_NOINLINE static void gate_row(int32_t input_size, int32_t state_size
       a = tinyops_dsp_dot4(x[2 * g], x[2 * g + 1], tinyops_dsp_read32(w_in), a);
     for (g = 0; g < rec_groups; ++g, w_rec += 4)
       r = tinyops_dsp_dot4(h[2 * g], h[2 * g + 1], tinyops_dsp_read32(w_rec), r);
-    out[o] = combine(a, r, ci, cr);
+    acc_in[o] = a;
+    acc_rec[o] = r;
   }
+}
+
+/* out = sat16(sat16(requantise(acc_in)) + sat16(requantise(acc_rec))), the reference's
+ * saturation points; its own loop, so the two channels stay in registers. */
+TINYOPS_DSP_NOINLINE static void gate_requantize(int32_t count, const int32_t* acc_in,
+                                                 const int32_t* acc_rec,
+                                                 const tinyops_dsp_channel* in_channel,
+                                                 const tinyops_dsp_channel* rec_channel,
+                                                 int16_t* out) {
+  const tinyops_dsp_channel ci = *in_channel, cr = *rec_channel;
+  int32_t o;
+  for (o = 0; o < count; ++o)
+    out[o] = (int16_t)tinyops_ssat16(requantize16(acc_in[o], &ci) + requantize16(acc_rec[o], &cr));
 }
 
 static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w, int32_t rows,
@@ -110,7 +126,9 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
   const int32_t in_bytes = matrix_bytes(n, p->input_size), rec_bytes = matrix_bytes(n, n);
   int32_t* x = scratch;
   int32_t* h = x + expanded_words(p->input_size);
-  int16_t* gates = (int16_t*)(h + expanded_words(n)); /* [gate][row][state] */
+  int32_t* acc_in = h + expanded_words(n);
+  int32_t* acc_rec = acc_in + n;
+  int16_t* gates = (int16_t*)(acc_rec + n); /* [gate][row][state] */
   int32_t b, g;
   for (b = 0; b < rows; ++b) {
     expand_row(input + (size_t)b * (size_t)p->input_size, p->input_size, p->input_zero_point, x);
@@ -121,8 +139,9 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
           tinyops_dsp_channel_of(0, p->input_multiplier[g], p->input_shift[g]);
       const tinyops_dsp_channel cr =
           tinyops_dsp_channel_of(0, p->recurrent_multiplier[g], p->recurrent_shift[g]);
-      gate_row(p->input_size, n, w_in, w_in + in_bytes, w->bias[g], x, h, &ci, &cr,
-               gates + (size_t)g * (size_t)count + (size_t)b * (size_t)n);
+      gate_sums(p->input_size, n, w_in, w_in + in_bytes, w->bias[g], x, h, acc_in, acc_rec);
+      gate_requantize(n, acc_in, acc_rec, &ci, &cr,
+                      gates + (size_t)g * (size_t)count + (size_t)b * (size_t)n);
     }
   }
   for (g = 0; g < 4; ++g) {

@@ -167,8 +167,9 @@ TEST(LstmDsp, WeightLayoutPadsEachGateMatrixToWholeWords) {
   p.state_size = 3;  // padded to 4 as a depth
   // 4 gates x (3 rows x 8 + 3 rows x 4) bytes.
   EXPECT_EQ(tinyops_lstm_s8_dsp_weights_size(&p), 4u * (24u + 12u));
-  // Scratch: 4 gates x 3 units x int16, and 4 + 2 words of expanded rows.
-  EXPECT_EQ(tinyops_lstm_s8_dsp_scratch_size(&p), 24u + 24u);
+  // Scratch: 4 gates x 3 units x int16, 4 + 2 words of expanded rows and 2 x 3 words of
+  // accumulators.
+  EXPECT_EQ(tinyops_lstm_s8_dsp_scratch_size(&p), 24u + 24u + 24u);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ void tinyops_lstm_s8_dsp_weights(const tinyops_lstm_params* params,
                                  const tinyops_lstm_s8_weights* weights, int8_t* out);
 
 /* Bytes of scratch, 4-byte aligned: the four gates of one step and one expanded input and
- * hidden row. */
+ * hidden row, and two rows of accumulators. */
 size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* params);
 
 /* tinyops_lstm_s8's contract, with the weights above and a scratch of scratch_size bytes. */
