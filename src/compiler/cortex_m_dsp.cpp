@@ -236,8 +236,9 @@ bool lower(EmitContext& e, const Int8SvdfLayer& l) {
   return true;
 }
 
-// The eight gate matrices re-laid out into one FC-layout array; every gate product takes the
-// exact requantisation (no bound is needed), the int16 gate arithmetic is lstm_s8.c's.
+// The eight gate matrices re-laid out into one FC-layout array; the gate products take the
+// exact (checked) requantisation where the weights' bounds do not prove the one-multiply one;
+// the int16 gate arithmetic is lstm_s8.c's.
 bool lower(EmitContext& e, const Int8LstmLayer& l) {
   tinyops_lstm_s8_weights w{};
   for (int g = 0; g < 4; ++g) {
@@ -247,7 +248,9 @@ bool lower(EmitContext& e, const Int8LstmLayer& l) {
       return keep_reference(e, "its gate biases are not constant tensors");
     w.input_weights[g] = l.input_weights_data[g].data();
     w.recurrent_weights[g] = l.recurrent_weights_data[g].data();
+    w.bias[g] = bias_or_null(l.bias_data[g]);
   }
+  const bool small_acc = tinyops_lstm_s8_dsp_small_acc(&l.params, &w) != 0;
   std::vector<int8_t> relaid(tinyops_lstm_s8_dsp_weights_size(&l.params));
   tinyops_lstm_s8_dsp_weights(&l.params, &w, relaid.data());
   e.use_source("lstm_s8.c");  // the shared int16 gate arithmetic (lstm_step.h)
@@ -265,9 +268,9 @@ bool lower(EmitContext& e, const Int8LstmLayer& l) {
   // The bias pointers go in a local struct: C99 allows non-constant initialisers there.
   e.statement("{ const tinyops_lstm_s8_dsp_weights_t weights = {" + weights + ", {" + biases +
               "}}; " +
-              c_call("tinyops_lstm_s8_dsp",
-                     {"&" + p, "&weights", e.tensor(l.input), e.tensor(l.hidden_state),
-                      e.tensor(l.cell_state), work, e.tensor(l.output)}) +
+              c_call("tinyops_lstm_s8_dsp", {"&" + p, "&weights", e.tensor(l.input),
+                                             e.tensor(l.hidden_state), e.tensor(l.cell_state), work,
+                                             e.tensor(l.output), exact_argument(small_acc)}) +
               " }");
   return true;
 }

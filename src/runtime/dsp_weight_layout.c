@@ -311,6 +311,26 @@ size_t tinyops_lstm_s8_dsp_weights_size(const tinyops_lstm_params* params) {
                tinyops_fully_connected_s8_dsp_filter_size(&rec));
 }
 
+int32_t tinyops_lstm_s8_dsp_small_acc(const tinyops_lstm_params* params,
+                                      const tinyops_lstm_s8_weights* weights) {
+  tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
+  tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  int g;
+  in.input_offset = -params->input_zero_point;
+  rec.input_offset = -params->hidden_zero_point;
+  for (g = 0; g < 4; ++g) {
+    const tinyops_per_channel_quant qi = {&params->input_multiplier[g], &params->input_shift[g]};
+    const tinyops_per_channel_quant qr = {&params->recurrent_multiplier[g],
+                                          &params->recurrent_shift[g]};
+    if (!tinyops_fully_connected_s8_dsp_small_acc(&in, &qi, weights->input_weights[g],
+                                                  weights->bias[g]) ||
+        !tinyops_fully_connected_s8_dsp_small_acc(&rec, &qr, weights->recurrent_weights[g], 0)) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 void tinyops_lstm_s8_dsp_weights(const tinyops_lstm_params* params,
                                  const tinyops_lstm_s8_weights* weights, int8_t* out) {
   const tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);

@@ -59,10 +59,12 @@ TINYOPS_DSP_NOINLINE static int32_t requantize_64(int32_t acc, int32_t multiplie
   return tinyops_multiply_by_quantized_multiplier(acc, multiplier, shift);
 }
 
-/* Each product requantised, checked (dsp_requantize.h): one high multiply where that is
- * exact, the 64-bit arithmetic elsewhere, then saturated to int16 as the reference does. */
-static inline int32_t requantize16(int32_t acc, const tinyops_dsp_channel* c) {
-  return tinyops_ssat16(tinyops_dsp_requantize_checked(acc, c, requantize_64));
+/* Each product requantised (dsp_requantize.h): when exact, checked (one high multiply
+ * where that is exact, the 64-bit arithmetic elsewhere), else in the one-multiply form whose
+ * bound the caller proved; then saturated to int16 as the reference does. */
+static inline int32_t requantize16(int32_t acc, const tinyops_dsp_channel* c, int32_t exact) {
+  return tinyops_ssat16(exact ? tinyops_dsp_requantize_checked(acc, c, requantize_64)
+                              : tinyops_dsp_requantize(acc, c));
 }
 
 /* One gate's accumulators for one row: w_in [state][input], w_rec [state][state] in the FC
@@ -107,21 +109,39 @@ TINYOPS_DSP_NOINLINE static void gate_sums(int32_t input_size, int32_t state_siz
 }
 
 /* out = sat16(sat16(requantise(acc_in)) + sat16(requantise(acc_rec))), the reference's
- * saturation points; its own loop, so the two channels stay in registers. */
-TINYOPS_DSP_NOINLINE static void gate_requantize(int32_t count, const int32_t* acc_in,
-                                                 const int32_t* acc_rec,
-                                                 const tinyops_dsp_channel* in_channel,
-                                                 const tinyops_dsp_channel* rec_channel,
-                                                 int16_t* out) {
+ * saturation points; its own loop, so the two channels stay in registers. Inlined twice
+ * with a constant `exact`. */
+static TINYOPS_DSP_ALWAYS_INLINE void gate_requantize_body(int32_t count, const int32_t* acc_in,
+                                                           const int32_t* acc_rec,
+                                                           const tinyops_dsp_channel* in_channel,
+                                                           const tinyops_dsp_channel* rec_channel,
+                                                           int16_t* out, int32_t exact) {
   const tinyops_dsp_channel ci = *in_channel, cr = *rec_channel;
   int32_t o;
-  for (o = 0; o < count; ++o)
-    out[o] = (int16_t)tinyops_ssat16(requantize16(acc_in[o], &ci) + requantize16(acc_rec[o], &cr));
+  for (o = 0; o < count; ++o) {
+    out[o] = (int16_t)tinyops_ssat16(requantize16(acc_in[o], &ci, exact) +
+                                     requantize16(acc_rec[o], &cr, exact));
+  }
+}
+
+TINYOPS_DSP_NOINLINE static void gate_requantize(int32_t count, const int32_t* acc_in,
+                                                 const int32_t* acc_rec,
+                                                 const tinyops_dsp_channel* ci,
+                                                 const tinyops_dsp_channel* cr, int16_t* out) {
+  gate_requantize_body(count, acc_in, acc_rec, ci, cr, out, 0);
+}
+
+TINYOPS_DSP_NOINLINE static void gate_requantize_exact(int32_t count, const int32_t* acc_in,
+                                                       const int32_t* acc_rec,
+                                                       const tinyops_dsp_channel* ci,
+                                                       const tinyops_dsp_channel* cr,
+                                                       int16_t* out) {
+  gate_requantize_body(count, acc_in, acc_rec, ci, cr, out, 1);
 }
 
 static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w, int32_t rows,
                  const int8_t* input, int8_t* hidden, int16_t* cell, int32_t* scratch,
-                 int8_t* output) {
+                 int8_t* output, int32_t exact) {
   const int32_t n = p->state_size, count = rows * n;
   const int32_t in_bytes = matrix_bytes(n, p->input_size), rec_bytes = matrix_bytes(n, n);
   int32_t* x = scratch;
@@ -140,8 +160,12 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
       const tinyops_dsp_channel cr =
           tinyops_dsp_channel_of(0, p->recurrent_multiplier[g], p->recurrent_shift[g]);
       gate_sums(p->input_size, n, w_in, w_in + in_bytes, w->bias[g], x, h, acc_in, acc_rec);
-      gate_requantize(n, acc_in, acc_rec, &ci, &cr,
-                      gates + (size_t)g * (size_t)count + (size_t)b * (size_t)n);
+      int16_t* out = gates + (size_t)g * (size_t)count + (size_t)b * (size_t)n;
+      if (exact) {
+        gate_requantize_exact(n, acc_in, acc_rec, &ci, &cr, out);
+      } else {
+        gate_requantize(n, acc_in, acc_rec, &ci, &cr, out);
+      }
     }
   }
   for (g = 0; g < 4; ++g) {
@@ -158,21 +182,21 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
 
 void tinyops_lstm_s8_dsp(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights_t* w,
                          const int8_t* input, int8_t* hidden_state, int16_t* cell_state,
-                         int32_t* scratch, int8_t* output) {
+                         int32_t* scratch, int8_t* output, int32_t exact_requantize) {
   const size_t in_row = (size_t)p->input_size, state_row = (size_t)p->state_size;
   int32_t b, t;
   if (p->time_major) {
     const size_t batches = (size_t)p->batches;
     for (t = 0; t < p->time_steps; ++t)
       step(p, w, p->batches, input + (size_t)t * batches * in_row, hidden_state, cell_state,
-           scratch, output + (size_t)t * batches * state_row);
+           scratch, output + (size_t)t * batches * state_row, exact_requantize);
     return;
   }
   for (b = 0; b < p->batches; ++b) {
     for (t = 0; t < p->time_steps; ++t) {
       const size_t row = (size_t)b * (size_t)p->time_steps + (size_t)t;
       step(p, w, 1, input + row * in_row, hidden_state + (size_t)b * state_row,
-           cell_state + (size_t)b * state_row, scratch, output + row * state_row);
+           cell_state + (size_t)b * state_row, scratch, output + row * state_row, exact_requantize);
     }
   }
 }

@@ -5,10 +5,11 @@
  * The weights come re-laid out at compile time by tinyops_lstm_s8_dsp_weights: per gate
  * (forget, input, cell, output) the input-to-gate then the recurrent matrix, each in the
  * FULLY_CONNECTED DSP layout (dsp_kernels.h: rows in blocks of 4, the depth padded to a
- * multiple of 4 with zero weights), one after another in one 4-byte aligned array. Every
- * gate product is requantised with the exact 64-bit form (dsp_requantize.h), so no
- * accumulator bound is assumed; the zero points of int8 tensors always give input offsets
- * in [-127, 128], as SADD16 on the expanded rows needs. */
+ * multiple of 4 with zero weights), one after another in one 4-byte aligned array. The gate
+ * products are requantised with the one-multiply form where tinyops_lstm_s8_dsp_small_acc
+ * proves its bound for every input at compile time, else with the checked form
+ * (dsp_requantize.h: one multiply where exact, the 64-bit arithmetic elsewhere); the zero points of
+ * int8 tensors always give input offsets in [-127, 128], as SADD16 on the expanded rows needs. */
 #ifndef TINYOPS_RUNTIME_LSTM_DSP_H
 #define TINYOPS_RUNTIME_LSTM_DSP_H
 
@@ -32,6 +33,12 @@ size_t tinyops_lstm_s8_dsp_weights_size(const tinyops_lstm_params* params);
 void tinyops_lstm_s8_dsp_weights(const tinyops_lstm_params* params,
                                  const tinyops_lstm_s8_weights* weights, int8_t* out);
 
+/* 1 when every gate product's accumulator provably meets the one-multiply requantisation's
+ * bound (dsp_requantize.h) for every input and state; otherwise the kernel is called with
+ * exact_requantize = 1. */
+int32_t tinyops_lstm_s8_dsp_small_acc(const tinyops_lstm_params* params,
+                                      const tinyops_lstm_s8_weights* weights);
+
 /* Bytes of scratch, 4-byte aligned: the four gates of one step and one expanded input and
  * hidden row, and two rows of accumulators. */
 size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* params);
@@ -40,7 +47,7 @@ size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* params);
 void tinyops_lstm_s8_dsp(const tinyops_lstm_params* params,
                          const tinyops_lstm_s8_dsp_weights_t* weights, const int8_t* input,
                          int8_t* hidden_state, int16_t* cell_state, int32_t* scratch,
-                         int8_t* output);
+                         int8_t* output, int32_t exact_requantize);
 
 #ifdef __cplusplus
 }
