@@ -107,11 +107,11 @@ Layer random_layer(Random& r) {
     p.input_shift[g] = r.in(-14, 1);
     p.recurrent_multiplier[g] = r.in(1 << 30, INT32_MAX);
     p.recurrent_shift[g] = r.in(-14, 1);
+    // Now and then a left shift large enough that the one-multiply bound fails.
+    if (r.in(0, 15) == 0) p.input_shift[g] = r.in(10, 14);
     l.wi[g] = r.values<int8_t>(static_cast<size_t>(p.state_size * p.input_size), -127, 127);
     l.wr[g] = r.values<int8_t>(static_cast<size_t>(p.state_size * p.state_size), -127, 127);
-    // A third of the gates get biases large enough that the one-multiply bound fails.
-    const int32_t bias_range = r.in(0, 2) == 0 ? (1 << 29) : 200000;
-    l.bias[g] = r.values<int32_t>(static_cast<size_t>(p.state_size), -bias_range, bias_range);
+    l.bias[g] = r.values<int32_t>(static_cast<size_t>(p.state_size), -200000, 200000);
     l.has_bias[g] = r.in(0, 5) != 0;
   }
   p.forget_cell_multiplier = r.in(1 << 30, INT32_MAX);
@@ -157,6 +157,7 @@ TEST(LstmDsp, MatchesReferenceOnExtremeLayers) {
       for (auto& v : l.wr[g]) v = r.in(0, 7) ? static_cast<int8_t>(-w - 1) : w;
       for (auto& v : l.bias[g])
         v = r.in(0, 1) ? INT32_MAX - r.in(0, 1000) : INT32_MIN + r.in(0, 1000);
+      l.has_bias[g] = true;
       p.input_shift[g] = r.in(-2, 4);
       p.recurrent_shift[g] = r.in(-2, 4);
       p.input_multiplier[g] = r.in(0, 3) == 0 ? INT32_MAX : r.in(1 << 30, INT32_MAX);
