@@ -134,8 +134,10 @@ static inline int32_t requantize(int32_t x, int32_t multiplier, int32_t shift,
                       : tinyops_multiply_by_quantized_multiplier(x, multiplier, (int)shift);
 }
 
-static void mul_s16(int32_t count, const int16_t* a, const int16_t* b, int32_t multiplier,
-                    int32_t shift, int32_t one_multiply, int16_t* out) {
+/* Inlined with a constant one_multiply, so each copy's loop has no test of it. */
+static TINYOPS_DSP_ALWAYS_INLINE void mul_s16(int32_t count, const int16_t* a, const int16_t* b,
+                                              int32_t multiplier, int32_t shift,
+                                              int32_t one_multiply, int16_t* out) {
   const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, multiplier, shift);
   int32_t i;
   for (i = 0; i < count; ++i)
@@ -169,9 +171,15 @@ void tinyops_lstm_update_cell(const tinyops_lstm_params* p, int32_t count, const
                               int16_t* input_gate, const int16_t* cell_gate, int16_t* cell,
                               int32_t one_multiply) {
   int32_t i;
-  mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, one_multiply, cell);
-  mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, one_multiply,
-          input_gate);
+  if (one_multiply) {
+    mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, 1, cell);
+    mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, 1,
+            input_gate);
+  } else {
+    mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, 0, cell);
+    mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, 0,
+            input_gate);
+  }
   add_s16(count, cell, input_gate, cell);
   if (p->clip_cell) {
     const int32_t clip = p->quantized_cell_clip;
@@ -179,17 +187,29 @@ void tinyops_lstm_update_cell(const tinyops_lstm_params* p, int32_t count, const
   }
 }
 
-void tinyops_lstm_update_hidden(const tinyops_lstm_params* p, int32_t count,
-                                const int16_t* output_gate, const int16_t* cell, int16_t* tanh_cell,
-                                int8_t* hidden, int8_t* output, int32_t one_multiply) {
+/* hidden = clamp(hidden_zp + requantise(tanh_cell * output_gate)), inlined per one_multiply. */
+static TINYOPS_DSP_ALWAYS_INLINE void hidden_s8(const tinyops_lstm_params* p, int32_t count,
+                                                const int16_t* output_gate,
+                                                const int16_t* tanh_cell, int8_t* hidden,
+                                                int32_t one_multiply) {
   const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, p->hidden_multiplier, p->hidden_shift);
   int32_t i;
-  tinyops_lstm_tanh_s16(p->cell_state_scale_power, count, cell, tanh_cell);
   for (i = 0; i < count; ++i) {
     const int32_t h =
         p->hidden_zero_point + requantize((int32_t)tanh_cell[i] * (int32_t)output_gate[i],
                                           p->hidden_multiplier, p->hidden_shift, &c, one_multiply);
     hidden[i] = (int8_t)tinyops_clamp_i32(h, -128, 127);
+  }
+}
+
+void tinyops_lstm_update_hidden(const tinyops_lstm_params* p, int32_t count,
+                                const int16_t* output_gate, const int16_t* cell, int16_t* tanh_cell,
+                                int8_t* hidden, int8_t* output, int32_t one_multiply) {
+  tinyops_lstm_tanh_s16(p->cell_state_scale_power, count, cell, tanh_cell);
+  if (one_multiply) {
+    hidden_s8(p, count, output_gate, tanh_cell, hidden, 1);
+  } else {
+    hidden_s8(p, count, output_gate, tanh_cell, hidden, 0);
   }
   memcpy(output, hidden, (size_t)count);
 }
