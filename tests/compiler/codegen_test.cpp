@@ -70,9 +70,7 @@ std::vector<std::vector<uint8_t>> inputs_for(const fs::path& model, const Tensor
   return inputs;
 }
 
-void write(const fs::path& p, const std::string& text) {
-  std::ofstream(p) << text;
-}
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 // (model, DSP kernels): with the DSP kernels the host build runs their portable C
 // intrinsics, the very algorithm the device runs, and the cross build their native ones.
@@ -93,9 +91,8 @@ TEST_P(GeneratedCode, BuildsStrictC99AndMatchesTheInterpreter) {
   }
   const GeneratedBundle bundle = generate_c(graph, options);
 
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("tinyops-codegen-" + stem + (dsp ? "-dsp-" : "-") + std::to_string(::getpid()));
+  const fs::path dir = fs::temp_directory_path() / ("tinyops-codegen-" + stem + (dsp ? "-dsp-" : "-") +
+                                                    std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "tinyops/runtime");
   for (const auto& [path, text] : bundle.files) write(dir / path, text);
@@ -104,27 +101,22 @@ TEST_P(GeneratedCode, BuildsStrictC99AndMatchesTheInterpreter) {
                             " && cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -ffp-contract=off"
                             " -I. *.c -o run -lm > build.log 2>&1";
   ASSERT_EQ(std::system(build.c_str()), 0)
-      << "generated code does not build:\n"
-      << [&] {
+      << "generated code does not build:\n" << [&] {
            std::ifstream log(dir / "build.log");
            return std::string(std::istreambuf_iterator<char>(log), {}).substr(0, 4000);
          }();
 
   // The same bundle must also build warning-free for a Cortex-M4F with the board's flags.
-  std::string cross =
-      "cd " + dir.string() +
-      " && arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -ffp-contract=off -I.";
+  std::string cross = "cd " + dir.string() + " && arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -ffp-contract=off -I.";
   for (const std::string& flag : find_board("cortex-m4f").cflags) cross += " " + flag;
   cross += " -c";
   for (const auto& [path, text] : bundle.files)
     if (path.ends_with(".c")) cross += " " + path;
   cross += " > cross.log 2>&1";
-  EXPECT_EQ(std::system(cross.c_str()), 0)
-      << "generated code does not build for Cortex-M4F:\n"
-      << [&] {
-           std::ifstream log(dir / "cross.log");
-           return std::string(std::istreambuf_iterator<char>(log), {}).substr(0, 4000);
-         }();
+  EXPECT_EQ(std::system(cross.c_str()), 0) << "generated code does not build for Cortex-M4F:\n" << [&] {
+    std::ifstream log(dir / "cross.log");
+    return std::string(std::istreambuf_iterator<char>(log), {}).substr(0, 4000);
+  }();
 
   interp::Interpreter interpreter(graph);
   const auto inputs = inputs_for(model, interpreter.input_tensor(0));
@@ -152,8 +144,7 @@ std::vector<std::string> all_models() {
     const fs::path folder = fs::path(TINYOPS_SHARED_MODELS) / sub;
     if (!fs::is_directory(folder)) continue;
     for (const auto& e : fs::directory_iterator(folder))
-      if (e.path().extension() == ".tflite")
-        names.push_back((fs::path(sub) / e.path().filename()).string());
+      if (e.path().extension() == ".tflite") names.push_back((fs::path(sub) / e.path().filename()).string());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -173,8 +164,7 @@ std::set<std::string> file_names(const GeneratedBundle& bundle) {
 }
 
 TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
-  const Graph graph =
-      formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
   const GeneratedBundle reference = generate_c(graph, {});
   EXPECT_TRUE(file_names(reference).count("conv_s8.c"));
   EXPECT_EQ(reference.scratch_bytes, 0);
@@ -183,8 +173,7 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
   options.dsp_kernels = true;
   const GeneratedBundle dsp = generate_c(graph, options);
   const std::set<std::string> names = file_names(dsp);
-  for (const char* kernel :
-       {"conv_s8_dsp.c", "depthwise_conv_s8_dsp_row3.c", "fully_connected_s8_dsp.c"})
+  for (const char* kernel : {"conv_s8_dsp.c", "depthwise_conv_s8_dsp_row3.c", "fully_connected_s8_dsp.c"})
     EXPECT_TRUE(names.count(kernel)) << kernel;
   for (const char* kernel : {"conv_s8.c", "depthwise_conv_s8.c", "fully_connected_s8.c"})
     EXPECT_FALSE(names.count(kernel)) << kernel << " is no longer needed";
@@ -196,8 +185,7 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
   const std::string& source = dsp.files.at("model.c");
   EXPECT_NE(source.find("#define op0_scratch ((int32_t*)(model_arena.bytes + "), std::string::npos);
   EXPECT_EQ(source.find("model_scratch"), std::string::npos) << "no buffer beside the arena";
-  EXPECT_NE(source.find("int32_t align4;"), std::string::npos)
-      << "re-laid-out filters are word-aligned";
+  EXPECT_NE(source.find("int32_t align4;"), std::string::npos) << "re-laid-out filters are word-aligned";
 }
 
 // The keyword_scrambled models: every SVDF and FULLY_CONNECTED layer on its DSP kernel (none
@@ -213,8 +201,7 @@ TEST(Codegen, KeywordModelsRunSvdfAndFullyConnectedOnTheDspKernels) {
     const std::set<std::string> names = file_names(bundle);
     EXPECT_TRUE(names.count("svdf_s8_dsp.c")) << model;
     EXPECT_FALSE(names.count("svdf_s8.c")) << model << ": an SVDF layer kept the reference";
-    EXPECT_FALSE(names.count("fully_connected_s8.c"))
-        << model << ": an FC layer kept the reference";
+    EXPECT_FALSE(names.count("fully_connected_s8.c")) << model << ": an FC layer kept the reference";
     for (const LayerKernel& layer : bundle.layers) {
       if (layer.op == "SVDF" || layer.op == "FULLY_CONNECTED") {
         EXPECT_NE(layer.kernels.at(0).find("_dsp"), std::string::npos) << model << " " << layer.op;
@@ -262,8 +249,7 @@ TEST(Codegen, MnistLstmRunsItsGatesOnTheDspKernel) {
 // Each layer reports the kernel functions it calls, so a heavy layer that stays on the
 // reference kernel shows in `model compile --json` and `farm test --json`.
 TEST(Codegen, NamesTheKernelEachLayerCalls) {
-  const Graph graph =
-      formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "mlperf_tiny_kws_int8.tflite");
   CodegenOptions options;
   for (bool dsp : {false, true}) {
     options.dsp_kernels = dsp;
@@ -274,11 +260,9 @@ TEST(Codegen, NamesTheKernelEachLayerCalls) {
       EXPECT_EQ(layer.op, graph.ops[k].display_name());
       ASSERT_EQ(layer.kernels.size(), 1u) << k;
       EXPECT_TRUE(layer.reference_reason.empty()) << k << ": " << layer.reference_reason;
-      const bool heavy =
-          layer.op == "CONV_2D" || layer.op == "DEPTHWISE_CONV_2D" || layer.op == "FULLY_CONNECTED";
+      const bool heavy = layer.op == "CONV_2D" || layer.op == "DEPTHWISE_CONV_2D" || layer.op == "FULLY_CONNECTED";
       if (heavy) {
-        EXPECT_EQ(layer.kernels[0].find("_dsp") != std::string::npos, dsp)
-            << k << " " << layer.kernels[0];
+        EXPECT_EQ(layer.kernels[0].find("_dsp") != std::string::npos, dsp) << k << " " << layer.kernels[0];
       }
     }
     EXPECT_EQ(bundle.layers[0].kernels[0], dsp ? "tinyops_conv2d_s8_dsp" : "tinyops_conv2d_s8");
@@ -288,8 +272,7 @@ TEST(Codegen, NamesTheKernelEachLayerCalls) {
 }
 
 TEST(Codegen, RejectsNamesThatAreNotCIdentifiers) {
-  const Graph graph =
-      formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
   CodegenOptions options;
   options.name = "9 lives";
   EXPECT_THROW(generate_c(graph, options), InputError);
