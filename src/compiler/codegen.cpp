@@ -161,7 +161,8 @@ class BundleEmitter : public interp::EmitContext {
   void declare(const std::string& declaration) override { declarations_.push_back(declaration); }
   void statement(const std::string& s) override {
     body_.push_back("  " + s);
-    static const std::regex call_re(R"re(^(tinyops_[A-Za-z0-9_]+)\()re");
+    // The call opens the statement, or follows a block's local declarations ("{ ...; f(").
+    static const std::regex call_re(R"re((?:^|[;{]\s*)(tinyops_[A-Za-z0-9_]+)\()re");
     std::smatch m;
     if (std::regex_search(s, m, call_re) && shown_ < layers_.size()) {
       auto& kernels = layers_[shown_].kernels;
@@ -187,6 +188,9 @@ class BundleEmitter : public interp::EmitContext {
     return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
   }
   bool lower(const interp::Int8SvdfLayer& l) override {
+    return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
+  }
+  bool lower(const interp::Int8LstmLayer& l) override {
     return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
   }
   // An op's work buffer is a block of the arena the planner placed among the tensors, alive

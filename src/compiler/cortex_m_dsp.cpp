@@ -5,6 +5,7 @@
 
 #include "tinyops/interp/c_params.hpp"
 #include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/lstm_dsp.h"
 #include "tinyops/runtime/svdf_dsp.h"
 
 namespace tinyops::compiler::cortex_m_dsp {
@@ -238,6 +239,45 @@ bool lower(EmitContext& e, const Int8SvdfLayer& l) {
       c_call(l.state16 ? "tinyops_svdf_s8_dsp" : "tinyops_svdf_s8_state8_dsp",
              {"&" + params, e.tensor(l.input), w, e.tensor(l.weights_time),
               optional_tensor(e, l.bias), e.tensor(l.state), work, e.tensor(l.output), exact_arg}));
+  return true;
+}
+
+// The eight gate matrices re-laid out into one FC-layout array; the gate products take the
+// exact (checked) requantisation where the weights' bounds do not prove the one-multiply one;
+// the int16 gate arithmetic is lstm_s8.c's.
+bool lower(EmitContext& e, const Int8LstmLayer& l) {
+  tinyops_lstm_s8_weights w{};
+  for (int g = 0; g < 4; ++g) {
+    if (l.input_weights_data[g].empty() || l.recurrent_weights_data[g].empty())
+      return keep_reference(e, "its gate weights are not constant tensors");
+    if (l.bias[g] >= 0 && l.bias_data[g].empty())
+      return keep_reference(e, "its gate biases are not constant tensors");
+    w.input_weights[g] = l.input_weights_data[g].data();
+    w.recurrent_weights[g] = l.recurrent_weights_data[g].data();
+    w.bias[g] = bias_or_null(l.bias_data[g]);
+  }
+  const bool small_acc = tinyops_lstm_s8_dsp_small_acc(&l.params, &w) != 0;
+  std::vector<int8_t> relaid(tinyops_lstm_s8_dsp_weights_size(&l.params));
+  tinyops_lstm_s8_dsp_weights(&l.params, &w, relaid.data());
+  e.use_source("lstm_s8.c");  // the shared int16 gate arithmetic (lstm_step.h)
+  e.use_source("lstm_s8_dsp.c");
+  const std::string p = declare_struct(e, "tinyops_lstm_params", "params", fields_of(l.params));
+  const std::string weights = declare_dsp_filter(
+      e, relaid,
+      l.what +
+          " for lstm_s8_dsp.c: per gate (forget, input, cell, output) the input and the "
+          "recurrent matrix, rows in fours, [4 columns][row][4 values]");
+  const std::string work =
+      e.scratch(static_cast<int64_t>(tinyops_lstm_s8_dsp_scratch_size(&l.params)));
+  std::string biases;
+  for (int g = 0; g < 4; ++g) biases += (g ? ", " : "") + optional_tensor(e, l.bias[g]);
+  // The bias pointers go in a local struct: C99 allows non-constant initialisers there.
+  e.statement("{ const tinyops_lstm_s8_dsp_weights_t weights = {" + weights + ", {" + biases +
+              "}}; " +
+              c_call("tinyops_lstm_s8_dsp", {"&" + p, "&weights", e.tensor(l.input),
+                                             e.tensor(l.hidden_state), e.tensor(l.cell_state), work,
+                                             e.tensor(l.output), exact_argument(small_acc)}) +
+              " }");
   return true;
 }
 

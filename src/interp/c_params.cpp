@@ -112,6 +112,37 @@ CFields fields_of(const tinyops_svdf_params& p) {
           {"shift_2", c_int(p.shift_2)}};
 }
 
+namespace {
+std::string int_list(const int32_t (&v)[4]) {
+  return "{" + c_int(v[0]) + ", " + c_int(v[1]) + ", " + c_int(v[2]) + ", " + c_int(v[3]) + "}";
+}
+}  // namespace
+
+static_assert(sizeof(tinyops_lstm_params) == 33 * sizeof(int32_t));
+CFields fields_of(const tinyops_lstm_params& p) {
+  return {{"batches", c_int(p.batches)},
+          {"time_steps", c_int(p.time_steps)},
+          {"input_size", c_int(p.input_size)},
+          {"state_size", c_int(p.state_size)},
+          {"time_major", c_int(p.time_major)},
+          {"input_zero_point", c_int(p.input_zero_point)},
+          {"hidden_zero_point", c_int(p.hidden_zero_point)},
+          {"input_multiplier", int_list(p.input_multiplier)},
+          {"input_shift", int_list(p.input_shift)},
+          {"recurrent_multiplier", int_list(p.recurrent_multiplier)},
+          {"recurrent_shift", int_list(p.recurrent_shift)},
+          {"forget_cell_multiplier", c_int(p.forget_cell_multiplier)},
+          {"forget_cell_shift", c_int(p.forget_cell_shift)},
+          {"input_cell_multiplier", c_int(p.input_cell_multiplier)},
+          {"input_cell_shift", c_int(p.input_cell_shift)},
+          {"hidden_multiplier", c_int(p.hidden_multiplier)},
+          {"hidden_shift", c_int(p.hidden_shift)},
+          {"cell_state_scale_power", c_int(p.cell_state_scale_power)},
+          {"clip_cell", c_int(p.clip_cell)},
+          {"quantized_cell_clip", c_int(p.quantized_cell_clip)},
+          {"cell_gate_sigmoid", c_int(p.cell_gate_sigmoid)}};
+}
+
 std::string declare_struct(EmitContext& e, const std::string& type, const std::string& base,
                            const CFields& fields) {
   const std::string name = e.unique(base);

@@ -4,6 +4,7 @@
  * and the tests call these; generated bundles never include this file (they carry the
  * results as constant arrays). */
 #include "tinyops/runtime/dsp_kernels.h"
+#include "tinyops/runtime/lstm_dsp.h"
 #include "tinyops/runtime/svdf_dsp.h"
 
 /* Largest |x + input_offset| for an int8 x. */
@@ -110,8 +111,8 @@ size_t tinyops_depthwise_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_d
          (size_t)(filter_dims->h * filter_dims->w);
 }
 
-void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
-                                            const int8_t* filter, int8_t* out) {
+void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims, const int8_t* filter,
+                                            int8_t* out) {
   const int32_t groups = tinyops_depthwise_dsp_groups(filter_dims->c);
   int32_t g, fy, fx, i;
   for (g = 0; g < groups; ++g) {
@@ -284,4 +285,61 @@ int32_t tinyops_svdf_s8_state8_dsp_exact(const tinyops_svdf_params* params,
                                          const int8_t* weights_feature, const int8_t* weights_time,
                                          const int32_t* bias) {
   return svdf_exact(params, weights_feature, weights_time, 0, bias, INT8_MIN, INT8_MAX);
+}
+
+/* ---- UNIDIRECTIONAL_SEQUENCE_LSTM ---- */
+
+/* The FC layout of one [rows, depth] gate matrix. */
+static tinyops_fully_connected_params lstm_matrix(int32_t rows, int32_t depth) {
+  tinyops_fully_connected_params fc;
+  fc.batches = 1;
+  fc.accum_depth = depth;
+  fc.output_depth = rows;
+  fc.input_offset = 0;
+  fc.filter_offset = 0;
+  fc.output_offset = 0;
+  fc.act_min = -128;
+  fc.act_max = 127;
+  fc.per_channel = 0;
+  return fc;
+}
+
+size_t tinyops_lstm_s8_dsp_weights_size(const tinyops_lstm_params* params) {
+  const tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
+  const tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  return 4u * (tinyops_fully_connected_s8_dsp_filter_size(&in) +
+               tinyops_fully_connected_s8_dsp_filter_size(&rec));
+}
+
+int32_t tinyops_lstm_s8_dsp_small_acc(const tinyops_lstm_params* params,
+                                      const tinyops_lstm_s8_weights* weights) {
+  tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
+  tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  int g;
+  in.input_offset = -params->input_zero_point;
+  rec.input_offset = -params->hidden_zero_point;
+  for (g = 0; g < 4; ++g) {
+    const tinyops_per_channel_quant qi = {&params->input_multiplier[g], &params->input_shift[g]};
+    const tinyops_per_channel_quant qr = {&params->recurrent_multiplier[g],
+                                          &params->recurrent_shift[g]};
+    if (!tinyops_fully_connected_s8_dsp_small_acc(&in, &qi, weights->input_weights[g],
+                                                  weights->bias[g]) ||
+        !tinyops_fully_connected_s8_dsp_small_acc(&rec, &qr, weights->recurrent_weights[g], 0)) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+void tinyops_lstm_s8_dsp_weights(const tinyops_lstm_params* params,
+                                 const tinyops_lstm_s8_weights* weights, int8_t* out) {
+  const tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
+  const tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  int g;
+  for (g = 0; g < 4; ++g) {
+    tinyops_fully_connected_s8_dsp_filter(&in, weights->input_weights[g], out);
+    out += tinyops_fully_connected_s8_dsp_filter_size(&in);
+    tinyops_fully_connected_s8_dsp_filter(&rec, weights->recurrent_weights[g], out);
+    out += tinyops_fully_connected_s8_dsp_filter_size(&rec);
+  }
 }

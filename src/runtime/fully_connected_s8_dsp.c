@@ -13,6 +13,7 @@
  * (tinyops_fully_connected_s8_dsp_small_acc), the caller passes exact_requantize = 1 and the
  * layer runs a second copy of the kernel that requantises with the exact 64-bit form
  * (dsp_requantize.h); the multiply-accumulate loops are the same. */
+#include "tinyops/runtime/dsp_dot_quad.h"
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -25,10 +26,6 @@ enum { kExpandedInputMinRows = 8 };
 size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected_params* params) {
   if (params->output_depth < kExpandedInputMinRows) return 0;
   return (size_t)tinyops_fully_connected_dsp_depth(params->accum_depth) * 2u;
-}
-
-static inline int32_t dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
-  return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
 }
 
 /* Input values 4g .. 4g + 3 as one word, zero past the depth (their weights are zero). */
@@ -73,8 +70,9 @@ static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connecte
     int32_t acc = bias != 0 ? bias[o] : 0;
     for (g = 0; g < groups; ++g, wr += step) {
       const uint32_t v = input_word(in, g, depth);
-      acc = dot4(tinyops_sadd16(tinyops_sxtb16(v), offset2),
-                 tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2), tinyops_dsp_read32(wr), acc);
+      acc = tinyops_dsp_dot4(tinyops_sadd16(tinyops_sxtb16(v), offset2),
+                             tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2),
+                             tinyops_dsp_read32(wr), acc);
     }
     out[o] = finish(acc, quant, o, params, exact);
   }
@@ -136,61 +134,7 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
         a2 = bias[o + 2];
         a3 = bias[o + 3];
       }
-#if TINYOPS_DSP_NATIVE
-      /* The same loop with post-incrementing double-word loads, two groups per pass: 19
-       * instructions per 16 MACs where GCC's own schedule takes 25 (pointer updates, single
-       * loads and a branch per group). */
-      if (groups > 0) {
-        int32_t x02, x13, w01, w23, t;
-#define TINYOPS_FC_GROUP                 \
-  "ldrd %[x02], %[x13], [%[x]], #8\n\t"  \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
-  "sxtb16 %[t], %[w01]\n\t"              \
-  "smlad %[a0], %[x02], %[t], %[a0]\n\t" \
-  "sxtb16 %[t], %[w01], ror #8\n\t"      \
-  "smlad %[a0], %[x13], %[t], %[a0]\n\t" \
-  "sxtb16 %[t], %[w23]\n\t"              \
-  "smlad %[a1], %[x02], %[t], %[a1]\n\t" \
-  "sxtb16 %[t], %[w23], ror #8\n\t"      \
-  "smlad %[a1], %[x13], %[t], %[a1]\n\t" \
-  "ldrd %[w01], %[w23], [%[w]], #8\n\t"  \
-  "sxtb16 %[t], %[w01]\n\t"              \
-  "smlad %[a2], %[x02], %[t], %[a2]\n\t" \
-  "sxtb16 %[t], %[w01], ror #8\n\t"      \
-  "smlad %[a2], %[x13], %[t], %[a2]\n\t" \
-  "sxtb16 %[t], %[w23]\n\t"              \
-  "smlad %[a3], %[x02], %[t], %[a3]\n\t" \
-  "sxtb16 %[t], %[w23], ror #8\n\t"      \
-  "smlad %[a3], %[x13], %[t], %[a3]\n\t"
-        g = groups >> 1;
-        __asm__ volatile(
-            "tst %[odd], #1\n\t"
-            "beq 2f\n\t" TINYOPS_FC_GROUP
-            "2:\n\t"
-            "cmp %[g], #0\n\t"
-            "beq 3f\n\t"
-            "1:\n\t" TINYOPS_FC_GROUP TINYOPS_FC_GROUP
-            "subs %[g], %[g], #1\n\t"
-            "bne 1b\n\t"
-            "3:\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),
-              [g] "+r"(g), [x02] "=&r"(x02), [x13] "=&r"(x13), [w01] "=&r"(w01), [w23] "=&r"(w23),
-              [t] "=&r"(t)
-            : [odd] "r"(groups)
-            : "cc", "memory");
-#undef TINYOPS_FC_GROUP
-      }
-#else
-      for (g = groups; g > 0; --g) {
-        const int32_t x02 = x[0], x13 = x[1];
-        a0 = dot4(x02, x13, tinyops_dsp_read32(w), a0);
-        a1 = dot4(x02, x13, tinyops_dsp_read32(w + 4), a1);
-        a2 = dot4(x02, x13, tinyops_dsp_read32(w + 8), a2);
-        a3 = dot4(x02, x13, tinyops_dsp_read32(w + 12), a3);
-        x += 2;
-        w += 16;
-      }
-#endif
+      w = tinyops_dsp_dot_quad(x, w, groups, &a0, &a1, &a2, &a3);
       out[o] = finish(a0, quant, o, params, exact);
       out[o + 1] = finish(a1, quant, o + 1, params, exact);
       out[o + 2] = finish(a2, quant, o + 2, params, exact);
@@ -200,7 +144,7 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
       int32_t acc = bias != 0 ? bias[o] : 0;
       const int32_t* x = scratch;
       for (g = groups; g > 0; --g) {
-        acc = dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
+        acc = tinyops_dsp_dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
         x += 2;
         w += 4;
       }

@@ -3,8 +3,10 @@
  * saturation point is the same. See lstm.h for the formulas. */
 #include <string.h>
 
+#include "tinyops/runtime/dsp_requantize.h"
 #include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/lstm.h"
+#include "tinyops/runtime/lstm_step.h"
 
 /* sigmoid(i / 24) in unsigned Q0.16 for i = 0..255: the table TFLite's int16 logistic and
  * tanh interpolate in (tanh(x) = 2 sigmoid(2x) - 1). Entry 255 saturates to 65535. */
@@ -118,12 +120,29 @@ static void add_s16(int32_t count, const int16_t* a, const int16_t* b, int16_t* 
   for (i = 0; i < count; ++i) out[i] = saturate_s16((int32_t)a[i] + (int32_t)b[i]);
 }
 
-static void mul_s16(int32_t count, const int16_t* a, const int16_t* b, int32_t multiplier,
-                    int32_t shift, int16_t* out) {
+/* MultiplyByQuantizedMultiplier in full, out of line: the checked form's fallback. */
+static int32_t requantize_64(int32_t x, int32_t multiplier, int32_t shift) {
+  return tinyops_multiply_by_quantized_multiplier(x, multiplier, (int)shift);
+}
+
+/* MultiplyByQuantizedMultiplier(x, multiplier, shift): with the 64-bit arithmetic, or, when
+ * one_multiply, dsp_requantize.h's checked form (the same value for every x, one SMMULR on a
+ * DSP core wherever the shifted x allows it, the 64-bit arithmetic elsewhere). */
+static inline int32_t requantize(int32_t x, int32_t multiplier, int32_t shift,
+                                 const tinyops_dsp_channel* c, int32_t one_multiply) {
+  return one_multiply ? tinyops_dsp_requantize_checked(x, c, requantize_64)
+                      : tinyops_multiply_by_quantized_multiplier(x, multiplier, (int)shift);
+}
+
+/* Inlined with a constant one_multiply, so each copy's loop has no test of it. */
+static TINYOPS_DSP_ALWAYS_INLINE void mul_s16(int32_t count, const int16_t* a, const int16_t* b,
+                                              int32_t multiplier, int32_t shift,
+                                              int32_t one_multiply, int16_t* out) {
+  const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, multiplier, shift);
   int32_t i;
   for (i = 0; i < count; ++i)
-    out[i] = saturate_s16(tinyops_multiply_by_quantized_multiplier((int32_t)a[i] * (int32_t)b[i],
-                                                                   multiplier, (int)shift));
+    out[i] = saturate_s16(
+        requantize((int32_t)a[i] * (int32_t)b[i], multiplier, shift, &c, one_multiply));
 }
 
 static void gate(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w, int g,
@@ -137,11 +156,62 @@ static void gate(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w,
                       w->recurrent_weights[g], NULL, p->recurrent_multiplier[g],
                       p->recurrent_shift[g], fc_buffer);
   add_s16(count, out, fc_buffer, out);
+  tinyops_lstm_activate(count, out, use_sigmoid);
+}
+
+void tinyops_lstm_activate(int32_t count, int16_t* gate, int32_t use_sigmoid) {
   if (use_sigmoid) {
-    tinyops_lstm_sigmoid_s16(count, out, out);
+    tinyops_lstm_sigmoid_s16(count, gate, gate);
   } else {
-    tinyops_lstm_tanh_s16(-12, count, out, out); /* Q3.12 in: scale 2^-12 */
+    tinyops_lstm_tanh_s16(-12, count, gate, gate); /* Q3.12 in: scale 2^-12 */
   }
+}
+
+void tinyops_lstm_update_cell(const tinyops_lstm_params* p, int32_t count, const int16_t* forget,
+                              int16_t* input_gate, const int16_t* cell_gate, int16_t* cell,
+                              int32_t one_multiply) {
+  int32_t i;
+  if (one_multiply) {
+    mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, 1, cell);
+    mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, 1,
+            input_gate);
+  } else {
+    mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, 0, cell);
+    mul_s16(count, input_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, 0,
+            input_gate);
+  }
+  add_s16(count, cell, input_gate, cell);
+  if (p->clip_cell) {
+    const int32_t clip = p->quantized_cell_clip;
+    for (i = 0; i < count; ++i) cell[i] = (int16_t)tinyops_clamp_i32(cell[i], -clip, clip);
+  }
+}
+
+/* hidden = clamp(hidden_zp + requantise(tanh_cell * output_gate)), inlined per one_multiply. */
+static TINYOPS_DSP_ALWAYS_INLINE void hidden_s8(const tinyops_lstm_params* p, int32_t count,
+                                                const int16_t* output_gate,
+                                                const int16_t* tanh_cell, int8_t* hidden,
+                                                int32_t one_multiply) {
+  const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, p->hidden_multiplier, p->hidden_shift);
+  int32_t i;
+  for (i = 0; i < count; ++i) {
+    const int32_t h =
+        p->hidden_zero_point + requantize((int32_t)tanh_cell[i] * (int32_t)output_gate[i],
+                                          p->hidden_multiplier, p->hidden_shift, &c, one_multiply);
+    hidden[i] = (int8_t)tinyops_clamp_i32(h, -128, 127);
+  }
+}
+
+void tinyops_lstm_update_hidden(const tinyops_lstm_params* p, int32_t count,
+                                const int16_t* output_gate, const int16_t* cell, int16_t* tanh_cell,
+                                int8_t* hidden, int8_t* output, int32_t one_multiply) {
+  tinyops_lstm_tanh_s16(p->cell_state_scale_power, count, cell, tanh_cell);
+  if (one_multiply) {
+    hidden_s8(p, count, output_gate, tanh_cell, hidden, 1);
+  } else {
+    hidden_s8(p, count, output_gate, tanh_cell, hidden, 0);
+  }
+  memcpy(output, hidden, (size_t)count);
 }
 
 static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w, int32_t rows,
@@ -154,27 +224,13 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w,
   int16_t* fc_buffer = scratch + 3 * count;
   int16_t* out_gate = in_gate; /* reused once the cell is updated, as TFLite Micro does */
   int16_t* tanh_cell = forget;
-  int32_t i;
   gate(p, w, TINYOPS_LSTM_FORGET, rows, input, hidden, forget, fc_buffer, 1);
   gate(p, w, TINYOPS_LSTM_INPUT, rows, input, hidden, in_gate, fc_buffer, 1);
   gate(p, w, TINYOPS_LSTM_CELL, rows, input, hidden, cell_gate, fc_buffer, p->cell_gate_sigmoid);
-  mul_s16(count, forget, cell, p->forget_cell_multiplier, p->forget_cell_shift, cell);
-  mul_s16(count, in_gate, cell_gate, p->input_cell_multiplier, p->input_cell_shift, in_gate);
-  add_s16(count, cell, in_gate, cell);
-  if (p->clip_cell) {
-    const int32_t clip = p->quantized_cell_clip;
-    for (i = 0; i < count; ++i) cell[i] = (int16_t)tinyops_clamp_i32(cell[i], -clip, clip);
-  }
+  tinyops_lstm_update_cell(p, count, forget, in_gate, cell_gate, cell, 0);
   /* The output gate still sees the previous hidden state. */
   gate(p, w, TINYOPS_LSTM_OUTPUT, rows, input, hidden, out_gate, fc_buffer, 1);
-  tinyops_lstm_tanh_s16(p->cell_state_scale_power, count, cell, tanh_cell);
-  for (i = 0; i < count; ++i) {
-    const int32_t h = p->hidden_zero_point + tinyops_multiply_by_quantized_multiplier(
-                                                 (int32_t)tanh_cell[i] * (int32_t)out_gate[i],
-                                                 p->hidden_multiplier, (int)p->hidden_shift);
-    hidden[i] = (int8_t)tinyops_clamp_i32(h, -128, 127);
-  }
-  memcpy(output, hidden, (size_t)count);
+  tinyops_lstm_update_hidden(p, count, out_gate, cell, tanh_cell, hidden, output, 0);
 }
 
 void tinyops_lstm_s8(const tinyops_lstm_params* p, const tinyops_lstm_s8_weights* w,

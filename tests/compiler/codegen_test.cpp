@@ -245,6 +245,36 @@ TEST(Codegen, KeywordModelsRunSvdfAndFullyConnectedOnTheDspKernels) {
   }
 }
 
+// tflm_mnist_lstm_int8's LSTM runs on lstm_s8_dsp.c on DSP cores (its gate products' bound is
+// proven, so the call asks for the one-multiply requantisation) and on lstm_s8.c elsewhere,
+// and the per-layer report names the kernel either way (the call sits in a block after the
+// weights' local struct).
+TEST(Codegen, MnistLstmRunsItsGatesOnTheDspKernel) {
+  const Graph graph = formats::import_tflite_file(fs::path(TINYOPS_SHARED_MODELS) / "extra" /
+                                                  "tflm_mnist_lstm_int8.tflite");
+  for (const bool dsp : {false, true}) {
+    CodegenOptions options;
+    options.dsp_kernels = dsp;
+    const GeneratedBundle bundle = generate_c(graph, options);
+    const std::set<std::string> names = file_names(bundle);
+    EXPECT_TRUE(names.count("lstm_s8.c")) << dsp;  // the shared int16 gate arithmetic
+    EXPECT_EQ(names.count("lstm_s8_dsp.c"), dsp ? 1u : 0u);
+    const LayerKernel& lstm = bundle.layers.at(0);
+    ASSERT_EQ(lstm.op, "UNIDIRECTIONAL_SEQUENCE_LSTM");
+    ASSERT_EQ(lstm.kernels.size(), 1u) << dsp;
+    EXPECT_EQ(lstm.kernels[0], dsp ? "tinyops_lstm_s8_dsp" : "tinyops_lstm_s8");
+    EXPECT_TRUE(lstm.reference_reason.empty()) << lstm.reference_reason;
+    if (dsp) {
+      const std::string& source = bundle.files.at("model.c");
+      const size_t call = source.find("tinyops_lstm_s8_dsp(");
+      ASSERT_NE(call, std::string::npos);
+      const size_t end = source.find(");", call);
+      ASSERT_NE(end, std::string::npos);
+      EXPECT_EQ(source.substr(end - 3, 3), ", 0") << source.substr(call, end - call);
+    }
+  }
+}
+
 // Each layer reports the kernel functions it calls, so a heavy layer that stays on the
 // reference kernel shows in `model compile --json` and `farm test --json`.
 TEST(Codegen, NamesTheKernelEachLayerCalls) {

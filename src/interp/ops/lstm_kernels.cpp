@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "conv_family.hpp"
 #include "elementwise_prepare.hpp"
 #include "tinyops/core/quantization.hpp"
 #include "tinyops/core/shape.hpp"
 #include "tinyops/interp/c_emit.hpp"
+#include "tinyops/interp/c_params.hpp"
 #include "tinyops/interp/op_kernel.hpp"
 #include "tinyops/runtime/lstm.h"
 
@@ -37,10 +39,6 @@ constexpr const char* kGateNames[4] = {"forget", "input", "cell", "output"};
 // Pre-activation gate values are Q3.12, activated ones Q0.15 (TFLite Micro's fixed choice).
 constexpr float kGateInputScale = 0.000244140625f;      // 2^-12
 constexpr float kGateOutputScale = 0.000030517578125f;  // 2^-15
-
-std::string int_list(const int32_t (&v)[4]) {
-  return "{" + c_int(v[0]) + ", " + c_int(v[1]) + ", " + c_int(v[2]) + ", " + c_int(v[3]) + "}";
-}
 
 // TFLM's CreateInterGateMulParams: product of two float scales over the output's, in double.
 QuantizedMultiplier inter_gate_multiplier(float a, float b, float out) {
@@ -184,31 +182,29 @@ InvokeFn prepare_lstm(const OpContext& ctx) {
   }
   const int32_t i_in = ctx.input_index(kInput), i_h = ctx.input_index(kHiddenState),
                 i_c = ctx.input_index(kCellState), i_out = ctx.output_index(0);
+  Int8LstmLayer layer{};
+  layer.params = *params;
+  for (size_t g = 0; g < 4; ++g) {
+    const Tensor* wi = ctx.optional_input(static_cast<size_t>(kInputWeights[g]));
+    const Tensor* wr = ctx.optional_input(static_cast<size_t>(kRecurrentWeights[g]));
+    const Tensor* b = ctx.optional_input(static_cast<size_t>(kBiases[g]));
+    layer.input_weights_data[g] = conv_family::constant_data<int8_t>(wi);
+    layer.recurrent_weights_data[g] = conv_family::constant_data<int8_t>(wr);
+    layer.bias_data[g] = conv_family::constant_data<int32_t>(b);
+    layer.input_weights[g] = wi_v[g];
+    layer.recurrent_weights[g] = wr_v[g];
+    layer.bias[g] = b_v[g];
+  }
+  layer.input = i_in;
+  layer.hidden_state = i_h;
+  layer.cell_state = i_c;
+  layer.output = i_out;
+  layer.what = "gate weights of '" + ctx.input(kInputWeights[0]).name + "' " +
+               shape_to_string(ctx.input(kInputWeights[0]).shape) + " and the other 7";
   ctx.on_emit([=](EmitContext& e) {
+    if (e.lower(layer)) return;
     e.use_source("lstm_s8.c");
-    const std::string name = e.unique("params");
-    e.declare(c_struct("tinyops_lstm_params", name,
-                       {{"batches", c_int(params->batches)},
-                        {"time_steps", c_int(params->time_steps)},
-                        {"input_size", c_int(params->input_size)},
-                        {"state_size", c_int(params->state_size)},
-                        {"time_major", c_int(params->time_major)},
-                        {"input_zero_point", c_int(params->input_zero_point)},
-                        {"hidden_zero_point", c_int(params->hidden_zero_point)},
-                        {"input_multiplier", int_list(params->input_multiplier)},
-                        {"input_shift", int_list(params->input_shift)},
-                        {"recurrent_multiplier", int_list(params->recurrent_multiplier)},
-                        {"recurrent_shift", int_list(params->recurrent_shift)},
-                        {"forget_cell_multiplier", c_int(params->forget_cell_multiplier)},
-                        {"forget_cell_shift", c_int(params->forget_cell_shift)},
-                        {"input_cell_multiplier", c_int(params->input_cell_multiplier)},
-                        {"input_cell_shift", c_int(params->input_cell_shift)},
-                        {"hidden_multiplier", c_int(params->hidden_multiplier)},
-                        {"hidden_shift", c_int(params->hidden_shift)},
-                        {"cell_state_scale_power", c_int(params->cell_state_scale_power)},
-                        {"clip_cell", c_int(params->clip_cell)},
-                        {"quantized_cell_clip", c_int(params->quantized_cell_clip)},
-                        {"cell_gate_sigmoid", c_int(params->cell_gate_sigmoid)}}));
+    const std::string name = declare_struct(e, "tinyops_lstm_params", "params", fields_of(*params));
     // A per-call work buffer: the bundle's shared scratch, counted with the others.
     const std::string work =
         "(int16_t*)" + e.scratch(static_cast<int64_t>(scratch->size() * sizeof(int16_t)));

@@ -40,6 +40,7 @@ class EmitContext {
   virtual bool lower(const Int8DepthwiseConvLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8FullyConnectedLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8SvdfLayer& layer) { return (void)layer, false; }
+  virtual bool lower(const Int8LstmLayer& layer) { return (void)layer, false; }
   // Said by a lowering whose kernel, just printed, may write its output over its input 0:
   // it reads every input element it still needs before the output overwrites it. The memory
   // planner may then give both one block when the input dies at this op.

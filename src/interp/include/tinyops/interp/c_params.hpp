@@ -13,6 +13,7 @@
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
 #include "tinyops/runtime/fully_connected.h"
+#include "tinyops/runtime/lstm.h"
 #include "tinyops/runtime/pooling.h"
 #include "tinyops/runtime/svdf.h"
 
@@ -30,6 +31,7 @@ CFields fields_of(const tinyops_fully_connected_params_f32& p);
 CFields fields_of(const tinyops_pool_params& p);
 CFields fields_of(const tinyops_pool_params_f32& p);
 CFields fields_of(const tinyops_svdf_params& p);
+CFields fields_of(const tinyops_lstm_params& p);
 
 // Declares `static const <type> opK_<base> = {...};` and returns its name.
 std::string declare_struct(EmitContext& e, const std::string& type, const std::string& base,

@@ -12,6 +12,7 @@
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
 #include "tinyops/runtime/fully_connected.h"
+#include "tinyops/runtime/lstm.h"
 #include "tinyops/runtime/svdf.h"
 
 namespace tinyops::interp {
@@ -56,6 +57,17 @@ struct Int8SvdfLayer {
   std::span<const int8_t> weights_time8_data;
   std::span<const int32_t> bias_data;
   int32_t input, weights_feature, weights_time, bias, state, output;
+  std::string what;
+};
+
+// UNIDIRECTIONAL_SEQUENCE_LSTM: per gate in the runtime's order (forget, input, cell,
+// output) its input-to-gate and recurrent weights and its bias, with their tensor indices.
+struct Int8LstmLayer {
+  tinyops_lstm_params params;
+  std::span<const int8_t> input_weights_data[4], recurrent_weights_data[4];
+  std::span<const int32_t> bias_data[4];
+  int32_t input_weights[4], recurrent_weights[4], bias[4];
+  int32_t input, hidden_state, cell_state, output;
   std::string what;
 };
 
