@@ -106,11 +106,14 @@ static void fully_connected_s16(int32_t rows, int32_t depth, int32_t units, cons
     for (o = 0; o < units; ++o) {
       const int8_t* wr = w + (size_t)o * (size_t)depth;
       const int8_t* xr = x + (size_t)b * (size_t)depth;
-      int32_t acc = 0;
-      for (d = 0; d < depth; ++d) acc += (int32_t)wr[d] * ((int32_t)xr[d] - zero_point);
-      if (bias != NULL) acc += bias[o];
-      out[(size_t)b * (size_t)units + (size_t)o] =
-          saturate_s16(tinyops_multiply_by_quantized_multiplier(acc, multiplier, (int)shift));
+      /* Summed modulo 2^32, as TFLM's int32 sums behave on the hardware (a bias near the
+       * int32 ends can carry the sum past them; signed overflow would be undefined in C). */
+      uint32_t acc = 0;
+      for (d = 0; d < depth; ++d)
+        acc += (uint32_t)((int32_t)wr[d] * ((int32_t)xr[d] - zero_point));
+      if (bias != NULL) acc += (uint32_t)bias[o];
+      out[(size_t)b * (size_t)units + (size_t)o] = saturate_s16(
+          tinyops_multiply_by_quantized_multiplier((int32_t)acc, multiplier, (int)shift));
     }
   }
 }
