@@ -28,15 +28,6 @@ size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected
   return (size_t)tinyops_fully_connected_dsp_depth(params->accum_depth) * 2u;
 }
 
-/* Input values 4g .. 4g + 3 as one word, zero past the depth (their weights are zero). */
-static inline uint32_t input_word(const int8_t* in, int32_t g, int32_t depth) {
-  uint32_t v = 0;
-  int32_t i;
-  if (4 * g + 4 <= depth) return tinyops_dsp_read32(in + 4 * g);
-  for (i = 0; 4 * g + i < depth; ++i) v |= (uint32_t)(uint8_t)in[4 * g + i] << (8 * i);
-  return v;
-}
-
 /* Requantises output row o (its own multiplier when per_channel, else the layer's), in the
  * one-multiply form or, when exact (a constant wherever this is inlined), the 64-bit one. */
 static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant, int32_t o,
@@ -69,7 +60,7 @@ static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connecte
     const int32_t step = in_quad ? 16 : 4;
     int32_t acc = bias != 0 ? bias[o] : 0;
     for (g = 0; g < groups; ++g, wr += step) {
-      const uint32_t v = input_word(in, g, depth);
+      const uint32_t v = tinyops_dsp_row_word(in, g, depth);
       acc = tinyops_dsp_dot4(tinyops_sadd16(tinyops_sxtb16(v), offset2),
                              tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2),
                              tinyops_dsp_read32(wr), acc);
@@ -101,7 +92,6 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
-  const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   int32_t b, g, o;
   for (b = 0; b < params->batches; ++b) {
     const int8_t* in = input + b * depth;
@@ -115,16 +105,7 @@ static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
       }
       continue;
     }
-    for (g = 0; g < depth / 4; ++g) {
-      const uint32_t v = tinyops_dsp_read32(in + 4 * g);
-      scratch[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-      scratch[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
-    }
-    if (depth % 4 != 0) {
-      const uint32_t v = input_word(in, g, depth);
-      scratch[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-      scratch[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
-    }
+    tinyops_dsp_expand_row(in, depth, params->input_offset, scratch);
     for (o = 0; o < 4 * quads; o += 4) {
       int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       const int32_t* x = scratch;

@@ -35,24 +35,6 @@ size_t tinyops_lstm_s8_dsp_scratch_size(const tinyops_lstm_params* p) {
   return gates + 4u * words;
 }
 
-/* row (depth int8 values) - zero_point -> out (expanded_words(depth) words). Lanes past the
- * depth hold -zero_point; their weights are zero. */
-static void expand_row(const int8_t* row, int32_t depth, int32_t zero_point, int32_t* out) {
-  const int32_t offset2 = tinyops_dsp_pack16(-zero_point, -zero_point);
-  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
-  int32_t g, i;
-  for (g = 0; g < groups; ++g) {
-    uint32_t v = 0;
-    if (4 * g + 4 <= depth) {
-      v = tinyops_dsp_read32(row + 4 * g);
-    } else {
-      for (i = 0; 4 * g + i < depth; ++i) v |= (uint32_t)(uint8_t)row[4 * g + i] << (8 * i);
-    }
-    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
-  }
-}
-
 /* TFLite's MultiplyByQuantizedMultiplier in full, out of line: the rare products whose
  * shifted accumulator does not fit the one-multiply form. */
 TINYOPS_DSP_NOINLINE static int32_t requantize_64(int32_t acc, int32_t multiplier, int32_t shift) {
@@ -151,8 +133,9 @@ static void step(const tinyops_lstm_params* p, const tinyops_lstm_s8_dsp_weights
   int16_t* gates = (int16_t*)(acc_rec + n); /* [gate][row][state] */
   int32_t b, g;
   for (b = 0; b < rows; ++b) {
-    expand_row(input + (size_t)b * (size_t)p->input_size, p->input_size, p->input_zero_point, x);
-    expand_row(hidden + (size_t)b * (size_t)n, n, p->hidden_zero_point, h);
+    tinyops_dsp_expand_row(input + (size_t)b * (size_t)p->input_size, p->input_size,
+                           -p->input_zero_point, x);
+    tinyops_dsp_expand_row(hidden + (size_t)b * (size_t)n, n, -p->hidden_zero_point, h);
     for (g = 0; g < 4; ++g) {
       const int8_t* w_in = w->weights + (size_t)g * (size_t)(in_bytes + rec_bytes);
       const tinyops_dsp_channel ci =

@@ -8,6 +8,7 @@
  * (2 int16 or 4 int8 slots per word), and the time sum replaces the feature sum in the
  * scratch; (3) each unit's bias and filter sums are added and requantised into the output.
  * Three loops rather than one, so each keeps its values in registers. */
+#include "tinyops/runtime/dsp_dot_quad.h"
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -19,43 +20,16 @@ size_t tinyops_svdf_s8_dsp_scratch_size(const tinyops_svdf_params* params) {
          (size_t)params->num_filters * 4u;
 }
 
-static inline int32_t dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
-  return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
-}
-
-/* Input values 4g .. 4g + 3 as one word, zero past the size (their weights are zero). */
-static inline uint32_t input_word(const int8_t* in, int32_t g, int32_t size) {
-  uint32_t v = 0;
-  int32_t i;
-  if (4 * g + 4 <= size) return tinyops_dsp_read32(in + 4 * g);
-  for (i = 0; 4 * g + i < size; ++i) v |= (uint32_t)(uint8_t)in[4 * g + i] << (8 * i);
-  return v;
-}
-
 /* Phase (1): sums[f] = sum_c weights_feature[f][c] * (in[c] - input_zero_point). */
 static void feature_sums(const tinyops_svdf_params* p, const int8_t* in, const int8_t* w,
                          int32_t* x_scratch, int32_t* sums) {
   const int32_t groups = tinyops_fully_connected_dsp_depth(p->input_size) / 4;
   const int32_t quads = p->num_filters / 4;
-  const int32_t offset2 = tinyops_dsp_pack16(-p->input_zero_point, -p->input_zero_point);
   int32_t g, f;
-  for (g = 0; g < groups; ++g) {
-    const uint32_t v = input_word(in, g, p->input_size);
-    x_scratch[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-    x_scratch[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
-  }
+  tinyops_dsp_expand_row(in, p->input_size, -p->input_zero_point, x_scratch);
   for (f = 0; f < 4 * quads; f += 4) {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    const int32_t* x = x_scratch;
-    for (g = groups; g > 0; --g) {
-      const int32_t x02 = x[0], x13 = x[1];
-      a0 = dot4(x02, x13, tinyops_dsp_read32(w), a0);
-      a1 = dot4(x02, x13, tinyops_dsp_read32(w + 4), a1);
-      a2 = dot4(x02, x13, tinyops_dsp_read32(w + 8), a2);
-      a3 = dot4(x02, x13, tinyops_dsp_read32(w + 12), a3);
-      x += 2;
-      w += 16;
-    }
+    w = tinyops_dsp_dot_quad(x_scratch, w, groups, &a0, &a1, &a2, &a3);
     sums[f] = a0;
     sums[f + 1] = a1;
     sums[f + 2] = a2;
@@ -65,7 +39,7 @@ static void feature_sums(const tinyops_svdf_params* p, const int8_t* in, const i
     int32_t acc = 0;
     const int32_t* x = x_scratch;
     for (g = groups; g > 0; --g) {
-      acc = dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
+      acc = tinyops_dsp_dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
       x += 2;
       w += 4;
     }

@@ -1,4 +1,5 @@
-/* The inner loop of the DSP matrix kernels (fully_connected_s8_dsp.c, lstm_s8_dsp.c): four
+/* The inner loop of the DSP matrix kernels (fully_connected_s8_dsp.c, lstm_s8_dsp.c,
+ * svdf_s8_dsp.c) and the expansion of their input row: four
  * weight rows in the FULLY_CONNECTED DSP layout (dsp_kernels.h: per group of 4 columns the
  * 4 rows' 4 values, 16 bytes) against one expanded input row (per group the int16 pairs
  * (v0, v2), (v1, v3)), accumulated into a0..a3. On a DSP core it is hand-scheduled with
@@ -18,6 +19,36 @@ extern "C" {
 
 static inline int32_t tinyops_dsp_dot4(int32_t x02, int32_t x13, uint32_t w, int32_t acc) {
   return tinyops_smlad(x13, tinyops_sxtb16_ror8(w), tinyops_smlad(x02, tinyops_sxtb16(w), acc));
+}
+
+/* Values 4g .. 4g + 3 of an int8 row of `depth` values as one word, zero past the depth
+ * (their weights are zero). */
+static inline uint32_t tinyops_dsp_row_word(const int8_t* row, int32_t g, int32_t depth) {
+  uint32_t v = 0;
+  int32_t i;
+  if (4 * g + 4 <= depth) return tinyops_dsp_read32(row + 4 * g);
+  for (i = 0; 4 * g + i < depth; ++i) v |= (uint32_t)(uint8_t)row[4 * g + i] << (8 * i);
+  return v;
+}
+
+/* row + offset (offset: minus the row's zero point) as the input tinyops_dsp_dot_quad reads:
+ * per group of 4 values the int16 pairs (v0, v2), (v1, v3), 2 words, for
+ * tinyops_fully_connected_dsp_depth(depth) / 4 groups; lanes past the depth hold the offset
+ * (their weights are zero). Whole groups are read as words, the partial last one byte-wise. */
+static inline void tinyops_dsp_expand_row(const int8_t* row, int32_t depth, int32_t offset,
+                                          int32_t* out) {
+  const int32_t offset2 = tinyops_dsp_pack16(offset, offset);
+  int32_t g;
+  for (g = 0; g < depth / 4; ++g) {
+    const uint32_t v = tinyops_dsp_read32(row + 4 * g);
+    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
+    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
+  }
+  if (depth % 4 != 0) {
+    const uint32_t v = tinyops_dsp_row_word(row, g, depth);
+    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
+    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
+  }
 }
 
 /* Returns w past the `groups` groups it read. */
