@@ -214,19 +214,27 @@ size_t tinyops_svdf_s8_dsp_feature_size(const tinyops_svdf_params* params) {
          (size_t)tinyops_fully_connected_dsp_depth(params->input_size);
 }
 
-/* weights_feature is a FULLY_CONNECTED filter with one row per SVDF filter. */
-static tinyops_fully_connected_params svdf_feature_as_fc(const tinyops_svdf_params* params) {
+/* A plain per-tensor FULLY_CONNECTED of `rows` x `depth` int8 weights: the layout and
+ * bounds the SVDF's feature matrix and the LSTM's gate matrices share with FC layers. */
+static tinyops_fully_connected_params fc_matrix(int32_t batches, int32_t rows, int32_t depth,
+                                                int32_t input_offset) {
   tinyops_fully_connected_params fc;
-  fc.batches = params->batches;
-  fc.accum_depth = params->input_size;
-  fc.output_depth = params->num_filters;
-  fc.input_offset = -params->input_zero_point;
+  fc.batches = batches;
+  fc.accum_depth = depth;
+  fc.output_depth = rows;
+  fc.input_offset = input_offset;
   fc.filter_offset = 0;
   fc.output_offset = 0;
   fc.act_min = -128;
   fc.act_max = 127;
   fc.per_channel = 0;
   return fc;
+}
+
+/* weights_feature is a FULLY_CONNECTED filter with one row per SVDF filter. */
+static tinyops_fully_connected_params svdf_feature_as_fc(const tinyops_svdf_params* params) {
+  return fc_matrix(params->batches, params->num_filters, params->input_size,
+                   -params->input_zero_point);
 }
 
 void tinyops_svdf_s8_dsp_feature(const tinyops_svdf_params* params, const int8_t* weights_feature,
@@ -289,35 +297,21 @@ int32_t tinyops_svdf_s8_state8_dsp_exact(const tinyops_svdf_params* params,
 
 /* ---- UNIDIRECTIONAL_SEQUENCE_LSTM ---- */
 
-/* The FC layout of one [rows, depth] gate matrix. */
-static tinyops_fully_connected_params lstm_matrix(int32_t rows, int32_t depth) {
-  tinyops_fully_connected_params fc;
-  fc.batches = 1;
-  fc.accum_depth = depth;
-  fc.output_depth = rows;
-  fc.input_offset = 0;
-  fc.filter_offset = 0;
-  fc.output_offset = 0;
-  fc.act_min = -128;
-  fc.act_max = 127;
-  fc.per_channel = 0;
-  return fc;
-}
-
 size_t tinyops_lstm_s8_dsp_weights_size(const tinyops_lstm_params* params) {
-  const tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
-  const tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  const tinyops_fully_connected_params in = fc_matrix(1, params->state_size, params->input_size, 0);
+  const tinyops_fully_connected_params rec =
+      fc_matrix(1, params->state_size, params->state_size, 0);
   return 4u * (tinyops_fully_connected_s8_dsp_filter_size(&in) +
                tinyops_fully_connected_s8_dsp_filter_size(&rec));
 }
 
 int32_t tinyops_lstm_s8_dsp_small_acc(const tinyops_lstm_params* params,
                                       const tinyops_lstm_s8_weights* weights) {
-  tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
-  tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  const tinyops_fully_connected_params in =
+      fc_matrix(1, params->state_size, params->input_size, -params->input_zero_point);
+  const tinyops_fully_connected_params rec =
+      fc_matrix(1, params->state_size, params->state_size, -params->hidden_zero_point);
   int g;
-  in.input_offset = -params->input_zero_point;
-  rec.input_offset = -params->hidden_zero_point;
   for (g = 0; g < 4; ++g) {
     const tinyops_per_channel_quant qi = {&params->input_multiplier[g], &params->input_shift[g]};
     const tinyops_per_channel_quant qr = {&params->recurrent_multiplier[g],
@@ -333,8 +327,9 @@ int32_t tinyops_lstm_s8_dsp_small_acc(const tinyops_lstm_params* params,
 
 void tinyops_lstm_s8_dsp_weights(const tinyops_lstm_params* params,
                                  const tinyops_lstm_s8_weights* weights, int8_t* out) {
-  const tinyops_fully_connected_params in = lstm_matrix(params->state_size, params->input_size);
-  const tinyops_fully_connected_params rec = lstm_matrix(params->state_size, params->state_size);
+  const tinyops_fully_connected_params in = fc_matrix(1, params->state_size, params->input_size, 0);
+  const tinyops_fully_connected_params rec =
+      fc_matrix(1, params->state_size, params->state_size, 0);
   int g;
   for (g = 0; g < 4; ++g) {
     tinyops_fully_connected_s8_dsp_filter(&in, weights->input_weights[g], out);
