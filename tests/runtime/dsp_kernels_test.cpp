@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "../support/random_ints.hpp"
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
 #include "tinyops/runtime/dsp_kernels.h"
@@ -19,17 +19,10 @@
 
 namespace {
 
-class Random {
+class Random : public tinyops::test_support::RandomInts {
  public:
-  explicit Random(uint32_t seed) : rng_(seed) {}
-  int32_t in(int32_t lo, int32_t hi) {
-    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
-  }
-  std::vector<int8_t> int8s(size_t n) {
-    std::vector<int8_t> v(n);
-    for (auto& x : v) x = static_cast<int8_t>(in(-128, 127));
-    return v;
-  }
+  using RandomInts::RandomInts;
+  std::vector<int8_t> int8s(size_t n) { return values<int8_t>(n, -128, 127); }
   // Per-channel requantisation as TFLite converters produce it: multiplier in [2^30, 2^31),
   // shift mostly negative (scale < 1), sometimes +1.
   void quant(size_t n, std::vector<int32_t>& mult, std::vector<int32_t>& shift) {
@@ -40,14 +33,7 @@ class Random {
       shift[i] = in(-12, 1);
     }
   }
-  std::vector<int32_t> bias(size_t n) {
-    std::vector<int32_t> v(n);
-    for (auto& x : v) x = in(-20000, 20000);
-    return v;
-  }
-
- private:
-  std::mt19937 rng_;
+  std::vector<int32_t> bias(size_t n) { return values<int32_t>(n, -20000, 20000); }
 };
 
 // Activation range: full int8, or a ReLU-style clamp at the output zero point.

@@ -8,31 +8,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
+
+#include "../support/random_ints.hpp"
 
 #include "tinyops/runtime/lstm.h"
 #include "tinyops/runtime/lstm_dsp.h"
 
 namespace {
 
-class Random {
- public:
-  explicit Random(uint32_t seed) : rng_(seed) {}
-  int32_t in(int32_t lo, int32_t hi) {
-    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
-  }
-  template <class T>
-  std::vector<T> values(size_t n, int32_t lo, int32_t hi) {
-    std::vector<T> v(n);
-    for (auto& x : v) x = static_cast<T>(in(lo, hi));
-    return v;
-  }
-
- private:
-  std::mt19937 rng_;
-};
+using Random = tinyops::test_support::RandomInts;
 
 struct Layer {
   tinyops_lstm_params p{};
