@@ -218,6 +218,9 @@ class BundleEmitter : public interp::EmitContext {
 
   const std::set<int32_t>& used_constants() const { return used_constants_; }
   const std::set<int32_t>& used_arena_tensors() const { return used_arena_; }
+  const std::string& arena_name(int32_t index) const {
+    return names_.at(static_cast<size_t>(index));
+  }
   const std::vector<std::string>& declarations() const { return declarations_; }
   const std::vector<std::string>& body() const { return body_; }
   const std::vector<std::string>& resets() const { return resets_; }
@@ -407,12 +410,11 @@ GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
       "\n/* All activations live here, each tensor at the offset the memory planner gave it. */\n"
       "static union {{\n  uint8_t bytes[{1}];\n  int64_t align8;\n}} {0}_arena;\n\n",
       p, std::max<int64_t>(plan.arena_bytes, 8));
-  const std::vector<std::string> names = arena_tensor_names(graph);
   for (int32_t index : emitter.used_arena_tensors()) {
     const Tensor& t = graph.tensors[static_cast<size_t>(index)];
     c += fmt::format("/* tensor {} '{}' {}{} */\n#define {} (({}*)({}_arena.bytes + {}))\n", index,
                      comment_text(t.name), to_string(t.type), shape_to_string(t.shape),
-                     names[static_cast<size_t>(index)], c_type(t.type), p,
+                     emitter.arena_name(index), c_type(t.type), p,
                      plan.offsets[static_cast<size_t>(index)]);
   }
   for (const auto& [k, shown] : emitter.used_scratch()) {
