@@ -84,6 +84,7 @@ bool lower(EmitContext& e, const Int8ConvLayer& l) {
           "filter rows padded to 4 taps");
   const std::string scratch =
       e.scratch(static_cast<int64_t>(tinyops_conv2d_s8_dsp_scratch_size(&l.filter)));
+  if (tinyops_conv2d_s8_dsp_in_place(&l.params, &l.in, &l.filter, &l.out)) e.allows_in_place();
   e.statement(c_call("tinyops_conv2d_s8_dsp",
                      {"&" + p, "&" + q, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
                       optional_tensor(e, l.bias), "&" + out_dims, e.tensor(l.output), scratch,
@@ -142,12 +143,8 @@ bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
     w = e.tensor(l.filter_tensor);  // read in its TFLite layout
     scratch_bytes =
         static_cast<int64_t>(tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&l.in, &fd, &l.out));
-    // Each output row is computed from the ring, into which every input row it needs was
-    // copied first; at stride and dilation 1 with the output the input's shape, output row y
-    // only overwrites input rows already copied (rows after y are read later, still intact).
-    const bool same_shape =
-        l.in.n == l.out.n && l.in.h == l.out.h && l.in.w == l.out.w && l.in.c == l.out.c;
-    if (params.stride_h == 1 && params.dilation_h == 1 && same_shape) e.allows_in_place();
+    if (tinyops_depthwise_conv2d_s8_dsp_row3_in_place(&params, &l.in, &fd, &l.out))
+      e.allows_in_place();
   } else {
     std::vector<int8_t> relaid(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
     tinyops_depthwise_conv2d_s8_dsp_filter(&fd, l.filter_data.data(), relaid.data());
@@ -157,6 +154,8 @@ bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
         e, relaid, l.what + " for depthwise_conv_s8_dsp.c: [channel group of 4][fy][fx][4]");
     scratch_bytes = static_cast<int64_t>(
         tinyops_depthwise_conv2d_s8_dsp_scratch_size(&params, &l.in, &fd, &l.out));
+    if (tinyops_depthwise_conv2d_s8_dsp_in_place(&params, &l.in, &fd, &l.out))
+      e.allows_in_place();
   }
   const std::string p =
       declare_struct(e, "tinyops_depthwise_conv_params", "params", fields_of(params));

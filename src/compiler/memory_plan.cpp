@@ -206,9 +206,12 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
       const Tensor& to = graph.tensors[static_cast<size_t>(out)];
       std::vector<size_t> slots = in_place_inputs(op);
       const auto& chosen = options.kernel_in_place_ops;
-      if (slots.empty() &&
-          std::find(chosen.begin(), chosen.end(), static_cast<int32_t>(k)) != chosen.end())
-        slots = {0};
+      // A kernel that says so writes output 0 from input 0's first byte whatever their
+      // sizes; the shared block holds the larger.
+      const bool kernel_says =
+          slots.empty() &&
+          std::find(chosen.begin(), chosen.end(), static_cast<int32_t>(k)) != chosen.end();
+      if (kernel_says) slots = {0};
       for (size_t slot : slots) {
         if (slot >= op.inputs.size() || op.inputs[slot] < 0) continue;
         const int32_t in = op.inputs[slot];
@@ -217,7 +220,8 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
         const bool dies_here = li.first != kUnused && li.last == static_cast<int32_t>(k);
         const bool io_ok = only_relabels(op) || !is_graph_io(graph, in);
         if (plannable(ti) && !ti.is_variable && dies_here && io_ok &&
-            ti.byte_size() == to.byte_size() && ti.element_count() == to.element_count() &&
+            (kernel_says ||
+             (ti.byte_size() == to.byte_size() && ti.element_count() == to.element_count())) &&
             !is_graph_io(graph, out)) {
           group[static_cast<size_t>(out)] = root_of(in);
           plan.aliases[static_cast<size_t>(out)] = in;

@@ -238,6 +238,25 @@ TINYOPS_DSP_NOINLINE static void block_3x2_exact(const int32_t* x, const int8_t*
 #undef TINYOPS_CONV_BLOCK_MACS
 #undef TINYOPS_CONV_STEP
 
+static int32_t is_pointwise(const tinyops_conv_params* params, const tinyops_dims4* input_dims,
+                            const tinyops_dims4* filter_dims, const tinyops_dims4* output_dims) {
+  return filter_dims->h == 1 && filter_dims->w == 1 && params->stride_h == 1 &&
+         params->stride_w == 1 && params->pad_h == 0 && params->pad_w == 0 &&
+         (input_dims->c & 3) == 0 && input_dims->h == output_dims->h &&
+         input_dims->w == output_dims->w && input_dims->n == output_dims->n;
+}
+
+/* A pointwise block expands its pixels' inputs into the lanes before it writes their
+ * outputs, and the pixels it has not reached lie past its writes going forwards when
+ * c_out <= c_in (pixel p's output ends at (p + 1) c_out, its successors' inputs start at
+ * (p + 1) c_in) and before them going backwards otherwise. */
+int32_t tinyops_conv2d_s8_dsp_in_place(const tinyops_conv_params* params,
+                                       const tinyops_dims4* input_dims,
+                                       const tinyops_dims4* filter_dims,
+                                       const tinyops_dims4* output_dims) {
+  return is_pointwise(params, input_dims, filter_dims, output_dims);
+}
+
 void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
                            const tinyops_per_channel_quant* quant, const tinyops_dims4* input_dims,
                            const int8_t* input, const tinyops_dims4* filter_dims,
@@ -252,7 +271,8 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
   int32_t* lanes = scratch + c_out * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
   block_out o;
   im2col_ctx ctx;
-  int32_t pix, oc, b = 0, oy = 0, ox = 0, pointwise;
+  const int32_t blocks = (total + kLanes - 1) / kLanes;
+  int32_t block, oc, b = 0, oy = 0, ox = 0, pointwise, backwards;
   o.stride = c_out;
   o.offset = params->output_offset;
   o.act_min = params->act_min;
@@ -288,12 +308,13 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params,
   }
 
   /* A 1x1 filter with stride 1 and no padding over whole words of channels: no im2col
-   * bookkeeping (it costs ~50 instructions per pixel, as much as a 16-channel dot product). */
-  pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride_h == 1 &&
-              params->stride_w == 1 && params->pad_h == 0 && params->pad_w == 0 &&
-              (input_dims->c & 3) == 0 && input_dims->h == output_dims->h &&
-              input_dims->w == output_dims->w && input_dims->n == output_dims->n;
-  for (pix = 0; pix < total; pix += kLanes) {
+   * bookkeeping (it costs ~50 instructions per pixel, as much as a 16-channel dot product).
+   * Its blocks go backwards when the output is wider than the input, so that it may write
+   * over its input (tinyops_conv2d_s8_dsp_in_place). */
+  pointwise = is_pointwise(params, input_dims, filter_dims, output_dims);
+  backwards = pointwise && c_out > input_dims->c;
+  for (block = 0; block < blocks; ++block) {
+    const int32_t pix = kLanes * (backwards ? blocks - 1 - block : block);
     const int32_t count = total - pix < kLanes ? total - pix : kLanes;
     const int8_t* w = dsp_filter;
     int32_t lane;

@@ -12,6 +12,7 @@
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/dsp_row_band.h"
 
 /* Columns of a band row: every column any output pixel's window reads. */
 static int32_t band_width(const tinyops_depthwise_conv_params* p, const tinyops_dims4* fd,
@@ -185,6 +186,16 @@ static int32_t gcd(int32_t a, int32_t b) {
     b = t;
   }
   return a;
+}
+
+int32_t tinyops_depthwise_conv2d_s8_dsp_in_place(const tinyops_depthwise_conv_params* params,
+                                                 const tinyops_dims4* input_dims,
+                                                 const tinyops_dims4* filter_dims,
+                                                 const tinyops_dims4* output_dims) {
+  return output_dims->c == input_dims->c &&
+         tinyops_dsp_band_allows_in_place(input_dims, output_dims, filter_dims->h,
+                                          params->stride_h, params->pad_h, params->dilation_h,
+                                          gcd(params->dilation_h, filter_dims->h) == 1, 0);
 }
 
 void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params,

@@ -17,6 +17,7 @@
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/dsp_row_band.h"
 
 /* Where the scratch's parts start, in words. */
 typedef struct {
@@ -180,6 +181,16 @@ TINYOPS_DSP_NOINLINE static void output_row(const int32_t* band, const int32_t* 
     }
     store_row(out, acc, &channel[c], o);
   }
+}
+
+int32_t tinyops_depthwise_conv2d_s8_dsp_row3_in_place(const tinyops_depthwise_conv_params* params,
+                                                      const tinyops_dims4* input_dims,
+                                                      const tinyops_dims4* filter_dims,
+                                                      const tinyops_dims4* output_dims) {
+  return output_dims->c == input_dims->c &&
+         tinyops_dsp_band_allows_in_place(input_dims, output_dims, filter_dims->h,
+                                          params->stride_h, params->pad_h, params->dilation_h,
+                                          params->dilation_h == 1, 1);
 }
 
 void tinyops_depthwise_conv2d_s8_dsp_row3(const tinyops_depthwise_conv_params* params,

@@ -14,6 +14,7 @@
 #include "tinyops/runtime/depthwise_conv.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
+#include "tinyops/runtime/dsp_row_band.h"
 #include "tinyops/runtime/fixed_point.h"
 #include "tinyops/runtime/fully_connected.h"
 
@@ -41,6 +42,13 @@ void activation(Random& r, int32_t output_offset, int32_t& act_min, int32_t& act
   const bool relu = r.in(0, 2) == 0;
   act_min = relu ? output_offset : -128;
   act_max = relu ? std::min(127, output_offset + r.in(20, 200)) : 127;
+}
+
+// The input at the start of a buffer big enough for it and an output of `out_bytes`.
+std::vector<int8_t> in_place_buffer(const std::vector<int8_t>& input, size_t out_bytes) {
+  std::vector<int8_t> buffer(std::max(input.size(), out_bytes), 0x55);
+  std::copy(input.begin(), input.end(), buffer.begin());
+  return buffer;
 }
 
 int32_t out_size(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int32_t pad) {
@@ -141,6 +149,14 @@ TEST(DspKernels, PointwiseConvMatchesReferenceOnRandomShapes) {
                           actual.data(), scratch.data(), exact);
     ASSERT_EQ(actual, expected) << "round " << round << ": " << batches << "x" << h << "x" << w
                                 << "x" << c_in << " -> " << c_out << (exact ? " exact" : " fast");
+    // Written over its own input, as the planner lays it out when the input dies here: one
+    // buffer of the larger size, both starting at its first byte.
+    ASSERT_TRUE(tinyops_conv2d_s8_dsp_in_place(&p, &in, &fd, &out));
+    std::vector<int8_t> shared = in_place_buffer(input, n);
+    tinyops_conv2d_s8_dsp(&p, &q, &in, shared.data(), &fd, laid_out.data(), bias.data(), &out,
+                          shared.data(), scratch.data(), exact);
+    shared.resize(n);
+    ASSERT_EQ(shared, expected) << "in place, round " << round << ": " << c_in << " -> " << c_out;
   }
 }
 
@@ -150,7 +166,7 @@ TEST(DspKernels, PointwiseConvMatchesReferenceOnRandomShapes) {
 // depths of whole and partial 4-channel groups.
 void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
   Random r(seed);
-  int checked = 0;
+  int checked = 0, in_place = 0;
   for (int round = 0; round < 300; ++round) {
     const int32_t batches = r.in(1, 2), in_h = r.in(1, wide ? 15 : 9);
     const int32_t in_w = r.in(row3 ? 3 : 1, wide ? 17 : 11);
@@ -191,26 +207,58 @@ void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
     std::vector<int8_t> expected(n), actual(n, 0x55);
     tinyops_depthwise_conv2d_s8(&p, &q, &in, input.data(), &fd, filter.data(), b, &out,
                                 expected.data());
-    if (row3) {
-      std::vector<int32_t> scratch(
-          (tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out) + 3) / 4);
-      tinyops_depthwise_conv2d_s8_dsp_row3(&p, &q, &in, input.data(), &fd, filter.data(), b, &out,
-                                           actual.data(), scratch.data());
-    } else {
-      std::vector<int8_t> laid_out(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
-      tinyops_depthwise_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
-      std::vector<int32_t> scratch(
-          (tinyops_depthwise_conv2d_s8_dsp_scratch_size(&p, &in, &fd, &out) + 3) / 4);
-      tinyops_depthwise_conv2d_s8_dsp(&p, &q, &in, input.data(), &fd, laid_out.data(), b, &out,
-                                      actual.data(), scratch.data());
-    }
-    ASSERT_EQ(actual, expected) << "round " << round << ": in " << batches << "x" << in_h << "x"
-                                << in_w << "x" << channels << ", filter " << fh << "x" << fw
-                                << ", stride " << stride_h << "," << stride_w << ", dilation "
-                                << dil_h << "," << dil_w << ", pad " << pad_h << "," << pad_w;
+    std::vector<int8_t> laid_out(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
+    tinyops_depthwise_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    const size_t scratch_bytes =
+        row3 ? tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out)
+             : tinyops_depthwise_conv2d_s8_dsp_scratch_size(&p, &in, &fd, &out);
+    std::vector<int32_t> scratch((scratch_bytes + 3) / 4);
+    auto run = [&](const int8_t* from, int8_t* to) {
+      if (row3) {
+        tinyops_depthwise_conv2d_s8_dsp_row3(&p, &q, &in, from, &fd, filter.data(), b, &out, to,
+                                             scratch.data());
+      } else {
+        tinyops_depthwise_conv2d_s8_dsp(&p, &q, &in, from, &fd, laid_out.data(), b, &out, to,
+                                        scratch.data());
+      }
+    };
+    run(input.data(), actual.data());
+    const std::string shape = "round " + std::to_string(round) + ": in " +
+                              std::to_string(batches) + "x" + std::to_string(in_h) + "x" +
+                              std::to_string(in_w) + "x" + std::to_string(channels) +
+                              ", filter " + std::to_string(fh) + "x" + std::to_string(fw) +
+                              ", stride " + std::to_string(stride_h) + "," +
+                              std::to_string(stride_w) + ", dilation " + std::to_string(dil_h) +
+                              "," + std::to_string(dil_w) + ", pad " + std::to_string(pad_h) +
+                              "," + std::to_string(pad_w);
+    ASSERT_EQ(actual, expected) << shape;
     ++checked;
+    // Where the kernel says it may, written over its own input (as the planner lays it out).
+    const int32_t may = row3 ? tinyops_depthwise_conv2d_s8_dsp_row3_in_place(&p, &in, &fd, &out)
+                             : tinyops_depthwise_conv2d_s8_dsp_in_place(&p, &in, &fd, &out);
+    if (may) {
+      std::vector<int8_t> shared = in_place_buffer(input, n);
+      run(shared.data(), shared.data());
+      shared.resize(n);
+      ASSERT_EQ(shared, expected) << "in place, " << shape;
+      ++in_place;
+    }
   }
   EXPECT_GT(checked, 200) << "too few random cases were supported";
+  EXPECT_GT(in_place, 100) << "too few random cases ran in place";
+}
+
+// The replay behind the depthwise kernels' *_in_place: output rows wider than the input's
+// overwrite rows the band has not copied yet; as wide or narrower, they never do.
+TEST(DspKernels, BandInPlaceRefusesOutputRowsThatOvertakeTheInput) {
+  const tinyops_dims4 in{1, 4, 2, 4}, wider{1, 4, 4, 4}, same{1, 4, 2, 4}, half{1, 2, 1, 4};
+  EXPECT_FALSE(tinyops_dsp_band_allows_in_place(&in, &wider, 1, 1, 0, 1, 1, 0));
+  EXPECT_TRUE(tinyops_dsp_band_allows_in_place(&in, &same, 3, 1, 1, 1, 1, 0));
+  EXPECT_TRUE(tinyops_dsp_band_allows_in_place(&in, &same, 3, 1, 1, 1, 1, 1));
+  EXPECT_TRUE(tinyops_dsp_band_allows_in_place(&in, &half, 3, 2, 1, 1, 1, 0));
+  // Two filter rows at dilation 2 (slots by filter row): input row 0 is first read for
+  // output row 1, after output row 0 overwrote its bytes.
+  EXPECT_FALSE(tinyops_dsp_band_allows_in_place(&in, &same, 2, 1, 1, 2, 0, 0));
 }
 
 TEST(DspKernels, DepthwiseMatchesReferenceOnRandomShapes) {

@@ -4,7 +4,9 @@
 // each at the lowest offset that overlaps no tensor alive at the same time (best fit).
 // Ops that may write their output over a dying input (RESHAPE, SQUEEZE, element-wise
 // activations, and ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM over a same-shaped input) share
-// the input's bytes. The checker
+// the input's bytes, as do ops whose chosen kernel says it may write its output over its
+// input (a pointwise conv, the depthwise DSP kernels; the shared block is the larger of the
+// two, both starting at its first byte). The checker
 // proves no two tensors that are alive at once overlap. A kernel's work buffer (scratch) is
 // one more block, alive only during its op, so it reuses bytes no live tensor holds.
 #pragma once
@@ -41,8 +43,8 @@ struct PlanOptions {
   bool in_place = true;   // let eligible ops reuse their input's bytes
   // Work-buffer bytes each op's kernel needs during its call (empty: none needs any).
   std::vector<int64_t> scratch_bytes_per_op = {};
-  // Ops whose chosen kernel may write output 0 over input 0 (EmitContext::allows_in_place),
-  // besides the ops every kernel of which may.
+  // Ops whose chosen kernel may write output 0 over input 0 from its first byte, whatever
+  // their sizes (EmitContext::allows_in_place), besides the ops every kernel of which may.
   std::vector<int32_t> kernel_in_place_ops = {};
 };
 

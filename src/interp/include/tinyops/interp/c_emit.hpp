@@ -41,9 +41,10 @@ class EmitContext {
   virtual bool lower(const Int8FullyConnectedLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8SvdfLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8LstmLayer& layer) { return (void)layer, false; }
-  // Said by a lowering whose kernel, just printed, may write its output over its input 0:
-  // it reads every input element it still needs before the output overwrites it. The memory
-  // planner may then give both one block when the input dies at this op.
+  // Said by a lowering whose kernel, just printed, may write its output over its input 0,
+  // both starting at the same byte, whatever their sizes: it reads every input element it
+  // still needs before the output overwrites it. The memory planner may then give both one
+  // block (the larger) when the input dies at this op.
   virtual void allows_in_place() {}
   // Why a layer the optimised kernels could serve keeps the reference kernel (reported by
   // `model compile --json` and `farm test --json`, so no heavy layer falls back silently).

@@ -69,6 +69,12 @@ void tinyops_conv2d_s8_dsp(const tinyops_conv_params* params, const tinyops_per_
                            const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                            const int32_t* bias, const tinyops_dims4* output_dims, int8_t* output,
                            int32_t* scratch, int32_t exact_requantize);
+/* 1 when the kernel may be called with output == input: the output written over the input's
+ * bytes from the same first byte, whatever their sizes (the buffer holds the larger). */
+int32_t tinyops_conv2d_s8_dsp_in_place(const tinyops_conv_params* params,
+                                       const tinyops_dims4* input_dims,
+                                       const tinyops_dims4* filter_dims,
+                                       const tinyops_dims4* output_dims);
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1 ---- */
 
@@ -90,6 +96,11 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
                                      const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                                      const int32_t* bias, const tinyops_dims4* output_dims,
                                      int8_t* output, int32_t* scratch);
+/* As tinyops_conv2d_s8_dsp_in_place, for this kernel. */
+int32_t tinyops_depthwise_conv2d_s8_dsp_in_place(const tinyops_depthwise_conv_params* params,
+                                                 const tinyops_dims4* input_dims,
+                                                 const tinyops_dims4* filter_dims,
+                                                 const tinyops_dims4* output_dims);
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1, filter 3 taps wide, stride 1 and no dilation
  * along the width (tinyops_depthwise_conv2d_s8_dsp_supported and these conditions): faster
@@ -104,6 +115,11 @@ void tinyops_depthwise_conv2d_s8_dsp_row3(const tinyops_depthwise_conv_params* p
                                           const tinyops_dims4* filter_dims, const int8_t* filter,
                                           const int32_t* bias, const tinyops_dims4* output_dims,
                                           int8_t* output, int32_t* scratch);
+/* As tinyops_conv2d_s8_dsp_in_place, for this kernel. */
+int32_t tinyops_depthwise_conv2d_s8_dsp_row3_in_place(const tinyops_depthwise_conv_params* params,
+                                                      const tinyops_dims4* input_dims,
+                                                      const tinyops_dims4* filter_dims,
+                                                      const tinyops_dims4* output_dims);
 
 /* ---- FULLY_CONNECTED ---- */
 
