@@ -141,19 +141,21 @@ TEST(CortexMDsp, DeclinesWithAReasonAndPrintsNothing) {
   }
 }
 
-// The 3x3 row kernel at stride 1 over a same-shaped output may write over its input; at
-// stride 2, or on the general kernel, it may not.
-TEST(CortexMDsp, OnlyTheRowKernelAtStrideOneAllowsInPlace) {
-  const std::vector<int8_t> filter(3 * 3 * 8, 1);
-  auto layer = [&](int32_t stride, int32_t out_hw, int32_t filter_w) {
+// A lowering lets the planner write a layer's output over its input exactly where the chosen
+// kernel says it may (dsp_kernels.h *_in_place, checked against the kernels themselves in
+// tests/runtime/dsp_kernels_test.cpp): depthwise layers whose row band copies every input
+// row before an output row overwrites it, and pointwise convs, not a 3x3 conv.
+TEST(CortexMDsp, LayersRunInPlaceWhereTheirKernelSaysItMay) {
+  const std::vector<int8_t> filter(3 * 5 * 8, 1);
+  auto layer = [&](int32_t stride, int32_t out_hw, int32_t fh, int32_t fw, int32_t dilation_h) {
     return Int8DepthwiseConvLayer{
-        {stride, stride, 1, 1, 1, 1, 1, 3, -2, -128, 127},
+        {stride, stride, dilation_h, 1, 1, 1, 1, 3, -2, -128, 127},
         std::vector<int32_t>(8, 1 << 30),
         std::vector<int32_t>(8, -8),
         {1, 6, 6, 8},
-        {1, 3, filter_w, 8},
+        {1, fh, fw, 8},
         {1, out_hw, out_hw, 8},
-        std::span<const int8_t>(filter.data(), static_cast<size_t>(3 * filter_w * 8)),
+        std::span<const int8_t>(filter.data(), static_cast<size_t>(fh * fw * 8)),
         {},
         0,
         1,
@@ -161,20 +163,28 @@ TEST(CortexMDsp, OnlyTheRowKernelAtStrideOneAllowsInPlace) {
         3,
         "'dw'"};
   };
-  const std::vector<int8_t> wide(3 * 5 * 8, 1);
   struct Case {
     Int8DepthwiseConvLayer l;
     bool in_place;
   };
-  Int8DepthwiseConvLayer general = layer(1, 6, 3);
-  general.filter = {1, 3, 5, 8};
-  general.filter_data = wide;
-  for (const Case& c :
-       {Case{layer(1, 6, 3), true}, Case{layer(2, 3, 3), false}, Case{general, false}}) {
+  // The last: two filter rows at dilation 2 take slots by filter row, so input row 0 is
+  // first copied for output row 1, after output row 0 overwrote it.
+  for (const Case& c : {Case{layer(1, 6, 3, 3, 1), true}, Case{layer(2, 3, 3, 3, 1), true},
+                        Case{layer(1, 6, 3, 5, 1), true}, Case{layer(1, 6, 2, 3, 2), false}}) {
     RecordingContext e;
     ASSERT_TRUE(cortex_m_dsp::lower(e, c.l));
     EXPECT_EQ(e.in_place, c.in_place) << e.statements.at(0);
   }
+  RecordingContext three_by_three;
+  ASSERT_TRUE(cortex_m_dsp::lower(three_by_three, conv_layer()));
+  EXPECT_FALSE(three_by_three.in_place);
+  Int8ConvLayer pointwise = conv_layer();
+  pointwise.params.pad_h = pointwise.params.pad_w = 0;
+  pointwise.filter = {2, 1, 1, 4};
+  pointwise.filter_data = std::span<const int8_t>(kFilter.data(), 8);
+  RecordingContext one_by_one;
+  ASSERT_TRUE(cortex_m_dsp::lower(one_by_one, pointwise));
+  EXPECT_TRUE(one_by_one.in_place) << one_by_one.statements.at(0);
 }
 
 TEST(CortexMDsp, DepthwiseOverOneInputChannelRunsAsAConv) {

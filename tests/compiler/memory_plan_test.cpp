@@ -178,6 +178,28 @@ TEST(MemoryPlan, AKernelThatAllowsItRunsInPlace) {
   EXPECT_EQ(shared.arena_bytes, 72);     // one 64-byte block and the 8-byte input or output
 }
 
+TEST(MemoryPlan, AKernelInPlaceOutputMayBeLargerOrSmallerThanItsInput) {
+  // A pointwise conv that widens 64 -> 128 bytes, then a stride-2 depthwise 128 -> 32, both
+  // with kernels that may write over their input: one block of the larger size each time.
+  GraphBuilder b;
+  const int32_t in = b.tensor(8), a = b.tensor(64), wide = b.tensor(128), narrow = b.tensor(32),
+                out = b.tensor(8);
+  b.op(OpType::Conv2D, {in}, {a});
+  b.op(OpType::Conv2D, {a}, {wide});
+  b.op(OpType::DepthwiseConv2D, {wide}, {narrow});
+  b.op(OpType::Conv2D, {narrow}, {out});
+  b.g.inputs = {in};
+  b.g.outputs = {out};
+  PlanOptions options;
+  options.kernel_in_place_ops = {1, 2};
+  const MemoryPlan plan = plan_memory(b.g, options);
+  check_memory_plan(b.g, plan);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(wide)], a);
+  EXPECT_EQ(plan.aliases[static_cast<size_t>(narrow)], wide);
+  EXPECT_EQ(plan.offsets[static_cast<size_t>(narrow)], plan.offsets[static_cast<size_t>(a)]);
+  EXPECT_EQ(plan.arena_bytes, 136);  // the 128-byte block and the input or output
+}
+
 TEST(MemoryPlan, PlacementReachesTheFloorWhereLargestFirstDoesNot) {
   // Alternating 8,000-byte blocks with a 9,316-byte scratch at every other op (the shape of
   // a keyword-spotting network with in-place depthwise layers): largest-first puts the
