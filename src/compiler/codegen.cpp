@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -172,6 +173,13 @@ class BundleEmitter : public interp::EmitContext {
   }
   void allows_in_place() override { in_place_ops_.push_back(static_cast<int32_t>(op_)); }
   const std::vector<int32_t>& in_place_ops() const { return in_place_ops_; }
+  int64_t scratch_budget() override {
+    flexible_ops_.insert(op_);
+    return op_ < budgets_.size() ? budgets_[op_] : std::numeric_limits<int64_t>::max();
+  }
+  void set_scratch_budgets(std::vector<int64_t> bytes_per_op) { budgets_ = std::move(bytes_per_op); }
+  // Ops whose kernel asked for a budget (its scratch may shrink).
+  const std::set<size_t>& flexible_ops() const { return flexible_ops_; }
   void keeps_reference(const std::string& why) override {
     if (shown_ < layers_.size()) layers_[shown_].reference_reason = why;
   }
@@ -235,7 +243,8 @@ class BundleEmitter : public interp::EmitContext {
   std::string prefix_;
   bool dsp_kernels_;
   size_t op_ = 0, shown_ = 0;
-  std::vector<int64_t> requests_, planned_scratch_;  // scratch bytes per op
+  std::vector<int64_t> requests_, planned_scratch_, budgets_;  // scratch bytes per op
+  std::set<size_t> flexible_ops_;
   std::map<size_t, size_t> used_scratch_;
   std::vector<int32_t> in_place_ops_;  // ops whose kernel may write over input 0
   std::vector<std::string> names_;     // of arena tensors, by index
@@ -244,6 +253,21 @@ class BundleEmitter : public interp::EmitContext {
   std::set<std::string> sources_;
   std::vector<compiler::LayerKernel> layers_;
 };
+
+// The work buffer each flexible op may take: what the arena needs for everything else (the
+// most bytes alive at one op, with the flexible ops' scratch left out) minus the bytes alive
+// at that op, and at least kMinScratchBudget (fewer bytes cost more passes than they save).
+std::vector<int64_t> scratch_budgets(const Graph& graph, PlanOptions options,
+                                     const std::set<size_t>& flexible) {
+  constexpr int64_t kMinScratchBudget = 1024;
+  for (size_t k : flexible)
+    if (k < options.scratch_bytes_per_op.size()) options.scratch_bytes_per_op[k] = 0;
+  const MemoryPlan rest = plan_memory(graph, options);
+  std::vector<int64_t> budgets(graph.ops.size(), std::numeric_limits<int64_t>::max());
+  for (size_t k : flexible)
+    budgets[k] = std::max(kMinScratchBudget, rest.peak_live_bytes - rest.live_bytes_per_op[k]);
+  return budgets;
+}
 
 // The runtime headers a set of files includes, transitively.
 std::set<std::string> runtime_headers(const std::set<std::string>& files) {
@@ -309,15 +333,21 @@ GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
     }
   };
 
-  // Pass 1 learns each op's scratch request; the planner then places the scratch blocks
-  // with the tensors, and pass 2 prints the code against that plan.
+  // A sizing pass learns each op's scratch request and which kernels may run in place; the
+  // planner then places the scratch blocks with the tensors, and the last pass prints the
+  // code against that plan. Kernels whose scratch can shrink get a second sizing pass with
+  // a budget each: the bytes the other ops leave free at their op (scratch_budgets).
   PlanOptions plan_options = options.plan;
-  {
-    const MemoryPlan sizing_plan = plan_memory(graph, options.plan);
+  std::vector<int64_t> budgets;
+  const MemoryPlan sizing_plan = plan_memory(graph, options.plan);
+  for (int round = 0; round < 2; ++round) {
     BundleEmitter sizing(graph, sizing_plan, p, options.dsp_kernels);
+    sizing.set_scratch_budgets(budgets);
     emit_ops(sizing);
     plan_options.scratch_bytes_per_op = sizing.scratch_requests();
     plan_options.kernel_in_place_ops = sizing.in_place_ops();
+    if (round > 0 || sizing.flexible_ops().empty()) break;
+    budgets = scratch_budgets(graph, plan_options, sizing.flexible_ops());
   }
   GeneratedBundle bundle;
   bundle.plan = plan_memory(graph, plan_options);
@@ -326,6 +356,7 @@ GeneratedBundle generate_c(const Graph& source, const CodegenOptions& options) {
   if (bundle.peak.op >= 0) bundle.peak.op = lowered.origin[static_cast<size_t>(bundle.peak.op)];
   const MemoryPlan& plan = bundle.plan;
   BundleEmitter emitter(graph, plan, p, options.dsp_kernels);
+  emitter.set_scratch_budgets(budgets);
   emitter.set_planned_scratch(plan_options.scratch_bytes_per_op);
   emit_ops(emitter);
   // The reset and I/O functions below name these tensors too: declare them with the rest.

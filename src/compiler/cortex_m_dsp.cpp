@@ -1,5 +1,6 @@
 #include "cortex_m_dsp.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ std::string declare_dsp_filter(EmitContext& e, const std::vector<int8_t>& values
   e.declare("/* " + comment_safe(what) + " */\nstatic const union {\n  " + member +
             ";\n  int32_t align4;\n} " + name + " = {" + init + "};");
   return name + ".values";
+}
+
+// Each channel's bias and requantisation unpacked at compile time (tinyops_dsp_channel_of),
+// a table in flash instead of one the kernel fills in its scratch at every call.
+std::string declare_dsp_channels(EmitContext& e, std::span<const int32_t> bias,
+                                 const std::vector<int32_t>& multiplier,
+                                 const std::vector<int32_t>& shift) {
+  const std::string name = e.unique("channels");
+  std::string text = "static const tinyops_dsp_channel " + name + "[" +
+                     std::to_string(multiplier.size()) + "] = {";
+  for (size_t c = 0; c < multiplier.size(); ++c) {
+    const tinyops_dsp_channel ch =
+        tinyops_dsp_channel_of(bias.empty() ? 0 : bias[c], multiplier[c], shift[c]);
+    text += std::string(c ? ",\n  " : "\n  ") + "{" + c_int(ch.bias) + ", " +
+            c_int(ch.multiplier) + ", " + c_int(ch.left_shift) + ", " + c_int(ch.half) + ", " +
+            c_int(ch.negative) + ", " + c_int(ch.right) + "}";
+  }
+  e.declare(text + "};");
+  return name;
 }
 
 // Records why a layer stays on the reference kernel; returns false for the caller to do so.
@@ -135,14 +155,25 @@ bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
                  "channel (the depthwise DSP kernels have no exact variant yet)");
   }
   const bool row3 = fd.w == 3 && params.stride_w == 1 && params.dilation_w == 1;
+  // The kernels' band of expanded rows grows with the channels (several times the bytes of
+  // an input row): where it would raise the arena, they go over the channels in passes.
+  const auto budget = static_cast<size_t>(std::max<int64_t>(0, e.scratch_budget()));
   std::string w, function;
   int64_t scratch_bytes;
+  int32_t pass;
   if (row3) {
     e.use_source("depthwise_conv_s8_dsp_row3.c");
     function = "tinyops_depthwise_conv2d_s8_dsp_row3";
-    w = e.tensor(l.filter_tensor);  // read in its TFLite layout
-    scratch_bytes =
-        static_cast<int64_t>(tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&l.in, &fd, &l.out));
+    std::vector<int32_t> words(tinyops_depthwise_conv2d_s8_dsp_row3_weights_size(&fd) / 4);
+    tinyops_depthwise_conv2d_s8_dsp_row3_weights(&fd, l.filter_data.data(), words.data());
+    w = e.unique("weights_dsp");
+    e.declare("/* " + comment_safe(l.what) +
+              " for depthwise_conv_s8_dsp_row3.c: per channel and filter row (w0, w1), (w2, w1) "
+              "*/\n" +
+              c_array("int32_t", w, std::vector<int64_t>(words.begin(), words.end())));
+    pass = tinyops_depthwise_conv2d_s8_dsp_row3_pass_channels(&l.in, &fd, &l.out, budget);
+    scratch_bytes = static_cast<int64_t>(
+        tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&l.in, &fd, &l.out, pass));
     if (tinyops_depthwise_conv2d_s8_dsp_row3_in_place(&params, &l.in, &fd, &l.out))
       e.allows_in_place();
   } else {
@@ -152,21 +183,33 @@ bool lower(EmitContext& e, const Int8DepthwiseConvLayer& l) {
     function = "tinyops_depthwise_conv2d_s8_dsp";
     w = declare_dsp_filter(
         e, relaid, l.what + " for depthwise_conv_s8_dsp.c: [channel group of 4][fy][fx][4]");
+    pass = tinyops_depthwise_conv2d_s8_dsp_pass_channels(&params, &l.in, &fd, &l.out, budget);
     scratch_bytes = static_cast<int64_t>(
-        tinyops_depthwise_conv2d_s8_dsp_scratch_size(&params, &l.in, &fd, &l.out));
+        tinyops_depthwise_conv2d_s8_dsp_scratch_size(&params, &l.in, &fd, &l.out, pass));
     if (tinyops_depthwise_conv2d_s8_dsp_in_place(&params, &l.in, &fd, &l.out))
       e.allows_in_place();
   }
   const std::string p =
       declare_struct(e, "tinyops_depthwise_conv_params", "params", fields_of(params));
-  const std::string q = declare_channel_quant(e, l.multiplier, l.shift);
   const std::string in_dims = declare_dims(e, "in_dims", l.in);
   const std::string filter_dims = declare_dims(e, "filter_dims", fd);
   const std::string out_dims = declare_dims(e, "out_dims", l.out);
   const std::string scratch = e.scratch(scratch_bytes);
-  e.statement(
-      c_call(function, {"&" + p, "&" + q, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
-                        optional_tensor(e, l.bias), "&" + out_dims, e.tensor(l.output), scratch}));
+  const std::string passes =
+      pass >= l.in.c ? "0 /* channels in one pass */"
+                     : std::to_string(pass) + " /* channels per pass: the scratch within the " +
+                           std::to_string(budget) + " bytes the other layers leave free */";
+  if (row3) {
+    const std::string channels = declare_dsp_channels(e, l.bias_data, l.multiplier, l.shift);
+    e.statement(c_call(function, {"&" + p, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
+                                  channels, "&" + out_dims, e.tensor(l.output), scratch, passes}));
+  } else {
+    const std::string q = declare_channel_quant(e, l.multiplier, l.shift);
+    e.statement(c_call(function,
+                       {"&" + p, "&" + q, "&" + in_dims, e.tensor(l.input), "&" + filter_dims, w,
+                        optional_tensor(e, l.bias), "&" + out_dims, e.tensor(l.output), scratch,
+                        passes}));
+  }
   return true;
 }
 

@@ -55,18 +55,63 @@ bool is_graph_io(const Graph& g, int32_t t) {
          std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
 }
 
+// The bytes a block holds from its first byte during part of its life: each tensor of an
+// alias group starts at the group's first byte and holds its own size while it lives, so
+// the bytes above a small member are free while only it is alive (a widening in-place
+// kernel's input needs only its own bytes before the op).
+struct Piece {
+  int64_t bytes = 0;
+  Lifetime life;
+};
+
 // One block of arena memory, shared by a tensor and the tensors aliased to it, or one op's
 // scratch (root -1).
 struct Block {
   int32_t root = 0;
-  int64_t bytes = 0;
-  Lifetime life;
+  int64_t bytes = 0;  // the largest piece
+  Lifetime life;      // the union of the pieces' lives
+  std::vector<Piece> pieces;
   int64_t offset = 0;
 };
 
+// The bytes a block holds during op k: its largest piece alive then (they share a first byte).
+int64_t bytes_at(const Block& blk, int32_t k) {
+  int64_t bytes = 0;
+  for (const Piece& p : blk.pieces)
+    if (p.life.first <= k && k <= p.life.last) bytes = std::max(bytes, p.bytes);
+  return bytes;
+}
+
+// Where a block may go: the lowest offset at which none of its pieces overlaps a placed
+// piece alive at the same time, among the offsets where one of them would end just above a
+// placed one.
+int64_t lowest_free_offset(const Block& blk, const std::vector<const Block*>& busy,
+                           int64_t alignment) {
+  std::vector<int64_t> candidates = {0};
+  for (const Block* other : busy)
+    for (const Piece& q : other->pieces)
+      candidates.push_back(align_up(other->offset + q.bytes, alignment));
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t at : candidates) {
+    bool fits = true;
+    for (const Block* other : busy) {
+      for (const Piece& q : other->pieces) {
+        for (const Piece& p : blk.pieces) {
+          if (p.life.overlaps(q.life) && at < other->offset + q.bytes &&
+              other->offset < at + p.bytes) {
+            fits = false;
+          }
+        }
+      }
+    }
+    if (fits) return at;
+  }
+  return candidates.back();  // unreachable: the highest candidate is above every piece
+}
+
 // Greedy placement in a given order: each block goes in the smallest gap between blocks
-// already placed that live at the same time (best fit), else on top of them. Returns the
-// arena size.
+// already placed that live at the same time (best fit), else on top of them; a block whose
+// pieces differ in size goes at the lowest offset its pieces fit. Returns the arena size.
 int64_t place_in_order(std::vector<Block>& blocks, const std::vector<size_t>& order,
                        int64_t alignment) {
   int64_t arena = 0;
@@ -76,18 +121,28 @@ int64_t place_in_order(std::vector<Block>& blocks, const std::vector<size_t>& or
     std::vector<const Block*> busy;
     for (size_t p : placed)
       if (blocks[p].life.overlaps(blk.life)) busy.push_back(&blocks[p]);
-    std::sort(busy.begin(), busy.end(),
-              [](const Block* a, const Block* b) { return a->offset < b->offset; });
-    int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
-    for (const Block* other : busy) {
-      const int64_t gap = other->offset - cursor;
-      if (gap >= blk.bytes && gap < best_gap) {
-        best = cursor;
-        best_gap = gap;
+    const bool uniform = std::all_of(blk.pieces.begin(), blk.pieces.end(),
+                                     [&](const Piece& p) { return p.bytes == blk.bytes; });
+    const bool busy_uniform = std::all_of(busy.begin(), busy.end(), [](const Block* b) {
+      return std::all_of(b->pieces.begin(), b->pieces.end(),
+                         [&](const Piece& p) { return p.bytes == b->bytes; });
+    });
+    if (!uniform || !busy_uniform) {
+      blk.offset = lowest_free_offset(blk, busy, alignment);
+    } else {
+      std::sort(busy.begin(), busy.end(),
+                [](const Block* a, const Block* b) { return a->offset < b->offset; });
+      int64_t best = -1, best_gap = std::numeric_limits<int64_t>::max(), cursor = 0;
+      for (const Block* other : busy) {
+        const int64_t gap = other->offset - cursor;
+        if (gap >= blk.bytes && gap < best_gap) {
+          best = cursor;
+          best_gap = gap;
+        }
+        cursor = std::max(cursor, align_up(other->offset + other->bytes, alignment));
       }
-      cursor = std::max(cursor, align_up(other->offset + other->bytes, alignment));
+      blk.offset = best >= 0 ? best : cursor;
     }
-    blk.offset = best >= 0 ? best : cursor;
     arena = std::max(arena, blk.offset + blk.bytes);
     placed.push_back(i);
   }
@@ -135,7 +190,7 @@ int64_t place_blocks(std::vector<Block>& blocks, int64_t alignment) {
   std::vector<int64_t> live(static_cast<size_t>(last_op) + 2, 0);
   for (const Block& b : blocks)
     for (int32_t k = b.life.first; k <= b.life.last; ++k)
-      live[static_cast<size_t>(k + 1)] += b.bytes;
+      live[static_cast<size_t>(k + 1)] += bytes_at(b, k);
   const int64_t floor =
       blocks.empty() ? 0 : align_up(*std::max_element(live.begin(), live.end()), alignment);
   uint64_t state = 0x2545F4914F6CDD1DULL;
@@ -240,10 +295,12 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
     int32_t& b = block_of[static_cast<size_t>(r)];
     if (b < 0) {
       b = static_cast<int32_t>(blocks.size());
-      blocks.push_back({r, 0, l, 0});
+      blocks.push_back({r, 0, l, {}, 0});
     }
     Block& blk = blocks[static_cast<size_t>(b)];
-    blk.bytes = std::max<int64_t>(blk.bytes, static_cast<int64_t>(graph.tensors[t].byte_size()));
+    const auto bytes = static_cast<int64_t>(graph.tensors[t].byte_size());
+    blk.pieces.push_back({bytes, l});
+    blk.bytes = std::max(blk.bytes, bytes);
     blk.life.first = std::min(blk.life.first, l.first);
     blk.life.last = std::max(blk.life.last, l.last);
     block_of[t] = b;
@@ -253,8 +310,8 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   plan.scratch_offsets.assign(graph.ops.size(), MemoryPlan::kNotPlanned);
   for (size_t k = 0; k < options.scratch_bytes_per_op.size() && k < graph.ops.size(); ++k) {
     const int64_t bytes = options.scratch_bytes_per_op[k];
-    if (bytes > 0)
-      blocks.push_back({-1, bytes, {static_cast<int32_t>(k), static_cast<int32_t>(k)}, 0});
+    const Lifetime during{static_cast<int32_t>(k), static_cast<int32_t>(k)};
+    if (bytes > 0) blocks.push_back({-1, bytes, during, {{bytes, during}}, 0});
   }
 
   plan.arena_bytes = place_blocks(blocks, options.alignment);
@@ -285,7 +342,7 @@ MemoryPlan plan_memory(const Graph& graph, const PlanOptions& options) {
   for (const Block& blk : blocks) {
     for (int32_t k = std::max(0, blk.life.first);
          k <= std::min<int32_t>(blk.life.last, static_cast<int32_t>(graph.ops.size()) - 1); ++k)
-      plan.live_bytes_per_op[static_cast<size_t>(k)] += blk.bytes;
+      plan.live_bytes_per_op[static_cast<size_t>(k)] += bytes_at(blk, k);
   }
   for (int64_t live : plan.live_bytes_per_op)
     plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);

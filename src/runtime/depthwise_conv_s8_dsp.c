@@ -27,13 +27,34 @@ static int32_t scratch_words(int32_t fh, int32_t fw, int32_t groups, int32_t wid
          (fh + 1) * groups * width * 2;
 }
 
+/* Channels per pass: all of them, else a multiple of 4. */
+static int32_t pass_of(const tinyops_dims4* in, int32_t pass_channels) {
+  return pass_channels <= 0 || pass_channels >= in->c ? in->c : (pass_channels + 3) & ~3;
+}
+
 size_t tinyops_depthwise_conv2d_s8_dsp_scratch_size(const tinyops_depthwise_conv_params* params,
                                                     const tinyops_dims4* input_dims,
                                                     const tinyops_dims4* filter_dims,
-                                                    const tinyops_dims4* output_dims) {
-  return 4u * (size_t)scratch_words(filter_dims->h, filter_dims->w,
-                                    tinyops_depthwise_dsp_groups(input_dims->c),
-                                    band_width(params, filter_dims, output_dims));
+                                                    const tinyops_dims4* output_dims,
+                                                    int32_t pass_channels) {
+  return 4u * (size_t)scratch_words(
+                  filter_dims->h, filter_dims->w,
+                  tinyops_depthwise_dsp_groups(pass_of(input_dims, pass_channels)),
+                  band_width(params, filter_dims, output_dims));
+}
+
+int32_t tinyops_depthwise_conv2d_s8_dsp_pass_channels(const tinyops_depthwise_conv_params* params,
+                                                      const tinyops_dims4* input_dims,
+                                                      const tinyops_dims4* filter_dims,
+                                                      const tinyops_dims4* output_dims,
+                                                      size_t scratch_budget) {
+  int32_t pass = input_dims->c;
+  while (pass > 4 && tinyops_depthwise_conv2d_s8_dsp_scratch_size(params, input_dims, filter_dims,
+                                                                  output_dims, pass) >
+                         scratch_budget) {
+    pass = (pass - 1) & ~3; /* the next multiple of 4 below */
+  }
+  return pass;
 }
 
 /* 4 int8 values -> (v0, v2) and (v1, v3) in int16, plus the offset. */
@@ -42,10 +63,11 @@ static inline void expand4(int32_t* dst, uint32_t w, int32_t offset2) {
   dst[1] = tinyops_sadd16(tinyops_sxtb16_ror8(w), offset2);
 }
 
-/* Input row (b, y) into a band slot: [group][column][2 words]. */
-static void expand_row(int32_t* slot, const int8_t* input, const tinyops_dims4* in, int32_t b,
-                       int32_t y, int32_t pad_w, int32_t width, int32_t groups, int32_t offset2) {
-  const int32_t full = in->c / 4, rest = in->c % 4;
+/* Channels [c0, c0 + n) of input row (b, y) into a band slot: [group][column][2 words]. */
+static void expand_row(int32_t* slot, const int8_t* input, const tinyops_dims4* in, int32_t c0,
+                       int32_t n, int32_t b, int32_t y, int32_t pad_w, int32_t width,
+                       int32_t offset2) {
+  const int32_t full = n / 4, rest = n % 4, groups = (n + 3) / 4;
   const int32_t group_stride = 2 * width;
   int32_t xc, g;
   for (xc = 0; xc < width; ++xc) {
@@ -54,7 +76,7 @@ static void expand_row(int32_t* slot, const int8_t* input, const tinyops_dims4* 
     if (x < 0 || x >= in->w) {
       for (g = 0; g < groups; ++g, dst += group_stride) dst[0] = dst[1] = 0;
     } else {
-      const int8_t* src = input + tinyops_offset4(in, b, y, x, 0);
+      const int8_t* src = input + tinyops_offset4(in, b, y, x, c0);
       for (g = 0; g < full; ++g, dst += group_stride, src += 4) {
         expand4(dst, tinyops_dsp_read32(src), offset2);
       }
@@ -203,11 +225,12 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
                                      const tinyops_dims4* input_dims, const int8_t* input,
                                      const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                                      const int32_t* bias, const tinyops_dims4* output_dims,
-                                     int8_t* output, int32_t* scratch) {
+                                     int8_t* output, int32_t* scratch, int32_t pass_channels) {
   const int32_t fh = filter_dims->h, fw = filter_dims->w, depth = input_dims->c;
-  const int32_t groups = tinyops_depthwise_dsp_groups(depth);
+  const int32_t pass = pass_of(input_dims, pass_channels);
+  const int32_t pass_groups = tinyops_depthwise_dsp_groups(pass);
   const int32_t width = band_width(params, filter_dims, output_dims);
-  const int32_t row_words = groups * width * 2;
+  const int32_t row_words = pass_groups * width * 2;
   const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   const int32_t xstep = 2 * params->dilation_w, pixel_step = 2 * params->stride_w;
   const int32_t out_offset = params->output_offset;
@@ -215,77 +238,84 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
   /* y % fh is a different slot for each row of a window iff gcd(dilation, fh) == 1. */
   const int32_t rolling = gcd(params->dilation_h, fh) == 1;
   tinyops_dsp_channel* channels = (tinyops_dsp_channel*)scratch;
-  int32_t* tags = scratch + groups * 4 * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
+  int32_t* tags = scratch + pass_groups * 4 * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
   int32_t* window = tags + fh;    /* band word offset of each filter row's input row */
   int32_t* weights = window + fh; /* [group][fy][fx][2 words] */
-  int32_t* band = weights + groups * fh * fw * 2; /* the zero row, then fh slots */
-  const int32_t full_groups = depth / 4;
+  int32_t* band = weights + pass_groups * fh * fw * 2; /* the zero row, then fh slots */
   const int32_t full_range = act_min == -128 && act_max == 127;
   dw_out o;
-  int32_t i, b, oy, ox, g, fy;
+  int32_t c0, i, b, oy, ox, g, fy;
   o.offset = out_offset;
   o.act_min = act_min;
   o.act_max = act_max;
 
-  for (i = 0; i < groups * 4; ++i) {
-    channels[i] = i < depth ? tinyops_dsp_channel_of(bias != 0 ? bias[i] : 0, quant->multiplier[i],
-                                                     quant->shift[i])
-                            : tinyops_dsp_channel_of(0, 0, 0);
-  }
-  for (i = 0; i < groups * fh * fw; ++i) {
-    const uint32_t w = tinyops_dsp_read32(dsp_filter + 4 * i);
-    weights[2 * i] = tinyops_sxtb16(w);
-    weights[2 * i + 1] = tinyops_sxtb16_ror8(w);
-  }
-  for (i = 0; i < row_words; ++i) band[i] = 0;
-  for (i = 0; i < fh; ++i) tags[i] = -1;
+  /* Channels are independent, so they go in passes of `pass` channels, each with the band,
+   * weights and constants of its channels only: the scratch is sized for one pass. */
+  for (c0 = 0; c0 < depth; c0 += pass) {
+    const int32_t n = depth - c0 < pass ? depth - c0 : pass;
+    const int32_t groups = tinyops_depthwise_dsp_groups(n), full_groups = n / 4;
+    const int8_t* filter = dsp_filter + (c0 / 4) * fh * fw * 4;
+    for (i = 0; i < groups * 4; ++i) {
+      const int32_t ch = c0 + i;
+      channels[i] = i < n ? tinyops_dsp_channel_of(bias != 0 ? bias[ch] : 0,
+                                                   quant->multiplier[ch], quant->shift[ch])
+                          : tinyops_dsp_channel_of(0, 0, 0);
+    }
+    for (i = 0; i < groups * fh * fw; ++i) {
+      const uint32_t w = tinyops_dsp_read32(filter + 4 * i);
+      weights[2 * i] = tinyops_sxtb16(w);
+      weights[2 * i + 1] = tinyops_sxtb16_ror8(w);
+    }
+    for (i = 0; i < row_words; ++i) band[i] = 0;
+    for (i = 0; i < fh; ++i) tags[i] = -1;
 
-  for (b = 0; b < output_dims->n; ++b) {
-    for (oy = 0; oy < output_dims->h; ++oy) {
-      const int32_t y0 = oy * params->stride_h - params->pad_h;
-      for (fy = 0; fy < fh; ++fy) {
-        const int32_t y = y0 + fy * params->dilation_h;
-        const int32_t slot = rolling ? y % fh : fy;
-        if (y < 0 || y >= input_dims->h) {
-          window[fy] = 0; /* the zero row */
-          continue;
-        }
-        if (tags[slot] != b * input_dims->h + y) {
-          expand_row(band + (slot + 1) * row_words, input, input_dims, b, y, params->pad_w, width,
-                     groups, offset2);
-          tags[slot] = b * input_dims->h + y;
-        }
-        window[fy] = (slot + 1) * row_words;
-      }
-      for (ox = 0; ox < output_dims->w; ++ox) {
-        int8_t* out = output + tinyops_offset4(output_dims, b, oy, ox, 0);
-        const int32_t* wg = weights;
-        const tinyops_dsp_channel* ch = channels;
-        for (g = 0; g < full_groups; ++g) {
-          const int32_t* x = band + g * 2 * width + ox * pixel_step;
-          if (full_range) {
-            group_full_range(x, window, wg, fh, fw, xstep, ch, &o, out);
-          } else {
-            group_clamped(x, window, wg, fh, fw, xstep, ch, &o, out);
+    for (b = 0; b < output_dims->n; ++b) {
+      for (oy = 0; oy < output_dims->h; ++oy) {
+        const int32_t y0 = oy * params->stride_h - params->pad_h;
+        for (fy = 0; fy < fh; ++fy) {
+          const int32_t y = y0 + fy * params->dilation_h;
+          const int32_t slot = rolling ? y % fh : fy;
+          if (y < 0 || y >= input_dims->h) {
+            window[fy] = 0; /* the zero row */
+            continue;
           }
-          wg += fh * fw * 2;
-          out += 4;
-          ch += 4;
-        }
-        for (; g < groups; ++g) {
-          const int32_t n = depth - 4 * g < 4 ? depth - 4 * g : 4;
-          int32_t acc[4];
-          acc[0] = ch[0].bias;
-          acc[1] = ch[1].bias;
-          acc[2] = ch[2].bias;
-          acc[3] = ch[3].bias;
-          mac_group(band + g * 2 * width + ox * pixel_step, window, wg, fh, fw, xstep, acc);
-          for (i = 0; i < n; ++i) {
-            tinyops_dsp_store(out + i, 1, 1, acc + i, ch + i, out_offset, act_min, act_max);
+          if (tags[slot] != b * input_dims->h + y) {
+            expand_row(band + (slot + 1) * row_words, input, input_dims, c0, n, b, y,
+                       params->pad_w, width, offset2);
+            tags[slot] = b * input_dims->h + y;
           }
-          wg += fh * fw * 2;
-          out += 4;
-          ch += 4;
+          window[fy] = (slot + 1) * row_words;
+        }
+        for (ox = 0; ox < output_dims->w; ++ox) {
+          int8_t* out = output + tinyops_offset4(output_dims, b, oy, ox, c0);
+          const int32_t* wg = weights;
+          const tinyops_dsp_channel* ch = channels;
+          for (g = 0; g < full_groups; ++g) {
+            const int32_t* x = band + g * 2 * width + ox * pixel_step;
+            if (full_range) {
+              group_full_range(x, window, wg, fh, fw, xstep, ch, &o, out);
+            } else {
+              group_clamped(x, window, wg, fh, fw, xstep, ch, &o, out);
+            }
+            wg += fh * fw * 2;
+            out += 4;
+            ch += 4;
+          }
+          for (; g < groups; ++g) {
+            const int32_t left = n - 4 * g < 4 ? n - 4 * g : 4;
+            int32_t acc[4];
+            acc[0] = ch[0].bias;
+            acc[1] = ch[1].bias;
+            acc[2] = ch[2].bias;
+            acc[3] = ch[3].bias;
+            mac_group(band + g * 2 * width + ox * pixel_step, window, wg, fh, fw, xstep, acc);
+            for (i = 0; i < left; ++i) {
+              tinyops_dsp_store(out + i, 1, 1, acc + i, ch + i, out_offset, act_min, act_max);
+            }
+            wg += fh * fw * 2;
+            out += 4;
+            ch += 4;
+          }
         }
       }
     }

@@ -13,7 +13,9 @@
  *   B += SMLATB(d0, (w0, w1)) + SMLADX(d1, (w2, w1))    x1 w0 + x2 w1 + x3 w2
  * With 3 filter rows the 6 weight words stay in registers while a channel's row of output
  * pixels is computed; its accumulators are then requantised with the channel's constants
- * in registers. The filter is read in its TFLite layout [1, fh, 3, c]. */
+ * in registers. The weight words and the channels' requantisation constants (bias included)
+ * come ready from compile time (tinyops_depthwise_conv2d_s8_dsp_row3_weights and
+ * tinyops_dsp_channel_of), in flash, so the scratch holds the band only. */
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
 #include "tinyops/runtime/dsp_requantize.h"
@@ -23,46 +25,64 @@
 typedef struct {
   int32_t pixel_pairs; /* output pixel pairs per row */
   int32_t column_pairs; /* band column pairs per channel: pixel_pairs + 1 */
-  int32_t channels, tags, weights, acc, pad, band, total;
+  int32_t tags, acc, pad, band, total;
 } row3_layout;
 
-static row3_layout layout_of(const tinyops_dims4* in, const tinyops_dims4* fd,
-                             const tinyops_dims4* out) {
+/* For one pass over `c` channels (all of them, or a multiple of 4). */
+static row3_layout layout_of(int32_t c, const tinyops_dims4* fd, const tinyops_dims4* out) {
   row3_layout l;
-  const int32_t c = in->c, fh = fd->h;
+  const int32_t fh = fd->h;
   l.pixel_pairs = (out->w + 1) / 2;
   l.column_pairs = l.pixel_pairs + 1;
-  l.channels = 0;
-  l.tags = l.channels + c * (int32_t)(sizeof(tinyops_dsp_channel) / 4);
-  l.weights = l.tags + fh;
-  l.acc = l.weights + c * fh * 2;
+  l.tags = 0;
+  l.acc = l.tags + fh;
   l.pad = l.acc + 2 * l.pixel_pairs;
   l.band = l.pad + (c + 3) / 4;
   l.total = l.band + (c + 3) / 4 * 4 * l.column_pairs * 2 * fh;
   return l;
 }
 
-size_t tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(const tinyops_dims4* input_dims,
-                                                         const tinyops_dims4* filter_dims,
-                                                         const tinyops_dims4* output_dims) {
-  return 4u * (size_t)layout_of(input_dims, filter_dims, output_dims).total;
+/* Channels per pass: all of them, else a multiple of 4. */
+static int32_t pass_of(const tinyops_dims4* in, int32_t pass_channels) {
+  return pass_channels <= 0 || pass_channels >= in->c ? in->c : (pass_channels + 3) & ~3;
 }
 
-/* Input row y (or zeros) into ring slots k and k + fh: band[group][column pair][slot][4]. */
+size_t tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(const tinyops_dims4* input_dims,
+                                                         const tinyops_dims4* filter_dims,
+                                                         const tinyops_dims4* output_dims,
+                                                         int32_t pass_channels) {
+  return 4u * (size_t)layout_of(pass_of(input_dims, pass_channels), filter_dims, output_dims).total;
+}
+
+int32_t tinyops_depthwise_conv2d_s8_dsp_row3_pass_channels(const tinyops_dims4* input_dims,
+                                                           const tinyops_dims4* filter_dims,
+                                                           const tinyops_dims4* output_dims,
+                                                           size_t scratch_budget) {
+  int32_t pass = input_dims->c;
+  while (pass > 4 &&
+         tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(input_dims, filter_dims, output_dims,
+                                                           pass) > scratch_budget) {
+    pass = (pass - 1) & ~3; /* the next multiple of 4 below */
+  }
+  return pass;
+}
+
+/* Channels [c0, c0 + n) of input row y (or zeros) into ring slots k and k + fh:
+ * band[group][column pair][slot][4]. */
 static void transpose_row(int32_t* band, int32_t k, const int8_t* input, const tinyops_dims4* in,
-                          int32_t b, int32_t y, int32_t pad_w, int32_t column_pairs, int32_t fh,
-                          const int8_t* pad, int32_t offset2) {
+                          int32_t c0, int32_t n, int32_t b, int32_t y, int32_t pad_w,
+                          int32_t column_pairs, int32_t fh, const int8_t* pad, int32_t offset2) {
   const int32_t pair_words = 2 * fh * 4, group_words = column_pairs * pair_words;
   const int32_t inside = y >= 0 && y < in->h;
   int32_t p, c;
   for (p = 0; p < column_pairs; ++p) {
     const int32_t x0 = 2 * p - pad_w, x1 = x0 + 1;
-    const int8_t* s0 = inside && x0 >= 0 && x0 < in->w ? input + tinyops_offset4(in, b, y, x0, 0)
-                                                       : pad;
-    const int8_t* s1 = inside && x1 >= 0 && x1 < in->w ? input + tinyops_offset4(in, b, y, x1, 0)
-                                                       : pad;
+    const int8_t* s0 =
+        inside && x0 >= 0 && x0 < in->w ? input + tinyops_offset4(in, b, y, x0, c0) : pad;
+    const int8_t* s1 =
+        inside && x1 >= 0 && x1 < in->w ? input + tinyops_offset4(in, b, y, x1, c0) : pad;
     int32_t* dst = band + p * pair_words + 4 * k;
-    for (c = 0; c + 4 <= in->c; c += 4, dst += group_words) {
+    for (c = 0; c + 4 <= n; c += 4, dst += group_words) {
       const uint32_t va = tinyops_dsp_read32(s0 + c), vb = tinyops_dsp_read32(s1 + c);
       const int32_t a02 = tinyops_sadd16(tinyops_sxtb16(va), offset2);
       const int32_t a13 = tinyops_sadd16(tinyops_sxtb16_ror8(va), offset2);
@@ -79,7 +99,7 @@ static void transpose_row(int32_t* band, int32_t k, const int8_t* input, const t
       dst[4 * fh + 2] = w2;
       dst[4 * fh + 3] = w3;
     }
-    for (; c < in->c; ++c) {
+    for (; c < n; ++c) {
       const int32_t offset = tinyops_dsp_lo(offset2);
       dst[c % 4] = dst[4 * fh + c % 4] = tinyops_dsp_pack16(s0[c] + offset, s1[c] + offset);
     }
@@ -88,7 +108,8 @@ static void transpose_row(int32_t* band, int32_t k, const int8_t* input, const t
 
 /* One output row: where it goes and how it is clamped. */
 typedef struct {
-  int32_t channels;     /* channels, also the bytes between output pixels */
+  int32_t channels;     /* channels of this pass */
+  int32_t stride;       /* bytes between output pixels: all channels */
   int32_t pairs;        /* output pixel pairs */
   int32_t width;        /* output pixels */
   int32_t group_words;  /* band words per group of 4 channels */
@@ -102,7 +123,7 @@ static inline void store_row(int8_t* out, const int32_t* acc, const tinyops_dsp_
                              const row_out* o) {
   const tinyops_dsp_channel c = *channel; /* local copies: the int8 stores cannot alias them */
   const int32_t offset = o->offset, act_min = o->act_min, act_max = o->act_max;
-  const int32_t stride = o->channels;
+  const int32_t stride = o->stride;
   int32_t n = o->width;
   if (act_min == -128 && act_max == 127) {
     for (; n > 0; --n, out += stride) {
@@ -193,66 +214,82 @@ int32_t tinyops_depthwise_conv2d_s8_dsp_row3_in_place(const tinyops_depthwise_co
                                           params->dilation_h == 1, 1);
 }
 
+size_t tinyops_depthwise_conv2d_s8_dsp_row3_weights_size(const tinyops_dims4* filter_dims) {
+  return 4u * 2u * (size_t)filter_dims->h * (size_t)filter_dims->c;
+}
+
+/* Per channel and filter row (w0, w1, w2): the words (w0, w1) and (w2, w1). */
+void tinyops_depthwise_conv2d_s8_dsp_row3_weights(const tinyops_dims4* filter_dims,
+                                                  const int8_t* filter, int32_t* out) {
+  const int32_t fh = filter_dims->h, depth = filter_dims->c;
+  int32_t c, fy;
+  for (c = 0; c < depth; ++c) {
+    for (fy = 0; fy < fh; ++fy) {
+      const int8_t* w = filter + tinyops_offset4(filter_dims, 0, fy, 0, c);
+      out[(c * fh + fy) * 2] = tinyops_dsp_pack16(w[0], w[depth]);
+      out[(c * fh + fy) * 2 + 1] = tinyops_dsp_pack16(w[2 * depth], w[depth]);
+    }
+  }
+}
+
 void tinyops_depthwise_conv2d_s8_dsp_row3(const tinyops_depthwise_conv_params* params,
-                                          const tinyops_per_channel_quant* quant,
                                           const tinyops_dims4* input_dims, const int8_t* input,
-                                          const tinyops_dims4* filter_dims, const int8_t* filter,
-                                          const int32_t* bias, const tinyops_dims4* output_dims,
-                                          int8_t* output, int32_t* scratch) {
-  const row3_layout l = layout_of(input_dims, filter_dims, output_dims);
+                                          const tinyops_dims4* filter_dims, const int32_t* weights,
+                                          const tinyops_dsp_channel* channels,
+                                          const tinyops_dims4* output_dims, int8_t* output,
+                                          int32_t* scratch, int32_t pass_channels) {
   const int32_t fh = filter_dims->h, depth = input_dims->c;
+  const int32_t pass = pass_of(input_dims, pass_channels);
+  const row3_layout l = layout_of(pass, filter_dims, output_dims);
   const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   /* With dilation 1 the window's rows are consecutive: keep them in the doubled ring.
    * Otherwise slot fy holds filter row fy's input row, rebuilt when it changes. */
   const int32_t rolling = params->dilation_h == 1;
-  tinyops_dsp_channel* channels = (tinyops_dsp_channel*)(scratch + l.channels);
   int32_t* tags = scratch + l.tags;
-  int32_t* weights = scratch + l.weights;
   int32_t* acc = scratch + l.acc;
   int8_t* pad = (int8_t*)(scratch + l.pad);
   int32_t* band = scratch + l.band;
   row_out o;
-  int32_t c, fy, b, oy;
-  o.channels = depth;
+  int32_t c0, c, fy, b, oy;
+  o.stride = depth;
   o.pairs = l.pixel_pairs;
   o.width = output_dims->w;
   o.group_words = l.column_pairs * 2 * fh * 4;
   o.offset = params->output_offset;
   o.act_min = params->act_min;
   o.act_max = params->act_max;
+  for (c = 0; c < pass; ++c) pad[c] = (int8_t)(-params->input_offset);
 
-  for (c = 0; c < depth; ++c) {
-    channels[c] =
-        tinyops_dsp_channel_of(bias != 0 ? bias[c] : 0, quant->multiplier[c], quant->shift[c]);
-    pad[c] = (int8_t)(-params->input_offset);
-    for (fy = 0; fy < fh; ++fy) {
-      const int8_t* w = filter + tinyops_offset4(filter_dims, 0, fy, 0, c);
-      weights[(c * fh + fy) * 2] = tinyops_dsp_pack16(w[0], w[depth]);
-      weights[(c * fh + fy) * 2 + 1] = tinyops_dsp_pack16(w[2 * depth], w[depth]);
-    }
-  }
-  for (fy = 0; fy < fh; ++fy) tags[fy] = INT32_MIN;
+  /* Channels are independent, so they go in passes of `pass` channels, each with the band,
+   * weights and constants of its channels only: the scratch is sized for one pass. */
+  for (c0 = 0; c0 < depth; c0 += pass) {
+    const int32_t n = depth - c0 < pass ? depth - c0 : pass;
+    const int32_t* pass_weights = weights + c0 * fh * 2;
+    const tinyops_dsp_channel* pass_channels_of = channels + c0;
+    o.channels = n;
+    for (fy = 0; fy < fh; ++fy) tags[fy] = INT32_MIN;
 
-  for (b = 0; b < output_dims->n; ++b) {
-    for (oy = 0; oy < output_dims->h; ++oy) {
-      const int32_t y0 = oy * params->stride_h - params->pad_h;
-      const int32_t first = rolling ? ((y0 % fh) + fh) % fh : 0;
-      int8_t* out = output + tinyops_offset4(output_dims, b, oy, 0, 0);
-      for (fy = 0; fy < fh; ++fy) {
-        const int32_t y = y0 + fy * params->dilation_h;
-        const int32_t k = rolling ? ((y % fh) + fh) % fh : fy;
-        /* All rows outside the image are the same zero row. */
-        const int32_t tag = y >= 0 && y < input_dims->h ? b * input_dims->h + y : -1;
-        if (tags[k] != tag) {
-          transpose_row(band, k, input, input_dims, b, y, params->pad_w, l.column_pairs, fh, pad,
-                        offset2);
-          tags[k] = tag;
+    for (b = 0; b < output_dims->n; ++b) {
+      for (oy = 0; oy < output_dims->h; ++oy) {
+        const int32_t y0 = oy * params->stride_h - params->pad_h;
+        const int32_t first = rolling ? ((y0 % fh) + fh) % fh : 0;
+        int8_t* out = output + tinyops_offset4(output_dims, b, oy, 0, c0);
+        for (fy = 0; fy < fh; ++fy) {
+          const int32_t y = y0 + fy * params->dilation_h;
+          const int32_t k = rolling ? ((y % fh) + fh) % fh : fy;
+          /* All rows outside the image are the same zero row. */
+          const int32_t tag = y >= 0 && y < input_dims->h ? b * input_dims->h + y : -1;
+          if (tags[k] != tag) {
+            transpose_row(band, k, input, input_dims, c0, n, b, y, params->pad_w, l.column_pairs,
+                          fh, pad, offset2);
+            tags[k] = tag;
+          }
         }
-      }
-      if (fh == 3) {
-        output_row3(band + 4 * first, weights, channels, acc, out, &o);
-      } else {
-        output_row(band + 4 * first, weights, fh, channels, acc, out, &o);
+        if (fh == 3) {
+          output_row3(band + 4 * first, pass_weights, pass_channels_of, acc, out, &o);
+        } else {
+          output_row(band + 4 * first, pass_weights, fh, pass_channels_of, acc, out, &o);
+        }
       }
     }
   }

@@ -206,8 +206,8 @@ TEST(Codegen, DspKernelsReplaceTheInt8ConvFamilyAndTakeScratchFromTheArena) {
     EXPECT_FALSE(names.count(kernel)) << kernel << " is no longer needed";
   EXPECT_GT(dsp.scratch_bytes, 0);
   // The work buffers are blocks of the arena, placed by the planner among the tensors: never
-  // more than a separate buffer beside the arena would cost.
-  EXPECT_GE(dsp.plan.arena_bytes, reference.plan.arena_bytes);
+  // more than a separate buffer beside the arena would cost (less here: the DSP kernels of
+  // this model write over their inputs, the reference ones do not).
   EXPECT_LE(dsp.plan.arena_bytes, reference.plan.arena_bytes + (dsp.scratch_bytes + 7) / 8 * 8);
   const std::string& source = dsp.files.at("model.c");
   EXPECT_NE(source.find("#define op0_scratch ((int32_t*)(model_arena.bytes + "), std::string::npos);

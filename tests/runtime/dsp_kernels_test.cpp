@@ -209,17 +209,25 @@ void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
                                 expected.data());
     std::vector<int8_t> laid_out(tinyops_depthwise_conv2d_s8_dsp_filter_size(&fd));
     tinyops_depthwise_conv2d_s8_dsp_filter(&fd, filter.data(), laid_out.data());
+    std::vector<int32_t> row3_weights(tinyops_depthwise_conv2d_s8_dsp_row3_weights_size(&fd) / 4);
+    if (row3) tinyops_depthwise_conv2d_s8_dsp_row3_weights(&fd, filter.data(), row3_weights.data());
+    std::vector<tinyops_dsp_channel> dsp_channels;
+    for (int32_t c = 0; c < channels; ++c)
+      dsp_channels.push_back(tinyops_dsp_channel_of(b ? b[c] : 0, mult[static_cast<size_t>(c)],
+                                                shift[static_cast<size_t>(c)]));
+    // One pass over all channels, or passes of 4 or 8 (the last one shorter).
+    const int32_t pass = r.in(0, 2) * 4;
     const size_t scratch_bytes =
-        row3 ? tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out)
-             : tinyops_depthwise_conv2d_s8_dsp_scratch_size(&p, &in, &fd, &out);
+        row3 ? tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(&in, &fd, &out, pass)
+             : tinyops_depthwise_conv2d_s8_dsp_scratch_size(&p, &in, &fd, &out, pass);
     std::vector<int32_t> scratch((scratch_bytes + 3) / 4);
     auto run = [&](const int8_t* from, int8_t* to) {
       if (row3) {
-        tinyops_depthwise_conv2d_s8_dsp_row3(&p, &q, &in, from, &fd, filter.data(), b, &out, to,
-                                             scratch.data());
+        tinyops_depthwise_conv2d_s8_dsp_row3(&p, &in, from, &fd, row3_weights.data(),
+                                             dsp_channels.data(), &out, to, scratch.data(), pass);
       } else {
         tinyops_depthwise_conv2d_s8_dsp(&p, &q, &in, from, &fd, laid_out.data(), b, &out, to,
-                                        scratch.data());
+                                        scratch.data(), pass);
       }
     };
     run(input.data(), actual.data());
@@ -230,7 +238,7 @@ void check_depthwise(bool row3, uint32_t seed, bool wide = false) {
                               ", stride " + std::to_string(stride_h) + "," +
                               std::to_string(stride_w) + ", dilation " + std::to_string(dil_h) +
                               "," + std::to_string(dil_w) + ", pad " + std::to_string(pad_h) +
-                              "," + std::to_string(pad_w);
+                              "," + std::to_string(pad_w) + ", pass " + std::to_string(pass);
     ASSERT_EQ(actual, expected) << shape;
     ++checked;
     // Where the kernel says it may, written over its own input (as the planner lays it out).

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,11 @@ class EmitContext {
   // still needs before the output overwrites it. The memory planner may then give both one
   // block (the larger) when the input dies at this op.
   virtual void allows_in_place() {}
+  // The work-buffer bytes the current op may take without raising the arena above what the
+  // other ops need. Asked by kernels that trade scratch for passes over their data (the
+  // depthwise DSP kernels go over the channels in passes); no limit unless the compiler
+  // sets one.
+  virtual int64_t scratch_budget() { return std::numeric_limits<int64_t>::max(); }
   // Why a layer the optimised kernels could serve keeps the reference kernel (reported by
   // `model compile --json` and `farm test --json`, so no heavy layer falls back silently).
   virtual void keeps_reference(const std::string& why) { (void)why; }

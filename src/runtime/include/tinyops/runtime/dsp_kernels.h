@@ -25,6 +25,7 @@
 
 #include "tinyops/runtime/conv.h"
 #include "tinyops/runtime/depthwise_conv.h"
+#include "tinyops/runtime/dsp_requantize.h"
 #include "tinyops/runtime/fully_connected.h"
 #include "tinyops/runtime/tensor_shape.h"
 
@@ -79,10 +80,17 @@ int32_t tinyops_conv2d_s8_dsp_in_place(const tinyops_conv_params* params,
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1 ---- */
 
 size_t tinyops_depthwise_conv2d_s8_dsp_filter_size(const tinyops_dims4* filter_dims);
+/* Channels go in passes of pass_channels (as the 3-tap-row kernel below). */
 size_t tinyops_depthwise_conv2d_s8_dsp_scratch_size(const tinyops_depthwise_conv_params* params,
                                                     const tinyops_dims4* input_dims,
                                                     const tinyops_dims4* filter_dims,
-                                                    const tinyops_dims4* output_dims);
+                                                    const tinyops_dims4* output_dims,
+                                                    int32_t pass_channels);
+int32_t tinyops_depthwise_conv2d_s8_dsp_pass_channels(const tinyops_depthwise_conv_params* params,
+                                                      const tinyops_dims4* input_dims,
+                                                      const tinyops_dims4* filter_dims,
+                                                      const tinyops_dims4* output_dims,
+                                                      size_t scratch_budget);
 /* filter [1, fh, fw, c] -> out (filter_size bytes). */
 void tinyops_depthwise_conv2d_s8_dsp_filter(const tinyops_dims4* filter_dims,
                                             const int8_t* filter, int8_t* out);
@@ -95,7 +103,7 @@ void tinyops_depthwise_conv2d_s8_dsp(const tinyops_depthwise_conv_params* params
                                      const tinyops_dims4* input_dims, const int8_t* input,
                                      const tinyops_dims4* filter_dims, const int8_t* dsp_filter,
                                      const int32_t* bias, const tinyops_dims4* output_dims,
-                                     int8_t* output, int32_t* scratch);
+                                     int8_t* output, int32_t* scratch, int32_t pass_channels);
 /* As tinyops_conv2d_s8_dsp_in_place, for this kernel. */
 int32_t tinyops_depthwise_conv2d_s8_dsp_in_place(const tinyops_depthwise_conv_params* params,
                                                  const tinyops_dims4* input_dims,
@@ -104,17 +112,31 @@ int32_t tinyops_depthwise_conv2d_s8_dsp_in_place(const tinyops_depthwise_conv_pa
 
 /* ---- DEPTHWISE_CONV_2D, depth multiplier 1, filter 3 taps wide, stride 1 and no dilation
  * along the width (tinyops_depthwise_conv2d_s8_dsp_supported and these conditions): faster
- * than the general kernel above. It reads the filter in its TFLite layout [1, fh, 3, c]. */
+ * than the general kernel above. Its weights are words made at compile time from the TFLite
+ * filter [1, fh, 3, c] (weights_size bytes), and its per-channel constants a table of
+ * tinyops_dsp_channel_of(bias, multiplier, shift), one per channel. */
 
+size_t tinyops_depthwise_conv2d_s8_dsp_row3_weights_size(const tinyops_dims4* filter_dims);
+void tinyops_depthwise_conv2d_s8_dsp_row3_weights(const tinyops_dims4* filter_dims,
+                                                  const int8_t* filter, int32_t* out);
+/* The kernel goes over the channels in passes of pass_channels (a multiple of 4; 0 or at
+ * least the depth: one pass), with a scratch buffer sized for one pass. */
 size_t tinyops_depthwise_conv2d_s8_dsp_row3_scratch_size(const tinyops_dims4* input_dims,
                                                          const tinyops_dims4* filter_dims,
-                                                         const tinyops_dims4* output_dims);
+                                                         const tinyops_dims4* output_dims,
+                                                         int32_t pass_channels);
+/* The most channels per pass (the depth, else a multiple of 4, at least 4) whose scratch fits
+ * scratch_budget bytes. */
+int32_t tinyops_depthwise_conv2d_s8_dsp_row3_pass_channels(const tinyops_dims4* input_dims,
+                                                           const tinyops_dims4* filter_dims,
+                                                           const tinyops_dims4* output_dims,
+                                                           size_t scratch_budget);
 void tinyops_depthwise_conv2d_s8_dsp_row3(const tinyops_depthwise_conv_params* params,
-                                          const tinyops_per_channel_quant* quant,
                                           const tinyops_dims4* input_dims, const int8_t* input,
-                                          const tinyops_dims4* filter_dims, const int8_t* filter,
-                                          const int32_t* bias, const tinyops_dims4* output_dims,
-                                          int8_t* output, int32_t* scratch);
+                                          const tinyops_dims4* filter_dims, const int32_t* weights,
+                                          const tinyops_dsp_channel* channels,
+                                          const tinyops_dims4* output_dims, int8_t* output,
+                                          int32_t* scratch, int32_t pass_channels);
 /* As tinyops_conv2d_s8_dsp_in_place, for this kernel. */
 int32_t tinyops_depthwise_conv2d_s8_dsp_row3_in_place(const tinyops_depthwise_conv_params* params,
                                                       const tinyops_dims4* input_dims,
