@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # host platform libraries
   libflatbuffers-dev flatbuffers-compiler
-  nlohmann-json3-dev libcli11-dev libfmt-dev libsodium-dev libyaml-cpp-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libsodium-dev libcbor-dev libyaml-cpp-dev
   # workspace metadata and sample formats (wav, resampling, png, jpeg)
   libsqlite3-dev libpq-dev libcpp-httplib-dev libsndfile1-dev libsamplerate0-dev libpng-dev libturbojpeg0-dev
   # training (LibTorch on OpenBLAS) and the bundled examples' data (speech, digits)
