@@ -147,6 +147,24 @@ int registry_model_show(const ArtifactArgs& args);
 int registry_model_promote(const ArtifactArgs& args);
 int registry_lineage(const ArtifactArgs& args);
 
+// ---- signing keys and releases (release_commands.cpp) ----
+
+struct KeyArgs : WorkspaceArgs {
+  std::string name;  // create only
+};
+int key_create(const KeyArgs& args);
+int key_list(const KeyArgs& args);
+
+struct ReleaseArgs : WorkspaceArgs {
+  std::string id;  // create: the model; show: the release
+  std::string board;
+  std::string key = "default";
+  bool quiet = false;
+};
+int release_create(const ReleaseArgs& args);
+int release_list(const ReleaseArgs& args);
+int release_show(const ReleaseArgs& args);
+
 // ---- pipeline runs (runs_commands.cpp) ----
 
 struct RunsArgs : WorkspaceArgs {

@@ -191,6 +191,34 @@ int main(int argc, char** argv) {
   lineage_cmd->add_option("id", lineage_args.id, "Artifact id or a unique prefix")->required();
   workspace_options(lineage_cmd, lineage_args);
 
+  CLI::App* key = app.add_subcommand("key", "Ed25519 keys that sign releases");
+  key->require_subcommand(1);
+  KeyArgs key_create_args, key_list_args;
+  CLI::App* key_create_cmd = key->add_subcommand(
+      "create", "Make a signing key (.tinyops/keys/NAME.key, mode 0600, never in the database)");
+  key_create_cmd->add_option("name", key_create_args.name, "Key name (the default key is 'default')")->required();
+  workspace_options(key_create_cmd, key_create_args);
+  CLI::App* key_list_cmd = key->add_subcommand("list", "The workspace's signing keys and their ids");
+  workspace_options(key_list_cmd, key_list_args);
+
+  CLI::App* release = app.add_subcommand("release", "Signed device releases of farm-tested models");
+  release->require_subcommand(1);
+  ReleaseArgs release_create_args, release_list_args, release_show_args;
+  CLI::App* release_create_cmd = release->add_subcommand(
+      "create", "Compile a model that passed the farm on a board into its device image and sign a manifest");
+  release_create_cmd->add_option("model", release_create_args.id, "Model id or a unique prefix")->required();
+  release_create_cmd->add_option("--board", release_create_args.board, "Board profile (`tinyops farm boards`)")
+      ->required();
+  release_create_cmd->add_option("--key", release_create_args.key, "Signing key name")->default_val("default");
+  release_create_cmd->add_flag("--quiet", release_create_args.quiet, "No progress lines");
+  workspace_options(release_create_cmd, release_create_args);
+  CLI::App* release_list_cmd = release->add_subcommand("list", "Releases: board, sequence, model, key");
+  workspace_options(release_list_cmd, release_list_args);
+  CLI::App* release_show_cmd =
+      release->add_subcommand("show", "A release's manifest, signature check and lineage");
+  release_show_cmd->add_option("id", release_show_args.id, "Release id or a unique prefix")->required();
+  workspace_options(release_show_cmd, release_show_args);
+
   RunsArgs runs_args;
   CLI::App* runs_cmd = app.add_subcommand("runs", "Recorded pipeline runs: stages (ran or cached), metrics");
   workspace_options(runs_cmd, runs_args);
@@ -279,6 +307,11 @@ int main(int argc, char** argv) {
     if (*model_promote_cmd) return registry_model_promote(model_promote_args);
     if (*lineage_cmd) return registry_lineage(lineage_args);
     if (*runs_cmd) return runs_list(runs_args);
+    if (*key_create_cmd) return key_create(key_create_args);
+    if (*key_list_cmd) return key_list(key_list_args);
+    if (*release_create_cmd) return release_create(release_create_args);
+    if (*release_list_cmd) return release_list(release_list_args);
+    if (*release_show_cmd) return release_show(release_show_args);
     if (*pipeline_run_cmd) return pipeline_run(pipeline_run_args);
     if (*db_migrate_cmd) return db_migrate(db_migrate_args);
     if (*gc_cmd) return workspace_gc(gc_args);

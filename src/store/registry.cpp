@@ -105,6 +105,24 @@ std::string current_stage(Workspace& ws, const std::string& model_id) {
   return history.empty() ? "none" : history.back().stage;
 }
 
+std::vector<Artifact> farm_reports_of(Workspace& ws, const std::string& model_id) {
+  std::vector<Artifact> reports;
+  std::set<std::string> seen = {model_id};
+  std::vector<std::string> frontier = {model_id};
+  for (size_t depth = 0; depth < 4 && !frontier.empty(); ++depth) {
+    std::vector<std::string> next;
+    for (const std::string& id : frontier)
+      for (const LineageEdge& e : children_of(ws, id)) {
+        if (!seen.insert(e.child).second) continue;
+        Artifact child = find_artifact(ws, e.child);
+        if (child.kind == "farm_report") reports.push_back(std::move(child));
+        next.push_back(e.child);
+      }
+    frontier = next;
+  }
+  return reports;
+}
+
 StageChange promote(Workspace& ws, const std::string& model_id, const std::string& stage,
                     std::optional<double> accuracy_threshold) {
   require(stage == "staging" || stage == "production" || stage == "archived",
@@ -114,21 +132,9 @@ StageChange promote(Workspace& ws, const std::string& model_id, const std::strin
           model.id.substr(0, 12) + " is a " + model.kind + ", not a model");
   nlohmann::json evidence = nlohmann::json::object();
   if (stage == "production") {
-    // Farm reports made from this model (directly or through its bundle).
     nlohmann::json reports = nlohmann::json::array();
-    std::set<std::string> seen = {model.id};
-    std::vector<std::string> frontier = {model.id};
-    for (size_t depth = 0; depth < 4 && !frontier.empty(); ++depth) {
-      std::vector<std::string> next;
-      for (const std::string& id : frontier)
-        for (const LineageEdge& e : children_of(ws, id)) {
-          if (!seen.insert(e.child).second) continue;
-          const Artifact child = find_artifact(ws, e.child);
-          if (child.kind == "farm_report") reports.push_back(nlohmann::json::parse(child.metadata));
-          next.push_back(e.child);
-        }
-      frontier = next;
-    }
+    for (const Artifact& report : farm_reports_of(ws, model.id))
+      reports.push_back(nlohmann::json::parse(report.metadata));
     refuse_unless(!reports.empty(), "cannot promote " + model.id.substr(0, 12) +
                                   " to production: no farm report; run it on its target boards first");
     for (const auto& report : reports) {

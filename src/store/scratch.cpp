@@ -49,7 +49,8 @@ ScratchSweep sweep_scratch(Workspace& ws, bool dry_run) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(ws.dir() / "tmp", ec)) {
     const std::string name = e.path().filename().string();
-    if (const auto pid = number_after(name, "import-"); pid && !process_alive(*pid)) abandoned.push_back(e.path());
+    for (const char* prefix : {"import-", "release-"})
+      if (const auto pid = number_after(name, prefix); pid && !process_alive(*pid)) abandoned.push_back(e.path());
     if (const auto run = number_after(name, "farm-run-"); run && !run_is_running(ws, *run)) abandoned.push_back(e.path());
   }
   for (const auto& shard : fs::directory_iterator(ws.dir() / "objects", ec)) {

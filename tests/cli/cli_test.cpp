@@ -350,3 +350,28 @@ TEST(Cli, PipelineRunsAreCachedResumeAfterKillAndDiff) {
 }
 
 }  // namespace
+
+TEST(Cli, KeysAndReleasesRefuseWhatTheyCannotDoWithExitTwo) {
+  TempDir tmp;
+  const std::string ws = " --workspace " + (tmp.path() / "ws").string();
+  ASSERT_EQ(run_cli("init " + (tmp.path() / "ws").string()).exit_code, 0);
+  const Result created = run_cli("key create default --json" + ws);
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  EXPECT_THAT(created.out, HasSubstr("\"public_key\""));
+  const Result again = run_cli("key create default" + ws);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.out, HasSubstr("exists already"));
+  EXPECT_EQ(run_cli("key create ../x" + ws).exit_code, 2);
+  const Result listed = run_cli("key list" + ws);
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_THAT(listed.out, HasSubstr("1 keys"));
+  const Result unknown = run_cli("release create 0123456789ab --board nano33ble" + ws);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.out, HasSubstr("no artifact 0123456789ab"));
+  const Result no_board = run_cli("release create 0123456789ab" + ws);
+  EXPECT_EQ(no_board.exit_code, 2);
+  EXPECT_THAT(no_board.out, HasSubstr("--board"));
+  const Result none = run_cli("release list --json" + ws);
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_THAT(none.out, HasSubstr("[]"));
+}

@@ -40,6 +40,9 @@ std::vector<Artifact> list_artifacts(Workspace& ws, const std::string& kind = ""
 std::vector<LineageEdge> parents_of(Workspace& ws, const std::string& id);
 std::vector<LineageEdge> children_of(Workspace& ws, const std::string& id);
 
+// Farm reports made from a model (directly or through its bundle), as recorded.
+std::vector<Artifact> farm_reports_of(Workspace& ws, const std::string& model_id);
+
 struct StageChange {
   std::string model, stage, changed_at, evidence;  // evidence: JSON
 };

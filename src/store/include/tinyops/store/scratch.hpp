@@ -1,5 +1,5 @@
 // What killed commands leave in a workspace: import staging folders (.tinyops/tmp/import-
-// PID-*), farm scratch of runs that are no longer running (.tinyops/tmp/farm-run-N) and
+// PID-*), release image builds (.tinyops/tmp/release-PID), farm scratch of runs that are no longer running (.tinyops/tmp/farm-run-N) and
 // partial objects (.tinyops/objects/xx/.tmp-PID-*). None of it is ever read (objects are
 // renamed into place whole, imports commit all or nothing), so it only takes space;
 // `tinyops gc` removes it. A process id is judged on this machine: run gc where the

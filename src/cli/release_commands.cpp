@@ -1,0 +1,120 @@
+// `tinyops key create|list` and `tinyops release create|list|show`: signing keys and signed
+// device releases (src/fleet).
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "text_table.hpp"
+#include "tinyops/fleet/release.hpp"
+
+namespace tinyops::cli {
+namespace {
+
+nlohmann::json key_json(const fleet::SigningKey& k) {
+  return {{"name", k.name},
+          {"id", fleet::hex(k.id)},
+          {"public_key", fleet::hex(k.public_key)},
+          {"secret_file", k.secret_path.string()}};
+}
+
+nlohmann::json release_json(const fleet::Release& r) {
+  const fleet::Manifest& m = r.manifest;
+  return {{"id", r.id},
+          {"board", m.class_id},
+          {"sequence", m.sequence},
+          {"vendor", m.vendor},
+          {"model", m.model_id},
+          {"lineage", m.lineage_id},
+          {"farm_report", m.farm_report_id},
+          {"image", r.image_id},
+          {"image_sha256", fleet::hex(m.image_digest)},
+          {"image_bytes", m.image_size},
+          {"smoke_test", {{"input_bytes", m.smoke_input.size()}, {"output_bytes", m.smoke_output.size()}}},
+          {"key", r.key_name},
+          {"key_id", fleet::hex(r.key_id)},
+          {"signature", "verified"},
+          {"created", m.created}};
+}
+
+}  // namespace
+
+int key_create(const KeyArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const fleet::SigningKey k = fleet::create_key(ws, args.name);
+  if (args.json) {
+    std::cout << key_json(k).dump(2) << "\n";
+  } else {
+    std::cout << fmt::format("key '{}' (id {}): secret in {} (mode 0600; back it up, never share it)\n",
+                             k.name, fleet::hex(k.id), k.secret_path.string());
+  }
+  return 0;
+}
+
+int key_list(const KeyArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const auto keys = fleet::list_keys(ws);
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& k : keys) out.push_back(key_json(k));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"name", "id", "public key"});
+  for (const auto& k : keys) table.add({k.name, fleet::hex(k.id), fleet::hex(k.public_key)});
+  std::cout << table.render() << fmt::format("{} keys\n", keys.size());
+  return 0;
+}
+
+int release_create(const ReleaseArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  fleet::ReleaseOptions o;
+  o.model = args.id;
+  o.board = args.board;
+  o.key = args.key;
+  if (!args.quiet && !args.json) o.progress = [](const std::string& line) { std::cerr << line << "\n"; };
+  const fleet::Release r = fleet::create_release(ws, o);
+  if (args.json) {
+    std::cout << release_json(r).dump(2) << "\n";
+  } else {
+    std::cout << fmt::format("release {} : sequence {} for {}, image {} bytes (sha256 {}), signed by '{}'\n",
+                             r.id.substr(0, 12), r.manifest.sequence, r.manifest.class_id,
+                             r.manifest.image_size, fleet::hex(r.manifest.image_digest).substr(0, 16),
+                             r.key_name);
+  }
+  return 0;
+}
+
+int release_list(const ReleaseArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const auto releases = fleet::list_releases(ws);
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : releases) out.push_back(release_json(r));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"id", "board", "sequence", "model", "image bytes", "key", "created"});
+  for (const auto& r : releases)
+    table.add({r.id.substr(0, 12), r.manifest.class_id, std::to_string(r.manifest.sequence),
+               r.manifest.model_id.substr(0, 12), std::to_string(r.manifest.image_size), r.key_name,
+               r.manifest.created});
+  std::cout << table.render() << fmt::format("{} releases\n", releases.size());
+  return 0;
+}
+
+int release_show(const ReleaseArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const fleet::Release r = fleet::find_release(ws, args.id);
+  const nlohmann::json j = release_json(r);
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& [field, value] : j.items())
+    std::cout << fmt::format("{:<13} {}\n", field, value.is_string() ? value.get<std::string>() : value.dump());
+  return 0;
+}
+
+}  // namespace tinyops::cli
