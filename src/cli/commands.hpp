@@ -165,6 +165,17 @@ int release_create(const ReleaseArgs& args);
 int release_list(const ReleaseArgs& args);
 int release_show(const ReleaseArgs& args);
 
+// ---- the fleet's devices (fleet_commands.cpp) ----
+
+struct FleetArgs : WorkspaceArgs {
+  std::string name;               // enroll, show
+  std::string board;              // enroll
+  std::vector<std::string> tags;  // enroll: the device's; list: filter (any of them)
+};
+int fleet_enroll(const FleetArgs& args);
+int fleet_list(const FleetArgs& args);
+int fleet_show(const FleetArgs& args);
+
 // ---- pipeline runs (runs_commands.cpp) ----
 
 struct RunsArgs : WorkspaceArgs {

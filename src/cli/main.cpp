@@ -219,6 +219,23 @@ int main(int argc, char** argv) {
   release_show_cmd->add_option("id", release_show_args.id, "Release id or a unique prefix")->required();
   workspace_options(release_show_cmd, release_show_args);
 
+  CLI::App* fleet = app.add_subcommand("fleet", "Devices: enrollment, installed release, health");
+  fleet->require_subcommand(1);
+  FleetArgs fleet_enroll_args, fleet_list_args, fleet_show_args;
+  CLI::App* fleet_enroll_cmd = fleet->add_subcommand(
+      "enroll", "Enroll a device and print its credential (shown once, stored only as a hash)");
+  fleet_enroll_cmd->add_option("name", fleet_enroll_args.name, "Device name")->required();
+  fleet_enroll_cmd->add_option("--board", fleet_enroll_args.board, "Board profile (`tinyops farm boards`)")
+      ->required();
+  fleet_enroll_cmd->add_option("--tag", fleet_enroll_args.tags, "Cohort tag (repeatable)");
+  workspace_options(fleet_enroll_cmd, fleet_enroll_args);
+  CLI::App* fleet_list_cmd = fleet->add_subcommand("list", "Enrolled devices");
+  fleet_list_cmd->add_option("--tag", fleet_list_args.tags, "Only devices with this tag");
+  workspace_options(fleet_list_cmd, fleet_list_args);
+  CLI::App* fleet_show_cmd = fleet->add_subcommand("show", "One device");
+  fleet_show_cmd->add_option("name", fleet_show_args.name, "Device name")->required();
+  workspace_options(fleet_show_cmd, fleet_show_args);
+
   RunsArgs runs_args;
   CLI::App* runs_cmd = app.add_subcommand("runs", "Recorded pipeline runs: stages (ran or cached), metrics");
   workspace_options(runs_cmd, runs_args);
@@ -307,6 +324,9 @@ int main(int argc, char** argv) {
     if (*model_promote_cmd) return registry_model_promote(model_promote_args);
     if (*lineage_cmd) return registry_lineage(lineage_args);
     if (*runs_cmd) return runs_list(runs_args);
+    if (*fleet_enroll_cmd) return fleet_enroll(fleet_enroll_args);
+    if (*fleet_list_cmd) return fleet_list(fleet_list_args);
+    if (*fleet_show_cmd) return fleet_show(fleet_show_args);
     if (*key_create_cmd) return key_create(key_create_args);
     if (*key_list_cmd) return key_list(key_list_args);
     if (*release_create_cmd) return release_create(release_create_args);

@@ -140,6 +140,20 @@ CREATE TABLE workers (
   status TEXT NOT NULL            -- idle, busy, stopped
 );
 )sql",
+    // 5 -> 6: the fleet's devices (their credential only as a sha256).
+    R"sql(
+CREATE TABLE devices (
+  name TEXT PRIMARY KEY,
+  board TEXT NOT NULL,
+  tags TEXT NOT NULL,                 -- JSON array of cohort tags
+  secret_hash TEXT NOT NULL,
+  installed_release TEXT NOT NULL,    -- release artifact id, '' before the first install
+  installed_sequence INTEGER NOT NULL,
+  last_heartbeat TEXT NOT NULL,       -- '' before the first
+  health TEXT NOT NULL,               -- JSON: the last heartbeat's figures
+  enrolled_at TEXT NOT NULL
+);
+)sql",
 };
 
 // The migrations are written for SQLite; PostgreSQL needs its own names for 64-bit
