@@ -23,41 +23,126 @@
  * rows expand it as they go and the kernel needs no scratch. */
 enum { kExpandedInputMinRows = 8 };
 
-size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected_params* params) {
-  if (params->output_depth < kExpandedInputMinRows) return 0;
+/* Long rows are expanded a chunk at a time instead of whole, so the scratch stays small
+ * whatever the depth (AD's 640-value input would take 1,280 bytes, more than its 768 bytes
+ * of tensors): kChunkGroups groups of 4 values (256 bytes), against blocks of kBlockRows
+ * output rows whose partial sums wait in the scratch between chunks (256 bytes). Each
+ * block expands the row once more and each quad reloads its sums once per chunk, about 2%
+ * of the multiply-accumulates' instructions, so only rows whose whole expansion would be
+ * larger than that scratch take this path. */
+enum { kChunkGroups = 32, kBlockRows = 64 };
+
+static int32_t min32(int32_t a, int32_t b) {
+  return a < b ? a : b;
+}
+
+static size_t whole_row_bytes(const tinyops_fully_connected_params* params) {
   return (size_t)tinyops_fully_connected_dsp_depth(params->accum_depth) * 2u;
 }
 
-/* Requantises output row o (its own multiplier when per_channel, else the layer's), in the
- * one-multiply form or, when exact (a constant wherever this is inlined), the 64-bit one. */
-static inline int8_t finish(int32_t acc, const tinyops_per_channel_quant* quant, int32_t o,
-                            const tinyops_fully_connected_params* p, int32_t exact) {
-  const int32_t q = p->per_channel ? o : 0;
-  const tinyops_dsp_channel c = tinyops_dsp_channel_of(0, quant->multiplier[q], quant->shift[q]);
-  const int32_t v =
-      (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
-      p->output_offset;
-  return (int8_t)(v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v));
+static size_t chunked_bytes(const tinyops_fully_connected_params* params) {
+  const int32_t groups = tinyops_fully_connected_dsp_depth(params->accum_depth) / 4;
+  return 8u * (size_t)min32(groups, kChunkGroups) +
+         4u * (size_t)min32(params->output_depth, kBlockRows);
 }
 
-/* For fewer than kExpandedInputMinRows rows: row by row, the input expanded on the fly. Rows
- * of the first quad (if any) sit interleaved in the quad's blocks (16 bytes per group), the
- * rest one after another. Its own function, so the main loop keeps its registers. */
+static int32_t is_chunked(const tinyops_fully_connected_params* params) {
+  return chunked_bytes(params) < whole_row_bytes(params);
+}
+
+size_t tinyops_fully_connected_s8_dsp_scratch_size(const tinyops_fully_connected_params* params) {
+  if (params->output_depth < kExpandedInputMinRows) return 0;
+  return is_chunked(params) ? chunked_bytes(params) : whole_row_bytes(params);
+}
+
+/* What requantising a row needs, read from the params once per call: every int8 store could
+ * alias the params, so reading them per output would reload them after each store. A
+ * per-tensor layer's (multiplier, shift) is unpacked here once instead of once per row. */
+typedef struct {
+  tinyops_dsp_channel layer;
+  const int32_t* multiplier;
+  const int32_t* shift;
+  int32_t per_channel;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+} fc_output;
+
+static fc_output fc_output_of(const tinyops_fully_connected_params* p,
+                              const tinyops_per_channel_quant* quant) {
+  fc_output f;
+  f.layer = tinyops_dsp_channel_of(0, quant->multiplier[0], quant->shift[0]);
+  f.multiplier = quant->multiplier;
+  f.shift = quant->shift;
+  f.per_channel = p->per_channel;
+  f.output_offset = p->output_offset;
+  f.act_min = p->act_min;
+  f.act_max = p->act_max;
+  return f;
+}
+
+/* Requantises output row o in the one-multiply form or, when exact (a constant wherever
+ * this is inlined), the 64-bit one; then the zero point and the activation clamp (act_min
+ * >= -128 and act_max <= 127, so saturating to int8 first changes nothing). */
+static TINYOPS_DSP_ALWAYS_INLINE int8_t finish(int32_t acc, const fc_output* f, int32_t o,
+                                               int32_t exact) {
+  const tinyops_dsp_channel c =
+      f->per_channel ? tinyops_dsp_channel_of(0, f->multiplier[o], f->shift[o]) : f->layer;
+  int32_t v = tinyops_ssat8(
+      (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
+      f->output_offset);
+  v = v < f->act_min ? f->act_min : v;
+  return (int8_t)(v > f->act_max ? f->act_max : v);
+}
+
+/* Rows o .. o + 3 from their accumulators; all four are computed before any is stored, so
+ * the stores cannot force f to be read again. */
+static TINYOPS_DSP_ALWAYS_INLINE void finish_quad(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                                  const fc_output* f, int32_t o, int8_t* out,
+                                                  int32_t exact) {
+  const int8_t r0 = finish(a0, f, o, exact), r1 = finish(a1, f, o + 1, exact);
+  const int8_t r2 = finish(a2, f, o + 2, exact), r3 = finish(a3, f, o + 3, exact);
+  out[o] = r0;
+  out[o + 1] = r1;
+  out[o + 2] = r2;
+  out[o + 3] = r3;
+}
+
+/* One row's sums over `groups` expanded groups, its weights `step` bytes apart per group (16
+ * inside a quad's block, 4 for the rows after the quads). */
+static inline int32_t dot_row(const int32_t* x, const int8_t* w, int32_t step, int32_t groups,
+                              int32_t acc) {
+  for (; groups > 0; --groups, x += 2, w += step) {
+    acc = tinyops_dsp_dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
+  }
+  return acc;
+}
+
+/* Where row o's weights start, and the bytes between its groups. */
+static inline const int8_t* row_weights(const int8_t* dsp_filter, int32_t o, int32_t quads,
+                                        int32_t groups, int32_t* step) {
+  if (o < 4 * quads) {
+    *step = 16;
+    return dsp_filter + 16 * groups * (o / 4) + 4 * (o % 4);
+  }
+  *step = 4;
+  return dsp_filter + 16 * groups * quads + 4 * groups * (o - 4 * quads);
+}
+
+/* For fewer than kExpandedInputMinRows rows: row by row, the input expanded on the fly (no
+ * scratch). */
 static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connected_params* params,
-                                                    const tinyops_per_channel_quant* quant,
-                                                    const int8_t* in, const int8_t* dsp_filter,
-                                                    const int32_t* bias, int8_t* out,
-                                                    int32_t exact) {
+                                                    const fc_output* f, const int8_t* in,
+                                                    const int8_t* dsp_filter, const int32_t* bias,
+                                                    int8_t* out, int32_t* scratch, int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
   const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
-  int32_t o, g;
+  int32_t o, g, step;
+  (void)scratch;
   for (o = 0; o < outputs; ++o) {
-    const int32_t in_quad = o < 4 * quads;
-    const int8_t* wr = in_quad ? dsp_filter + 4 * o
-                               : dsp_filter + 16 * groups * quads + 4 * groups * (o - 4 * quads);
-    const int32_t step = in_quad ? 16 : 4;
+    const int8_t* wr = row_weights(dsp_filter, o, quads, groups, &step);
     int32_t acc = bias != 0 ? bias[o] : 0;
     for (g = 0; g < groups; ++g, wr += step) {
       const uint32_t v = tinyops_dsp_row_word(in, g, depth);
@@ -65,91 +150,124 @@ static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connecte
                              tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2),
                              tinyops_dsp_read32(wr), acc);
     }
-    out[o] = finish(acc, quant, o, params, exact);
+    out[o] = finish(acc, f, o, exact);
   }
 }
 
-TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
-                                          const tinyops_per_channel_quant* quant, const int8_t* in,
-                                          const int8_t* dsp_filter, const int32_t* bias,
-                                          int8_t* out) {
-  few_rows_body(params, quant, in, dsp_filter, bias, out, 0);
-}
-
-TINYOPS_DSP_NOINLINE static void few_rows_exact(const tinyops_fully_connected_params* params,
-                                                const tinyops_per_channel_quant* quant,
-                                                const int8_t* in, const int8_t* dsp_filter,
-                                                const int32_t* bias, int8_t* out) {
-  few_rows_body(params, quant, in, dsp_filter, bias, out, 1);
-}
-
-/* The kernel, inlined twice with a constant `exact`: the fast copy compiles as it did before
- * the exact one existed, and the exact one differs only in its requantisation. */
-static TINYOPS_DSP_ALWAYS_INLINE void fully_connected_body(
-    const tinyops_fully_connected_params* params, const tinyops_per_channel_quant* quant,
-    const int8_t* input, const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
-    int32_t* scratch, int32_t exact) {
+/* The whole row expanded once, then every quad of rows over all of it, their sums in
+ * registers from the bias to the requantisation. */
+static TINYOPS_DSP_ALWAYS_INLINE void whole_row_body(const tinyops_fully_connected_params* params,
+                                                     const fc_output* f, const int8_t* in,
+                                                     const int8_t* dsp_filter, const int32_t* bias,
+                                                     int8_t* out, int32_t* scratch, int32_t exact) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
-  int32_t b, g, o;
-  for (b = 0; b < params->batches; ++b) {
-    const int8_t* in = input + b * depth;
-    const int8_t* w = dsp_filter;
-    int8_t* out = output + b * outputs;
-    if (outputs < kExpandedInputMinRows) {
-      if (exact) {
-        few_rows_exact(params, quant, in, dsp_filter, bias, out);
-      } else {
-        few_rows(params, quant, in, dsp_filter, bias, out);
-      }
-      continue;
+  const int8_t* w = dsp_filter;
+  int32_t o;
+  tinyops_dsp_expand_row(in, depth, params->input_offset, scratch);
+  for (o = 0; o < 4 * quads; o += 4) {
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    if (bias != 0) {
+      a0 = bias[o];
+      a1 = bias[o + 1];
+      a2 = bias[o + 2];
+      a3 = bias[o + 3];
     }
-    tinyops_dsp_expand_row(in, depth, params->input_offset, scratch);
-    for (o = 0; o < 4 * quads; o += 4) {
-      int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      const int32_t* x = scratch;
-      if (bias != 0) {
-        a0 = bias[o];
-        a1 = bias[o + 1];
-        a2 = bias[o + 2];
-        a3 = bias[o + 3];
+    w = tinyops_dsp_dot_quad(scratch, w, groups, &a0, &a1, &a2, &a3);
+    finish_quad(a0, a1, a2, a3, f, o, out, exact);
+  }
+  for (; o < outputs; ++o, w += 4 * groups) {
+    out[o] = finish(dot_row(scratch, w, 4, groups, bias != 0 ? bias[o] : 0), f, o, exact);
+  }
+}
+
+/* The row in chunks of kChunkGroups groups (the scratch's first part), each met by every row
+ * of a block of kBlockRows rows; the block's partial sums wait in the scratch's second part
+ * from one chunk to the next, start from the bias and are requantised after the last. */
+static TINYOPS_DSP_ALWAYS_INLINE void chunked_body(const tinyops_fully_connected_params* params,
+                                                   const fc_output* f, const int8_t* in,
+                                                   const int8_t* dsp_filter, const int32_t* bias,
+                                                   int8_t* out, int32_t* scratch, int32_t exact) {
+  const int32_t depth = params->accum_depth, outputs = params->output_depth;
+  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
+  const int32_t quads = outputs / 4;
+  int32_t* const x = scratch;
+  int32_t* const sums = scratch + 2 * kChunkGroups;
+  int32_t first, c, o, step;
+  for (first = 0; first < outputs; first += kBlockRows) {
+    const int32_t last = min32(first + kBlockRows, outputs);
+    const int32_t quad_end = min32(last, 4 * quads);
+    for (c = 0; c < groups; c += kChunkGroups) {
+      const int32_t n = min32(kChunkGroups, groups - c);
+      const int32_t final_chunk = c + n == groups;
+      int32_t* s = sums;
+      tinyops_dsp_expand_row(in + 4 * c, min32(4 * n, depth - 4 * c), params->input_offset, x);
+      for (o = first; o < quad_end; o += 4, s += 4) {
+        int32_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
+        if (c == 0) {
+          a0 = bias != 0 ? bias[o] : 0;
+          a1 = bias != 0 ? bias[o + 1] : 0;
+          a2 = bias != 0 ? bias[o + 2] : 0;
+          a3 = bias != 0 ? bias[o + 3] : 0;
+        }
+        tinyops_dsp_dot_quad(x, dsp_filter + 16 * (groups * (o / 4) + c), n, &a0, &a1, &a2, &a3);
+        if (final_chunk) {
+          finish_quad(a0, a1, a2, a3, f, o, out, exact);
+        } else {
+          s[0] = a0;
+          s[1] = a1;
+          s[2] = a2;
+          s[3] = a3;
+        }
       }
-      w = tinyops_dsp_dot_quad(x, w, groups, &a0, &a1, &a2, &a3);
-      out[o] = finish(a0, quant, o, params, exact);
-      out[o + 1] = finish(a1, quant, o + 1, params, exact);
-      out[o + 2] = finish(a2, quant, o + 2, params, exact);
-      out[o + 3] = finish(a3, quant, o + 3, params, exact);
-    }
-    for (; o < outputs; ++o) {
-      int32_t acc = bias != 0 ? bias[o] : 0;
-      const int32_t* x = scratch;
-      for (g = groups; g > 0; --g) {
-        acc = tinyops_dsp_dot4(x[0], x[1], tinyops_dsp_read32(w), acc);
-        x += 2;
-        w += 4;
+      for (; o < last; ++o, ++s) {
+        const int8_t* w = row_weights(dsp_filter, o, quads, groups, &step) + step * c;
+        const int32_t acc = dot_row(x, w, step, n, c == 0 ? (bias != 0 ? bias[o] : 0) : *s);
+        if (final_chunk) {
+          out[o] = finish(acc, f, o, exact);
+        } else {
+          *s = acc;
+        }
       }
-      out[o] = finish(acc, quant, o, params, exact);
     }
   }
 }
 
-TINYOPS_DSP_NOINLINE static void fully_connected_exact(const tinyops_fully_connected_params* params,
-                                                       const tinyops_per_channel_quant* quant,
-                                                       const int8_t* input,
-                                                       const int8_t* dsp_filter,
-                                                       const int32_t* bias, int8_t* output,
-                                                       int32_t* scratch) {
-  fully_connected_body(params, quant, input, dsp_filter, bias, output, scratch, 1);
-}
+/* Each body in its own function once per value of `exact`, so a hot loop gets all the
+ * registers and the fast copies have no trace of the exact requantisation. */
+#define TINYOPS_FC_VARIANT(name, body, exact)                                             \
+  TINYOPS_DSP_NOINLINE static void name(                                                  \
+      const tinyops_fully_connected_params* params, const fc_output* f, const int8_t* in, \
+      const int8_t* dsp_filter, const int32_t* bias, int8_t* out, int32_t* scratch) {     \
+    const fc_output local = *f; /* a copy the int8 stores cannot alias */                 \
+    body(params, &local, in, dsp_filter, bias, out, scratch, exact);                      \
+  }
+TINYOPS_FC_VARIANT(few_rows_fast, few_rows_body, 0)
+TINYOPS_FC_VARIANT(few_rows_exact, few_rows_body, 1)
+TINYOPS_FC_VARIANT(whole_row_fast, whole_row_body, 0)
+TINYOPS_FC_VARIANT(whole_row_exact, whole_row_body, 1)
+TINYOPS_FC_VARIANT(chunked_fast, chunked_body, 0)
+TINYOPS_FC_VARIANT(chunked_exact, chunked_body, 1)
+#undef TINYOPS_FC_VARIANT
 
 void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
                                     const tinyops_per_channel_quant* quant, const int8_t* input,
                                     const int8_t* dsp_filter, const int32_t* bias, int8_t* output,
                                     int32_t* scratch, int32_t exact_requantize) {
-  if (exact_requantize) {
-    fully_connected_exact(params, quant, input, dsp_filter, bias, output, scratch);
-    return;
+  const int32_t depth = params->accum_depth, outputs = params->output_depth;
+  const fc_output f = fc_output_of(params, quant);
+  void (*run)(const tinyops_fully_connected_params*, const fc_output*, const int8_t*, const int8_t*,
+              const int32_t*, int8_t*, int32_t*);
+  int32_t b;
+  if (outputs < kExpandedInputMinRows) {
+    run = exact_requantize ? few_rows_exact : few_rows_fast;
+  } else if (is_chunked(params)) {
+    run = exact_requantize ? chunked_exact : chunked_fast;
+  } else {
+    run = exact_requantize ? whole_row_exact : whole_row_fast;
   }
-  fully_connected_body(params, quant, input, dsp_filter, bias, output, scratch, 0);
+  for (b = 0; b < params->batches; ++b) {
+    run(params, &f, input + b * depth, dsp_filter, bias, output + b * outputs, scratch);
+  }
 }
