@@ -182,55 +182,57 @@ static TINYOPS_DSP_ALWAYS_INLINE void whole_row_body(const tinyops_fully_connect
   }
 }
 
-/* The row in chunks of kChunkGroups groups (the scratch's first part), each met by every row
- * of a block of kBlockRows rows; the block's partial sums wait in the scratch's second part
- * from one chunk to the next, start from the bias and are requantised after the last. */
+/* The sums of rows first .. last - 1 (a block of at most kBlockRows) into sums, from the
+ * bias: the row in chunks of kChunkGroups groups expanded into x, each met by every row of
+ * the block, whose partial sums wait in `sums` from one chunk to the next. The same for both
+ * requantisations, and its own function so the quad loop has the registers to itself. */
+TINYOPS_DSP_NOINLINE static void block_sums(const tinyops_fully_connected_params* params,
+                                            const int8_t* in, const int8_t* dsp_filter,
+                                            const int32_t* bias, int32_t first, int32_t last,
+                                            int32_t* x, int32_t* sums) {
+  const int32_t depth = params->accum_depth;
+  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
+  const int32_t quads = params->output_depth / 4;
+  const int32_t quad_end = min32(last, 4 * quads);
+  int32_t c, o, step;
+  for (o = first; o < last; ++o) sums[o - first] = bias != 0 ? bias[o] : 0;
+  for (c = 0; c < groups; c += kChunkGroups) {
+    const int32_t n = min32(kChunkGroups, groups - c);
+    const int8_t* w = dsp_filter + 16 * (groups * (first / 4) + c);
+    int32_t* s = sums;
+    tinyops_dsp_expand_row(in + 4 * c, min32(4 * n, depth - 4 * c), params->input_offset, x);
+    for (o = first; o < quad_end; o += 4, s += 4) {
+      int32_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
+      w = tinyops_dsp_dot_quad(x, w, n, &a0, &a1, &a2, &a3) + 16 * (groups - n);
+      s[0] = a0;
+      s[1] = a1;
+      s[2] = a2;
+      s[3] = a3;
+    }
+    for (; o < last; ++o, ++s) {
+      const int8_t* wr = row_weights(dsp_filter, o, quads, groups, &step);
+      *s = dot_row(x, wr + step * c, step, n, *s);
+    }
+  }
+}
+
+/* Long rows: block by block of kBlockRows rows, the sums (block_sums, in the scratch after
+ * the chunk) then their requantisation. */
 static TINYOPS_DSP_ALWAYS_INLINE void chunked_body(const tinyops_fully_connected_params* params,
                                                    const fc_output* f, const int8_t* in,
                                                    const int8_t* dsp_filter, const int32_t* bias,
                                                    int8_t* out, int32_t* scratch, int32_t exact) {
-  const int32_t depth = params->accum_depth, outputs = params->output_depth;
-  const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
-  const int32_t quads = outputs / 4;
-  int32_t* const x = scratch;
+  const int32_t outputs = params->output_depth;
   int32_t* const sums = scratch + 2 * kChunkGroups;
-  int32_t first, c, o, step;
+  int32_t first, o;
   for (first = 0; first < outputs; first += kBlockRows) {
     const int32_t last = min32(first + kBlockRows, outputs);
-    const int32_t quad_end = min32(last, 4 * quads);
-    for (c = 0; c < groups; c += kChunkGroups) {
-      const int32_t n = min32(kChunkGroups, groups - c);
-      const int32_t final_chunk = c + n == groups;
-      int32_t* s = sums;
-      tinyops_dsp_expand_row(in + 4 * c, min32(4 * n, depth - 4 * c), params->input_offset, x);
-      for (o = first; o < quad_end; o += 4, s += 4) {
-        int32_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
-        if (c == 0) {
-          a0 = bias != 0 ? bias[o] : 0;
-          a1 = bias != 0 ? bias[o + 1] : 0;
-          a2 = bias != 0 ? bias[o + 2] : 0;
-          a3 = bias != 0 ? bias[o + 3] : 0;
-        }
-        tinyops_dsp_dot_quad(x, dsp_filter + 16 * (groups * (o / 4) + c), n, &a0, &a1, &a2, &a3);
-        if (final_chunk) {
-          finish_quad(a0, a1, a2, a3, f, o, out, exact);
-        } else {
-          s[0] = a0;
-          s[1] = a1;
-          s[2] = a2;
-          s[3] = a3;
-        }
-      }
-      for (; o < last; ++o, ++s) {
-        const int8_t* w = row_weights(dsp_filter, o, quads, groups, &step) + step * c;
-        const int32_t acc = dot_row(x, w, step, n, c == 0 ? (bias != 0 ? bias[o] : 0) : *s);
-        if (final_chunk) {
-          out[o] = finish(acc, f, o, exact);
-        } else {
-          *s = acc;
-        }
-      }
+    const int32_t* s = sums;
+    block_sums(params, in, dsp_filter, bias, first, last, scratch, sums);
+    for (o = first; o + 4 <= last; o += 4, s += 4) {
+      finish_quad(s[0], s[1], s[2], s[3], f, o, out, exact);
     }
+    for (; o < last; ++o, ++s) out[o] = finish(*s, f, o, exact);
   }
 }
 
