@@ -81,32 +81,53 @@ static fc_output fc_output_of(const tinyops_fully_connected_params* p,
   return f;
 }
 
-/* Requantises output row o in the one-multiply form or, when exact (a constant wherever
- * this is inlined), the 64-bit one; then the zero point and the activation clamp (act_min
- * >= -128 and act_max <= 127, so saturating to int8 first changes nothing). */
-static TINYOPS_DSP_ALWAYS_INLINE int8_t finish(int32_t acc, const fc_output* f, int32_t o,
-                                               int32_t exact) {
-  const tinyops_dsp_channel c =
-      f->per_channel ? tinyops_dsp_channel_of(0, f->multiplier[o], f->shift[o]) : f->layer;
+/* Requantises a sum with channel c in the one-multiply form or, when exact (a constant
+ * wherever this is inlined), the 64-bit one; then the zero point and the activation clamp
+ * (act_min >= -128 and act_max <= 127, so saturating to int8 first changes nothing). */
+static TINYOPS_DSP_ALWAYS_INLINE uint32_t finish_with(int32_t acc, const tinyops_dsp_channel* c,
+                                                      const fc_output* f, int32_t exact) {
   int32_t v = tinyops_ssat8(
-      (exact ? tinyops_dsp_requantize_exact(acc, &c) : tinyops_dsp_requantize(acc, &c)) +
+      (exact ? tinyops_dsp_requantize_exact(acc, c) : tinyops_dsp_requantize(acc, c)) +
       f->output_offset);
   v = v < f->act_min ? f->act_min : v;
-  return (int8_t)(v > f->act_max ? f->act_max : v);
+  return (uint8_t)(v > f->act_max ? f->act_max : v);
 }
 
-/* Rows o .. o + 3 from their accumulators; all four are computed before any is stored, so
- * the stores cannot force f to be read again. */
-static TINYOPS_DSP_ALWAYS_INLINE void finish_quad(int32_t a0, int32_t a1, int32_t a2, int32_t a3,
-                                                  const fc_output* f, int32_t o, int8_t* out,
-                                                  int32_t exact) {
-  const int8_t r0 = finish(a0, f, o, exact), r1 = finish(a1, f, o + 1, exact);
-  const int8_t r2 = finish(a2, f, o + 2, exact), r3 = finish(a3, f, o + 3, exact);
-  out[o] = r0;
-  out[o + 1] = r1;
-  out[o + 2] = r2;
-  out[o + 3] = r3;
+/* The same for output row o, with its own channel when the layer is per channel. */
+static TINYOPS_DSP_ALWAYS_INLINE uint32_t finish(int32_t acc, const fc_output* f, int32_t o,
+                                                 int32_t exact) {
+  const tinyops_dsp_channel c =
+      f->per_channel ? tinyops_dsp_channel_of(0, f->multiplier[o], f->shift[o]) : f->layer;
+  return finish_with(acc, &c, f, exact);
 }
+
+/* Rows o .. o + n - 1 (n <= 4) from their sums acc[0 .. n - 1]. The bytes gather in one
+ * word and are stored after the last is computed, so no store can make f be read again. */
+static TINYOPS_DSP_ALWAYS_INLINE void store_body(const int32_t* acc, int32_t n, const fc_output* f,
+                                                 int32_t o, int8_t* out, int32_t exact) {
+  uint32_t bytes = 0;
+  int32_t i;
+  for (i = 0; i < n; ++i) bytes |= finish(acc[i], f, o + i, exact) << (8 * i);
+  if (n == 4) {
+    tinyops_dsp_write32(out + o, bytes);
+    return;
+  }
+  for (i = 0; i < n; ++i) out[o + i] = (int8_t)(uint8_t)(bytes >> (8 * i));
+}
+
+/* The requantisation is the one part that differs between the fast and the exact kernel:
+ * one copy of each, out of line, and one copy of everything else. */
+TINYOPS_DSP_NOINLINE static void store_fast(const int32_t* acc, int32_t n, const fc_output* f,
+                                            int32_t o, int8_t* out) {
+  store_body(acc, n, f, o, out, 0);
+}
+
+TINYOPS_DSP_NOINLINE static void store_exact(const int32_t* acc, int32_t n, const fc_output* f,
+                                             int32_t o, int8_t* out) {
+  store_body(acc, n, f, o, out, 1);
+}
+
+typedef void (*fc_store)(const int32_t* acc, int32_t n, const fc_output* f, int32_t o, int8_t* out);
 
 /* One row's sums over `groups` expanded groups, its weights `step` bytes apart per group (16
  * inside a quad's block, 4 for the rows after the quads). */
@@ -131,16 +152,15 @@ static inline const int8_t* row_weights(const int8_t* dsp_filter, int32_t o, int
 
 /* For fewer than kExpandedInputMinRows rows: row by row, the input expanded on the fly (no
  * scratch). */
-static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connected_params* params,
-                                                    const fc_output* f, const int8_t* in,
-                                                    const int8_t* dsp_filter, const int32_t* bias,
-                                                    int8_t* out, int32_t* scratch, int32_t exact) {
+TINYOPS_DSP_NOINLINE static void few_rows(const tinyops_fully_connected_params* params,
+                                          const fc_output* f, fc_store store, const int8_t* in,
+                                          const int8_t* dsp_filter, const int32_t* bias,
+                                          int8_t* out) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
   const int32_t offset2 = tinyops_dsp_pack16(params->input_offset, params->input_offset);
   int32_t o, g, step;
-  (void)scratch;
   for (o = 0; o < outputs; ++o) {
     const int8_t* wr = row_weights(dsp_filter, o, quads, groups, &step);
     int32_t acc = bias != 0 ? bias[o] : 0;
@@ -150,19 +170,27 @@ static TINYOPS_DSP_ALWAYS_INLINE void few_rows_body(const tinyops_fully_connecte
                              tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2),
                              tinyops_dsp_read32(wr), acc);
     }
-    out[o] = finish(acc, f, o, exact);
+    {
+      const int32_t sum = acc; /* acc itself stays in a register */
+      store(&sum, 1, f, o, out);
+    }
   }
 }
 
 /* The whole row expanded once, then every quad of rows over all of it, their sums in
- * registers from the bias to the requantisation. */
+ * registers from the bias to the requantisation. Compiled twice: with `inline_store` the
+ * requantisation of a per-tensor layer's fast path is inlined (the layers with the most
+ * outputs, AD's 128 x 640, take it; a call per quad would cost ~10 instructions per
+ * output), otherwise every quad goes to `store`. */
 static TINYOPS_DSP_ALWAYS_INLINE void whole_row_body(const tinyops_fully_connected_params* params,
-                                                     const fc_output* f, const int8_t* in,
-                                                     const int8_t* dsp_filter, const int32_t* bias,
-                                                     int8_t* out, int32_t* scratch, int32_t exact) {
+                                                     const fc_output* f, fc_store store,
+                                                     const int8_t* in, const int8_t* dsp_filter,
+                                                     const int32_t* bias, int8_t* out,
+                                                     int32_t* scratch, int32_t inline_store) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const int32_t groups = tinyops_fully_connected_dsp_depth(depth) / 4;
   const int32_t quads = outputs / 4;
+  const fc_output local = *f; /* a copy the int8 stores cannot alias */
   const int8_t* w = dsp_filter;
   int32_t o;
   tinyops_dsp_expand_row(in, depth, params->input_offset, scratch);
@@ -175,17 +203,40 @@ static TINYOPS_DSP_ALWAYS_INLINE void whole_row_body(const tinyops_fully_connect
       a3 = bias[o + 3];
     }
     w = tinyops_dsp_dot_quad(scratch, w, groups, &a0, &a1, &a2, &a3);
-    finish_quad(a0, a1, a2, a3, f, o, out, exact);
+    if (inline_store) {
+      tinyops_dsp_write32(out + o, finish_with(a0, &local.layer, &local, 0) |
+                                       finish_with(a1, &local.layer, &local, 0) << 8 |
+                                       finish_with(a2, &local.layer, &local, 0) << 16 |
+                                       finish_with(a3, &local.layer, &local, 0) << 24);
+    } else {
+      const int32_t sums[4] = {a0, a1, a2, a3};
+      store(sums, 4, f, o, out);
+    }
   }
   for (; o < outputs; ++o, w += 4 * groups) {
-    out[o] = finish(dot_row(scratch, w, 4, groups, bias != 0 ? bias[o] : 0), f, o, exact);
+    const int32_t sum = dot_row(scratch, w, 4, groups, bias != 0 ? bias[o] : 0);
+    store(&sum, 1, f, o, out);
   }
+}
+
+TINYOPS_DSP_NOINLINE static void whole_row_per_tensor(const tinyops_fully_connected_params* params,
+                                                      const fc_output* f, const int8_t* in,
+                                                      const int8_t* dsp_filter, const int32_t* bias,
+                                                      int8_t* out, int32_t* scratch) {
+  whole_row_body(params, f, store_fast, in, dsp_filter, bias, out, scratch, 1);
+}
+
+TINYOPS_DSP_NOINLINE static void whole_row(const tinyops_fully_connected_params* params,
+                                           const fc_output* f, fc_store store, const int8_t* in,
+                                           const int8_t* dsp_filter, const int32_t* bias,
+                                           int8_t* out, int32_t* scratch) {
+  whole_row_body(params, f, store, in, dsp_filter, bias, out, scratch, 0);
 }
 
 /* The sums of rows first .. last - 1 (a block of at most kBlockRows) into sums, from the
  * bias: the row in chunks of kChunkGroups groups expanded into x, each met by every row of
- * the block, whose partial sums wait in `sums` from one chunk to the next. The same for both
- * requantisations, and its own function so the quad loop has the registers to itself. */
+ * the block, whose partial sums wait in `sums` from one chunk to the next. Its own function
+ * so the quad loop has the registers to itself. */
 TINYOPS_DSP_NOINLINE static void block_sums(const tinyops_fully_connected_params* params,
                                             const int8_t* in, const int8_t* dsp_filter,
                                             const int32_t* bias, int32_t first, int32_t last,
@@ -218,40 +269,18 @@ TINYOPS_DSP_NOINLINE static void block_sums(const tinyops_fully_connected_params
 
 /* Long rows: block by block of kBlockRows rows, the sums (block_sums, in the scratch after
  * the chunk) then their requantisation. */
-static TINYOPS_DSP_ALWAYS_INLINE void chunked_body(const tinyops_fully_connected_params* params,
-                                                   const fc_output* f, const int8_t* in,
-                                                   const int8_t* dsp_filter, const int32_t* bias,
-                                                   int8_t* out, int32_t* scratch, int32_t exact) {
+static void chunked(const tinyops_fully_connected_params* params, const fc_output* f,
+                    fc_store store, const int8_t* in, const int8_t* dsp_filter, const int32_t* bias,
+                    int8_t* out, int32_t* scratch) {
   const int32_t outputs = params->output_depth;
   int32_t* const sums = scratch + 2 * kChunkGroups;
   int32_t first, o;
   for (first = 0; first < outputs; first += kBlockRows) {
     const int32_t last = min32(first + kBlockRows, outputs);
-    const int32_t* s = sums;
     block_sums(params, in, dsp_filter, bias, first, last, scratch, sums);
-    for (o = first; o + 4 <= last; o += 4, s += 4) {
-      finish_quad(s[0], s[1], s[2], s[3], f, o, out, exact);
-    }
-    for (; o < last; ++o, ++s) out[o] = finish(*s, f, o, exact);
+    for (o = first; o < last; o += 4) store(sums + (o - first), min32(4, last - o), f, o, out);
   }
 }
-
-/* Each body in its own function once per value of `exact`, so a hot loop gets all the
- * registers and the fast copies have no trace of the exact requantisation. */
-#define TINYOPS_FC_VARIANT(name, body, exact)                                             \
-  TINYOPS_DSP_NOINLINE static void name(                                                  \
-      const tinyops_fully_connected_params* params, const fc_output* f, const int8_t* in, \
-      const int8_t* dsp_filter, const int32_t* bias, int8_t* out, int32_t* scratch) {     \
-    const fc_output local = *f; /* a copy the int8 stores cannot alias */                 \
-    body(params, &local, in, dsp_filter, bias, out, scratch, exact);                      \
-  }
-TINYOPS_FC_VARIANT(few_rows_fast, few_rows_body, 0)
-TINYOPS_FC_VARIANT(few_rows_exact, few_rows_body, 1)
-TINYOPS_FC_VARIANT(whole_row_fast, whole_row_body, 0)
-TINYOPS_FC_VARIANT(whole_row_exact, whole_row_body, 1)
-TINYOPS_FC_VARIANT(chunked_fast, chunked_body, 0)
-TINYOPS_FC_VARIANT(chunked_exact, chunked_body, 1)
-#undef TINYOPS_FC_VARIANT
 
 void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params,
                                     const tinyops_per_channel_quant* quant, const int8_t* input,
@@ -259,17 +288,19 @@ void tinyops_fully_connected_s8_dsp(const tinyops_fully_connected_params* params
                                     int32_t* scratch, int32_t exact_requantize) {
   const int32_t depth = params->accum_depth, outputs = params->output_depth;
   const fc_output f = fc_output_of(params, quant);
-  void (*run)(const tinyops_fully_connected_params*, const fc_output*, const int8_t*, const int8_t*,
-              const int32_t*, int8_t*, int32_t*);
+  const fc_store store = exact_requantize ? store_exact : store_fast;
   int32_t b;
-  if (outputs < kExpandedInputMinRows) {
-    run = exact_requantize ? few_rows_exact : few_rows_fast;
-  } else if (is_chunked(params)) {
-    run = exact_requantize ? chunked_exact : chunked_fast;
-  } else {
-    run = exact_requantize ? whole_row_exact : whole_row_fast;
-  }
   for (b = 0; b < params->batches; ++b) {
-    run(params, &f, input + b * depth, dsp_filter, bias, output + b * outputs, scratch);
+    const int8_t* in = input + b * depth;
+    int8_t* out = output + b * outputs;
+    if (outputs < kExpandedInputMinRows) {
+      few_rows(params, &f, store, in, dsp_filter, bias, out);
+    } else if (is_chunked(params)) {
+      chunked(params, &f, store, in, dsp_filter, bias, out, scratch);
+    } else if (!exact_requantize && !params->per_channel) {
+      whole_row_per_tensor(params, &f, in, dsp_filter, bias, out, scratch);
+    } else {
+      whole_row(params, &f, store, in, dsp_filter, bias, out, scratch);
+    }
   }
 }
