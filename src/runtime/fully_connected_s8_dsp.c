@@ -1,18 +1,23 @@
 /* int8 FULLY_CONNECTED with the Arm DSP extension: fully_connected_s8.c's sums on SMLAD.
  *
- * Each input row is expanded once into the scratch: int16 with the input offset added, each
- * group of 4 values (v0, v1, v2, v3) stored as the pairs (v0, v2), (v1, v3) that SXTB16 and
- * SXTB16 ROR #8 make of the weights' natural order. The weights come laid out at compile
- * time in blocks of 4 rows, [block][group of 4 columns][row][4 values], so one pointer walks
- * 4 rows at once and each pair of input words meets 4 weight words; the last
- * output_depth % 4 rows follow one after another. The depth is padded to a multiple of 4
- * with zero weights. On the device the weights must be 4-byte aligned (the code generator
- * declares them so): the inner loop reads them with LDRD.
+ * The input row is expanded into the scratch: int16 with the input offset added, each group
+ * of 4 values (v0, v1, v2, v3) stored as the pairs (v0, v2), (v1, v3) that SXTB16 and SXTB16
+ * ROR #8 make of the weights' natural order. The weights come laid out at compile time in
+ * blocks of 4 rows, [block][group of 4 columns][row][4 values], so one pointer walks 4 rows
+ * at once and each pair of input words meets 4 weight words; the last output_depth % 4 rows
+ * follow one after another. The depth is padded to a multiple of 4 with zero weights. On
+ * the device the weights must be 4-byte aligned (the code generator declares them so): the
+ * inner loop reads them with LDRD.
+ *
+ * Three ways through a row, by its shape (the scratch size says which): fewer than 8 output
+ * rows expand the input as they go (no scratch); short rows are expanded whole once and each
+ * quad of rows keeps its sums in registers; long rows are expanded a chunk at a time against
+ * blocks of rows whose partial sums wait in the scratch (kChunkGroups, kBlockRows below).
  *
  * Where the one-multiply requantisation's bound is not proven for every row
  * (tinyops_fully_connected_s8_dsp_small_acc), the caller passes exact_requantize = 1 and the
- * layer runs a second copy of the kernel that requantises with the exact 64-bit form
- * (dsp_requantize.h); the multiply-accumulate loops are the same. */
+ * rows are requantised with the exact 64-bit form (dsp_requantize.h); the multiply-accumulate
+ * loops are the same. */
 #include "tinyops/runtime/dsp_dot_quad.h"
 #include "tinyops/runtime/dsp_intrinsics.h"
 #include "tinyops/runtime/dsp_kernels.h"
@@ -27,9 +32,9 @@ enum { kExpandedInputMinRows = 8 };
  * whatever the depth (AD's 640-value input would take 1,280 bytes, more than its 768 bytes
  * of tensors): kChunkGroups groups of 4 values (256 bytes), against blocks of kBlockRows
  * output rows whose partial sums wait in the scratch between chunks (256 bytes). Each
- * block expands the row once more and each quad reloads its sums once per chunk, about 2%
- * of the multiply-accumulates' instructions, so only rows whose whole expansion would be
- * larger than that scratch take this path. */
+ * block expands the row once more and each quad reloads and stores its sums once per chunk
+ * (AD's first layer: 115,200 instructions against 108,080 with the whole row expanded), so
+ * only rows whose whole expansion would be larger than that scratch take this path. */
 enum { kChunkGroups = 32, kBlockRows = 64 };
 
 static int32_t min32(int32_t a, int32_t b) {
