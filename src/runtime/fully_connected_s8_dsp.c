@@ -273,7 +273,8 @@ TINYOPS_DSP_NOINLINE static void block_sums(const tinyops_fully_connected_params
 }
 
 /* Long rows: block by block of kBlockRows rows, the sums (block_sums, in the scratch after
- * the chunk) then their requantisation. */
+ * the chunk) then their requantisation. A chunked row has more than kChunkGroups groups
+ * (is_chunked), so the chunk always takes its full 2 * kChunkGroups words. */
 static void chunked(const tinyops_fully_connected_params* params, const fc_output* f,
                     fc_store store, const int8_t* in, const int8_t* dsp_filter, const int32_t* bias,
                     int8_t* out, int32_t* scratch) {
