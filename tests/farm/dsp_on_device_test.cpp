@@ -1,6 +1,7 @@
 // The DSP kernels with the real instructions: random int8 conv / depthwise / fully connected
-// chains and SVDF pairs are compiled for the Cortex-M4F profile (which selects the DSP kernels), run in
-// QEMU, and compared byte for byte with the host interpreter (reference kernels).
+// chains (long FC rows among them) and SVDF pairs are compiled for the Cortex-M4F profile (which
+// selects the DSP kernels), run in QEMU, and compared byte for byte with the host interpreter
+// (reference kernels).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -251,11 +252,25 @@ Graph image_stem_chain(uint32_t seed) {
   return b.graph();
 }
 
+// Long rows: an input of 257-700 values (a multiple of the 128-value chunk or not, of 4 or
+// not) into 65-140 rows (more than one 64-row block, quads and remainder rows): more than
+// 512 bytes expanded, so the FC kernel expands it a chunk at a time; per channel or per
+// tensor by the seed; then a short FC.
+Graph long_rows_chain(uint32_t seed) {
+  std::mt19937 pick(seed);
+  const int32_t depths[] = {640, 257, 260 + static_cast<int32_t>(pick() % 440)};
+  ChainBuilder b(seed, {1, depths[seed % 3]});
+  b.fully_connected(b.in(65, 140), seed % 2 == 1);
+  b.fully_connected(b.in(8, 20), false);
+  return b.graph();
+}
+
 class DspOnDevice : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
-  for (const Graph& graph : {single_channel_chain(GetParam()), multi_channel_chain(GetParam()),
-                             svdf_chain(GetParam()), image_stem_chain(GetParam())}) {
+  for (const Graph& graph :
+       {single_channel_chain(GetParam()), multi_channel_chain(GetParam()), svdf_chain(GetParam()),
+        image_stem_chain(GetParam()), long_rows_chain(GetParam())}) {
     // The chain really runs on the DSP kernels (none fell back to the reference ones).
     compiler::CodegenOptions codegen;
     codegen.dsp_kernels = true;
@@ -271,9 +286,9 @@ TEST_P(DspOnDevice, RandomChainsMatchTheInterpreterByteForByte) {
     options.model = "random_chain_" + std::to_string(GetParam()) + ".tflite";
     options.boards = {"cortex-m4f"};
     options.random_vectors = 4;  // stateful layers: 4 steps
-    options.work_dir = fs::temp_directory_path() /
-                       ("tinyops-dsp-device-" + std::to_string(::getpid()) + "-" +
-                        std::to_string(GetParam()));
+    options.work_dir =
+        fs::temp_directory_path() /
+        ("tinyops-dsp-device-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
     const FarmTestReport report = run_farm_test(graph, options);
     const BoardOutcome& b = report.boards.at(0);
     EXPECT_EQ(b.kernels, "cortex-m-dsp");

@@ -325,6 +325,84 @@ TEST(DspKernels, FullyConnectedMatchesReferenceOnRandomShapes) {
   EXPECT_GT(checked, 200) << "too few random cases had the fast requantisation's bound";
 }
 
+// Rows longer than the scratch's chunk (128 values) are expanded a chunk at a time against
+// blocks of 64 output rows whose partial sums wait in the scratch: depths that are not a
+// multiple of the chunk nor of 4, row counts across the block size, odd and single rows, and
+// the exact requantisation. The scratch is exactly the size the kernel reports, followed by
+// guard words that must survive.
+TEST(DspKernels, FullyConnectedLongRowsInChunksMatchReference) {
+  Random r(606);
+  int chunked = 0;
+  for (int round = 0; round < 120; ++round) {
+    tinyops_fully_connected_params p{};
+    p.batches = r.in(1, 2);
+    p.accum_depth = round < 4 ? 640 + round : r.in(120, 700);
+    const int32_t rows[] = {1, 7, 8, 9, 63, 64, 65, 67, 128, 131};
+    p.output_depth = round < 10 ? rows[round] : r.in(1, 150);
+    p.input_offset = r.in(-127, 128);
+    p.output_offset = r.in(-128, 127);
+    p.per_channel = r.in(0, 1);
+    activation(r, p.output_offset, p.act_min, p.act_max);
+    const auto input = r.int8s(static_cast<size_t>(p.batches * p.accum_depth));
+    const auto filter = r.int8s(static_cast<size_t>(p.output_depth * p.accum_depth));
+    const auto bias = r.bias(static_cast<size_t>(p.output_depth));
+    std::vector<int32_t> mult, shift;
+    r.quant(static_cast<size_t>(p.per_channel ? p.output_depth : 1), mult, shift);
+    const tinyops_per_channel_quant q{mult.data(), shift.data()};
+    const int32_t* b = r.in(0, 3) == 0 ? nullptr : bias.data();
+    ASSERT_TRUE(tinyops_fully_connected_s8_dsp_supported(&p, &q));
+    const bool small_acc = tinyops_fully_connected_s8_dsp_small_acc(&p, &q, filter.data(), b);
+
+    const size_t n = static_cast<size_t>(p.batches * p.output_depth);
+    std::vector<int8_t> expected(n);
+    tinyops_fully_connected_s8(&p, &q, input.data(), filter.data(), b, expected.data());
+    std::vector<int8_t> laid_out(tinyops_fully_connected_s8_dsp_filter_size(&p));
+    tinyops_fully_connected_s8_dsp_filter(&p, filter.data(), laid_out.data());
+    const size_t scratch_bytes = tinyops_fully_connected_s8_dsp_scratch_size(&p);
+    const size_t whole_row = 2u * static_cast<size_t>((p.accum_depth + 3) / 4 * 4);
+    if (p.output_depth >= 8) {
+      EXPECT_LE(scratch_bytes, 512u) << p.accum_depth << " -> " << p.output_depth;
+      chunked += scratch_bytes < whole_row ? 1 : 0;
+    }
+    constexpr int32_t kGuard = 0x5a5a5a5a;
+    for (const int32_t exact : {0, 1}) {
+      if (!exact && !small_acc) continue;
+      std::vector<int32_t> scratch(scratch_bytes / 4 + 8, kGuard);
+      std::vector<int8_t> actual(n, 0x55);
+      tinyops_fully_connected_s8_dsp(&p, &q, input.data(), laid_out.data(), b, actual.data(),
+                                     scratch.data(), exact);
+      ASSERT_EQ(actual, expected) << "round " << round << (exact ? " exact" : " fast") << ": "
+                                  << p.batches << " x " << p.accum_depth << " -> " << p.output_depth
+                                  << (p.per_channel ? " per channel" : " per tensor");
+      for (size_t i = scratch_bytes / 4; i < scratch.size(); ++i) {
+        ASSERT_EQ(scratch[i], kGuard) << "round " << round << ": wrote past the scratch";
+      }
+    }
+  }
+  EXPECT_GT(chunked, 60) << "too few random cases took the chunked path";
+}
+
+// The scratch the planner reserves: a whole expanded row where that is small, a chunk plus a
+// block's partial sums where the row is long (AD's first layer: 512 bytes, not 1,280), none
+// for fewer than 8 rows.
+TEST(DspKernels, FullyConnectedScratchIsBoundedForLongRows) {
+  tinyops_fully_connected_params p{};
+  p.batches = 1;
+  const auto scratch = [&](int32_t depth, int32_t rows) {
+    p.accum_depth = depth;
+    p.output_depth = rows;
+    return tinyops_fully_connected_s8_dsp_scratch_size(&p);
+  };
+  EXPECT_EQ(scratch(640, 128), 256u + 256u);
+  EXPECT_EQ(scratch(128, 640), 256u);
+  EXPECT_EQ(scratch(128, 128), 256u);
+  EXPECT_EQ(scratch(130, 8), 264u);         // whole: a chunk and sums would be 288
+  EXPECT_EQ(scratch(300, 8), 256u + 32u);   // whole would be 600
+  EXPECT_EQ(scratch(255, 11), 256u + 44u);  // whole would be 512
+  EXPECT_EQ(scratch(4000, 4), 0u);
+  EXPECT_EQ(scratch(700, 200), 512u);
+}
+
 // A fully connected layer whose accumulators exceed the one-multiply bound (255 inputs at the
 // extremes against +-128 weights, large biases, left shifts) stays on the DSP kernel,
 // requantised exactly, with more than 8 rows (the expanded-input path, its quads and its

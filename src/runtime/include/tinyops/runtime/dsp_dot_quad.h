@@ -34,21 +34,28 @@ static inline uint32_t tinyops_dsp_row_word(const int8_t* row, int32_t g, int32_
 /* row + offset (offset: minus the row's zero point) as the input tinyops_dsp_dot_quad reads:
  * per group of 4 values the int16 pairs (v0, v2), (v1, v3), 2 words, for
  * tinyops_fully_connected_dsp_depth(depth) / 4 groups; lanes past the depth hold the offset
- * (their weights are zero). Whole groups are read as words, the partial last one byte-wise. */
+ * (their weights are zero). Whole groups are read as words, a partial last one byte-wise. */
 static inline void tinyops_dsp_expand_row(const int8_t* row, int32_t depth, int32_t offset,
                                           int32_t* out) {
   const int32_t offset2 = tinyops_dsp_pack16(offset, offset);
-  int32_t g;
-  for (g = 0; g < depth / 4; ++g) {
-    const uint32_t v = tinyops_dsp_read32(row + 4 * g);
-    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
+  const int8_t* const pairs_end = row + (depth & ~7);
+  uint32_t v;
+  /* Two groups per pass: the loop's bookkeeping is most of a group's cost otherwise. */
+  for (; row != pairs_end; row += 8, out += 4) {
+    const uint32_t v0 = tinyops_dsp_read32(row), v1 = tinyops_dsp_read32(row + 4);
+    out[0] = tinyops_sadd16(tinyops_sxtb16(v0), offset2);
+    out[1] = tinyops_sadd16(tinyops_sxtb16_ror8(v0), offset2);
+    out[2] = tinyops_sadd16(tinyops_sxtb16(v1), offset2);
+    out[3] = tinyops_sadd16(tinyops_sxtb16_ror8(v1), offset2);
   }
-  if (depth % 4 != 0) {
-    const uint32_t v = tinyops_dsp_row_word(row, g, depth);
-    out[2 * g] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
-    out[2 * g + 1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
-  }
+  if ((depth & 7) == 0) return;
+  v = tinyops_dsp_row_word(row, 0, depth & 7);
+  out[0] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
+  out[1] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
+  if ((depth & 7) <= 4) return;
+  v = tinyops_dsp_row_word(row, 1, depth & 7);
+  out[2] = tinyops_sadd16(tinyops_sxtb16(v), offset2);
+  out[3] = tinyops_sadd16(tinyops_sxtb16_ror8(v), offset2);
 }
 
 /* Returns w past the `groups` groups it read. */
