@@ -79,8 +79,7 @@ int fleet_show(const FleetArgs& args) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  for (const auto& [field, value] : j.items())
-    std::cout << fmt::format("{:<19} {}\n", field, value.is_string() ? value.get<std::string>() : value.dump());
+  std::cout << field_lines(j);
   return 0;
 }
 

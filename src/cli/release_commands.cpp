@@ -112,8 +112,7 @@ int release_show(const ReleaseArgs& args) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  for (const auto& [field, value] : j.items())
-    std::cout << fmt::format("{:<13} {}\n", field, value.is_string() ? value.get<std::string>() : value.dump());
+  std::cout << field_lines(j);
   return 0;
 }
 

@@ -62,4 +62,15 @@ std::string TextTable::render() const {
   return out;
 }
 
+std::string field_lines(const nlohmann::json& object) {
+  size_t width = 0;
+  for (const auto& [field, value] : object.items()) width = std::max(width, field.size());
+  std::string out;
+  for (const auto& [field, value] : object.items()) {
+    out += field + std::string(width + 2 - field.size(), ' ');
+    out += (value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
+  }
+  return out;
+}
+
 }  // namespace tinyops::cli

@@ -1,6 +1,7 @@
 // Aligned plain-text tables for output that people read.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ class TextTable {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// A JSON object as aligned "field  value" lines (`show` verbs): strings bare, the rest as JSON.
+std::string field_lines(const nlohmann::json& object);
 
 // 1234567 -> "1,234,567"
 std::string with_commas(long long value);

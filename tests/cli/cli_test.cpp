@@ -375,3 +375,24 @@ TEST(Cli, KeysAndReleasesRefuseWhatTheyCannotDoWithExitTwo) {
   EXPECT_EQ(none.exit_code, 0);
   EXPECT_THAT(none.out, HasSubstr("[]"));
 }
+
+TEST(Cli, FleetEnrollsListsAndShowsDevices) {
+  TempDir tmp;
+  const std::string ws = " --workspace " + (tmp.path() / "ws").string();
+  ASSERT_EQ(run_cli("init " + (tmp.path() / "ws").string()).exit_code, 0);
+  const Result enrolled = run_cli("fleet enroll dev-1 --board nano33ble --tag canary" + ws);
+  ASSERT_EQ(enrolled.exit_code, 0) << enrolled.out;
+  EXPECT_THAT(enrolled.out, HasSubstr("shown only now"));
+  EXPECT_EQ(run_cli("fleet enroll dev-1 --board nano33ble" + ws).exit_code, 2);
+  EXPECT_EQ(run_cli("fleet enroll dev-2 --board no-such-board" + ws).exit_code, 2);
+  ASSERT_EQ(run_cli("fleet enroll dev-3 --board nano33ble" + ws).exit_code, 0);
+  const Result canary = run_cli("fleet list --tag canary --json" + ws);
+  EXPECT_EQ(canary.exit_code, 0);
+  EXPECT_THAT(canary.out, HasSubstr("\"dev-1\""));
+  EXPECT_EQ(canary.out.find("dev-3"), std::string::npos);
+  const Result shown = run_cli("fleet show dev-3" + ws);
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_THAT(shown.out, HasSubstr("nano33ble"));
+  EXPECT_EQ(shown.out.find("secret"), std::string::npos) << "the credential is never shown again";
+  EXPECT_EQ(run_cli("fleet show nobody" + ws).exit_code, 2);
+}
