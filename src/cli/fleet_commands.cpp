@@ -6,21 +6,10 @@
 
 #include "commands.hpp"
 #include "text_table.hpp"
-#include "tinyops/fleet/devices.hpp"
+#include "tinyops/fleet/views.hpp"
 
 namespace tinyops::cli {
 namespace {
-
-nlohmann::json device_json(const fleet::Device& d) {
-  return {{"name", d.name},
-          {"board", d.board},
-          {"tags", d.tags},
-          {"installed_release", d.installed_release},
-          {"installed_sequence", d.installed_sequence},
-          {"last_heartbeat", d.last_heartbeat},
-          {"health", nlohmann::json::parse(d.health)},
-          {"enrolled_at", d.enrolled_at}};
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -34,7 +23,7 @@ int fleet_enroll(const FleetArgs& args) {
   store::Workspace ws = open_workspace(args);
   const fleet::Enrollment e = fleet::enroll_device(ws, args.name, args.board, args.tags);
   if (args.json) {
-    nlohmann::json j = device_json(e.device);
+    nlohmann::json j = fleet::device_json(e.device);
     j["secret"] = e.secret;
     std::cout << j.dump(2) << "\n";
   } else {
@@ -60,7 +49,7 @@ int fleet_list(const FleetArgs& args) {
   }
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& d : devices) out.push_back(device_json(d));
+    for (const auto& d : devices) out.push_back(fleet::device_json(d));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -74,7 +63,7 @@ int fleet_list(const FleetArgs& args) {
 
 int fleet_show(const FleetArgs& args) {
   store::Workspace ws = open_workspace(args);
-  const nlohmann::json j = device_json(fleet::find_device(ws, args.name));
+  const nlohmann::json j = fleet::device_json(fleet::find_device(ws, args.name));
   if (args.json) {
     std::cout << j.dump(2) << "\n";
     return 0;

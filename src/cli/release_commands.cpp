@@ -7,44 +7,14 @@
 
 #include "commands.hpp"
 #include "text_table.hpp"
-#include "tinyops/fleet/release.hpp"
+#include "tinyops/fleet/views.hpp"
 
 namespace tinyops::cli {
-namespace {
-
-nlohmann::json key_json(const fleet::SigningKey& k) {
-  return {{"name", k.name},
-          {"id", fleet::hex(k.id)},
-          {"public_key", fleet::hex(k.public_key)},
-          {"secret_file", k.secret_path.string()}};
-}
-
-nlohmann::json release_json(const fleet::Release& r) {
-  const fleet::Manifest& m = r.manifest;
-  return {{"id", r.id},
-          {"board", m.class_id},
-          {"sequence", m.sequence},
-          {"vendor", m.vendor},
-          {"model", m.model_id},
-          {"lineage", m.lineage_id},
-          {"farm_report", m.farm_report_id},
-          {"image", r.image_id},
-          {"image_sha256", fleet::hex(m.image_digest)},
-          {"image_bytes", m.image_size},
-          {"smoke_test", {{"input_bytes", m.smoke_input.size()}, {"output_bytes", m.smoke_output.size()}}},
-          {"key", r.key_name},
-          {"key_id", fleet::hex(r.key_id)},
-          {"signature", "verified"},
-          {"created", m.created}};
-}
-
-}  // namespace
-
 int key_create(const KeyArgs& args) {
   store::Workspace ws = open_workspace(args);
   const fleet::SigningKey k = fleet::create_key(ws, args.name);
   if (args.json) {
-    std::cout << key_json(k).dump(2) << "\n";
+    std::cout << fleet::key_json(k).dump(2) << "\n";
   } else {
     std::cout << fmt::format("key '{}' (id {}): secret in {} (mode 0600; back it up, never share it)\n",
                              k.name, fleet::hex(k.id), k.secret_path.string());
@@ -57,7 +27,7 @@ int key_list(const KeyArgs& args) {
   const auto keys = fleet::list_keys(ws);
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& k : keys) out.push_back(key_json(k));
+    for (const auto& k : keys) out.push_back(fleet::key_json(k));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -76,7 +46,7 @@ int release_create(const ReleaseArgs& args) {
   if (!args.quiet && !args.json) o.progress = [](const std::string& line) { std::cerr << line << "\n"; };
   const fleet::Release r = fleet::create_release(ws, o);
   if (args.json) {
-    std::cout << release_json(r).dump(2) << "\n";
+    std::cout << fleet::release_json(r).dump(2) << "\n";
   } else {
     std::cout << fmt::format("release {} : sequence {} for {}, image {} bytes (sha256 {}), signed by '{}'\n",
                              r.id.substr(0, 12), r.manifest.sequence, r.manifest.class_id,
@@ -91,7 +61,7 @@ int release_list(const ReleaseArgs& args) {
   const auto releases = fleet::list_releases(ws);
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : releases) out.push_back(release_json(r));
+    for (const auto& r : releases) out.push_back(fleet::release_json(r));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -107,7 +77,7 @@ int release_list(const ReleaseArgs& args) {
 int release_show(const ReleaseArgs& args) {
   store::Workspace ws = open_workspace(args);
   const fleet::Release r = fleet::find_release(ws, args.id);
-  const nlohmann::json j = release_json(r);
+  const nlohmann::json j = fleet::release_json(r);
   if (args.json) {
     std::cout << j.dump(2) << "\n";
     return 0;

@@ -266,6 +266,30 @@ void ApiServer::add_routes() {
       [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
         reply(res, 200, farm_report_json(ws, req.matches[1].str()));
       });
+  get("/api/v1/releases", kPaging,
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply_page(res, releases_json(ws, paging_of(req.params)));
+      });
+  get(R"(/api/v1/releases/([^/]+))", {},
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply(res, 200, release_json(ws, req.matches[1].str()));
+      });
+  get("/api/v1/devices", {"limit", "offset", "tag"},
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply_page(res, devices_json(ws, paging_of(req.params), param(req.params, "tag")));
+      });
+  get(R"(/api/v1/devices/([^/]+))", {},
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply(res, 200, device_json(ws, req.matches[1].str()));
+      });
+  s.Post("/api/v1/devices",
+         with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
+                                       httplib::Response& res) {
+                          const nlohmann::json device = enroll_device_json(ws, req.body);
+                          res.set_header("Location",
+                                         "/api/v1/devices/" + device.at("name").get<std::string>());
+                          reply(res, 201, device);
+                        })));
   s.Post(R"(/api/v1/models/([^/]+)/promote)",
          with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
                                        httplib::Response& res) {

@@ -1,11 +1,14 @@
 #include "resources.hpp"
 
+#include "tinyops/fleet/views.hpp"
+
 #include <map>
 #include <set>
 #include <vector>
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/data/dataset.hpp"
+#include "tinyops/fleet/views.hpp"
 #include "tinyops/store/jobs.hpp"
 #include "tinyops/store/registry.hpp"
 #include "tinyops/store/runs.hpp"
@@ -285,6 +288,44 @@ json trigger_run_json(store::Workspace& ws, std::string_view body,
   if (!fs::is_regular_file(file, ec))
     throw NotFoundError("no pipeline file '" + path + "' in the workspace");
   return run_json(ws, std::to_string(queue(ws, file)));
+}
+
+Page releases_json(store::Workspace& ws, const Paging& paging) {
+  return page_of(fleet::list_releases(ws), paging, [](const fleet::Release& r) { return fleet::release_json(r); });
+}
+
+nlohmann::json release_json(store::Workspace& ws, const std::string& id_or_prefix) {
+  check_artifact_id(id_or_prefix);
+  return fleet::release_json(fleet::find_release(ws, id_or_prefix));
+}
+
+Page devices_json(store::Workspace& ws, const Paging& paging, const std::optional<std::string>& tag) {
+  return page_of(fleet::list_devices(ws, tag.value_or("")), paging,
+                 [](const fleet::Device& d) { return fleet::device_json(d); });
+}
+
+nlohmann::json device_json(store::Workspace& ws, const std::string& name) {
+  require(!name.empty() && name.size() <= 64, "a device name has 1 to 64 characters");
+  return fleet::device_json(fleet::find_device(ws, name));
+}
+
+nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body) {
+  const nlohmann::json request = parse_json_object(body, {"name", "board", "tags"});
+  require(request.contains("name") && request["name"].is_string(), "\"name\" (a string) is required");
+  require(request.contains("board") && request["board"].is_string(), "\"board\" (a string) is required");
+  std::vector<std::string> tags;
+  if (request.contains("tags")) {
+    require(request["tags"].is_array(), "\"tags\" must be an array of strings");
+    for (const auto& t : request["tags"]) {
+      require(t.is_string(), "\"tags\" must be an array of strings");
+      tags.push_back(t.get<std::string>());
+    }
+  }
+  const fleet::Enrollment e =
+      fleet::enroll_device(ws, request["name"].get<std::string>(), request["board"].get<std::string>(), tags);
+  nlohmann::json out = fleet::device_json(e.device);
+  out["secret"] = e.secret;
+  return out;
 }
 
 }  // namespace tinyops::server

@@ -47,6 +47,14 @@ Page farm_reports_json(store::Workspace& ws, const Paging& paging,
 nlohmann::json farm_report_json(store::Workspace& ws, const std::string& id_or_prefix);
 
 // Moves a model to the stage the body {"stage": ...} names; returns the stage change.
+// Releases (signature checked on every read) and devices; `tag` filters devices ("all" or
+// none: every one). Enrolling answers the device's credential, the only time it is shown.
+Page releases_json(store::Workspace& ws, const Paging& paging);
+nlohmann::json release_json(store::Workspace& ws, const std::string& id_or_prefix);
+Page devices_json(store::Workspace& ws, const Paging& paging, const std::optional<std::string>& tag);
+nlohmann::json device_json(store::Workspace& ws, const std::string& name);
+nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body);
+
 nlohmann::json promote_json(store::Workspace& ws, const std::string& model, std::string_view body);
 
 // Queues the pipeline file the body {"pipeline": "PATH"} names, relative to the workspace

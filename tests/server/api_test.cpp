@@ -487,5 +487,37 @@ TEST_F(Api, ConcurrentReadersShareThePool) {
   EXPECT_EQ(good.load(), 8 * 25 * 3);
 }
 
+TEST_F(Api, DevicesEnrollWithATokenAndListByTag) {
+  auto enroll = [&](const std::string& body, const std::string& token) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    return client_->Post("/api/v1/devices", headers, body, "application/json");
+  };
+  const std::string body = R"({"name": "dev-1", "board": "nano33ble", "tags": ["canary"]})";
+  EXPECT_THAT(refused(enroll(body, ""), 401), HasSubstr("bearer token"));
+  const auto created = enroll(body, token_);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(created->get_header_value("Location"), "/api/v1/devices/dev-1");
+  const json device = json::parse(created->body);
+  EXPECT_EQ(device["secret"].get<std::string>().size(), 64u);
+  EXPECT_THAT(refused(enroll(body, token_), 409), HasSubstr("enrolled already"));
+  EXPECT_THAT(refused(enroll(R"({"name": "dev-2"})", token_), 400), HasSubstr("\"board\""));
+  EXPECT_THAT(refused(enroll(R"({"name": "dev-2", "board": "nano33ble", "extra": 1})", token_), 400),
+              HasSubstr("extra"));
+  ASSERT_EQ(enroll(R"({"name": "dev-2", "board": "nano33ble"})", token_)->status, 201);
+  EXPECT_EQ(ok(get("/api/v1/devices")).size(), 2u);
+  const json canary = ok(get("/api/v1/devices?tag=canary"));
+  ASSERT_EQ(canary.size(), 1u);
+  EXPECT_EQ(canary[0]["name"], "dev-1");
+  EXPECT_FALSE(canary[0].contains("secret")) << "the credential is shown once, at enrollment";
+  EXPECT_EQ(ok(get("/api/v1/devices/dev-2"))["board"], "nano33ble");
+  refused(get("/api/v1/devices/nobody"), 404);
+  refused(get("/api/v1/devices?color=red"), 400);
+  EXPECT_TRUE(ok(get("/api/v1/releases")).empty());
+  refused(get("/api/v1/releases/NOTHEX"), 400);
+  EXPECT_THAT(refused(get("/api/v1/releases/" + model_.substr(0, 12)), 404), HasSubstr("not a release"));
+}
+
 }  // namespace
 }  // namespace tinyops::server
