@@ -13,6 +13,8 @@ packages=(
   libsqlite3-dev libpq-dev libcpp-httplib-dev libsndfile1-dev libsamplerate0-dev libpng-dev libturbojpeg0-dev
   # training (LibTorch on OpenBLAS) and the bundled examples' data (speech, digits)
   libtorch-dev libopenblas0-pthread espeak-ng python3-sklearn zlib1g-dev
+  # the fleet's transport: MQTT broker, client library and tools
+  mosquitto libmosquitto-dev mosquitto-clients
   # device toolchain and emulator: generated code is built and run for Cortex-M
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   # tests, benchmarks (wrk: the REST API's load test, bench/api_load.sh), fuzzing

@@ -3,11 +3,13 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <regex>
 
 #include "tinyops/compiler/board.hpp"
-#include "tinyops/core/content_id.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/fleet/keys.hpp"
 
@@ -20,8 +22,37 @@ void require_name(const std::string& what, const std::string& value) {
           what + " '" + value + "': use 1-64 letters, digits, '_', '.' or '-'");
 }
 
-std::string hash_of(const std::string& secret) {
-  return sha256_hex({reinterpret_cast<const uint8_t*>(secret.data()), secret.size()});
+// The credential as Mosquitto's password files hold one ("$6$" salt "$" SHA-512(secret ||
+// salt), both base64), so the broker's password file is written from the database alone.
+std::string base64(std::span<const uint8_t> bytes) {
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::string hash_with_salt(const std::string& secret, std::span<const uint8_t> salt) {
+  crypto_hash_sha512_state state;
+  crypto_hash_sha512_init(&state);
+  crypto_hash_sha512_update(&state, reinterpret_cast<const uint8_t*>(secret.data()), secret.size());
+  crypto_hash_sha512_update(&state, salt.data(), salt.size());
+  std::array<uint8_t, crypto_hash_sha512_BYTES> digest{};
+  crypto_hash_sha512_final(&state, digest.data());
+  return "$6$" + base64(salt) + "$" + base64(digest);
+}
+
+std::optional<std::vector<uint8_t>> salt_of(const std::string& hash) {
+  if (hash.rfind("$6$", 0) != 0) return std::nullopt;
+  const size_t end = hash.find('$', 3);
+  if (end == std::string::npos) return std::nullopt;
+  const std::string text = hash.substr(3, end - 3);
+  std::vector<uint8_t> salt(text.size());
+  size_t length = 0;
+  if (sodium_base642bin(salt.data(), salt.size(), text.data(), text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  salt.resize(length);
+  return salt;
 }
 
 constexpr const char* kColumns =
@@ -64,7 +95,9 @@ Enrollment enroll_device(store::Workspace& ws, const std::string& name, const st
       "INSERT INTO devices (name, board, tags, secret_hash, installed_release, installed_sequence, "
       "last_heartbeat, health, enrolled_at) VALUES (?1, ?2, ?3, ?4, '', 0, '', '{}', ?5) "
       "ON CONFLICT DO NOTHING RETURNING name");
-  add.bind(1, name).bind(2, profile.name).bind(3, nlohmann::json(tags).dump()).bind(4, hash_of(e.secret))
+  std::array<uint8_t, 12> salt{};
+  randombytes_buf(salt.data(), salt.size());
+  add.bind(1, name).bind(2, profile.name).bind(3, nlohmann::json(tags).dump()).bind(4, hash_with_salt(e.secret, salt))
       .bind(5, e.device.enrolled_at);
   if (!add.step())
     throw ConflictError("a device named '" + name + "' is enrolled already (`tinyops fleet show " +
@@ -73,6 +106,20 @@ Enrollment enroll_device(store::Workspace& ws, const std::string& name, const st
   }
   t.commit();
   return e;
+}
+
+std::vector<std::pair<std::string, std::string>> device_password_hashes(store::Workspace& ws) {
+  store::Statement q = ws.db().prepare("SELECT name, secret_hash FROM devices ORDER BY name");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.column_text(0), q.column_text(1));
+  return out;
+}
+
+std::string password_hash(const std::string& secret) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  std::array<uint8_t, 12> salt{};
+  randombytes_buf(salt.data(), salt.size());
+  return hash_with_salt(secret, salt);
 }
 
 std::vector<Device> list_devices(store::Workspace& ws, const std::string& tag) {
@@ -99,7 +146,10 @@ bool device_secret_matches(store::Workspace& ws, const std::string& name, const 
   store::Statement q = ws.db().prepare("SELECT secret_hash FROM devices WHERE name = ?1");
   q.bind(1, name);
   if (!q.step()) return false;
-  const std::string stored = q.column_text(0), given = hash_of(secret);
+  const std::string stored = q.column_text(0);
+  const auto salt = salt_of(stored);
+  if (!salt) return false;
+  const std::string given = hash_with_salt(secret, *salt);
   return stored.size() == given.size() &&
          sodium_memcmp(stored.data(), given.data(), stored.size()) == 0;
 }

@@ -140,13 +140,13 @@ CREATE TABLE workers (
   status TEXT NOT NULL            -- idle, busy, stopped
 );
 )sql",
-    // 5 -> 6: the fleet's devices (their credential only as a sha256).
+    // 5 -> 6: the fleet's devices (their credential only as a salted hash).
     R"sql(
 CREATE TABLE devices (
   name TEXT PRIMARY KEY,
   board TEXT NOT NULL,
   tags TEXT NOT NULL,                 -- JSON array of cohort tags
-  secret_hash TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,          -- Mosquitto's form: $6$ salt $ SHA-512(secret || salt)
   installed_release TEXT NOT NULL,    -- release artifact id, '' before the first install
   installed_sequence INTEGER NOT NULL,
   last_heartbeat TEXT NOT NULL,       -- '' before the first

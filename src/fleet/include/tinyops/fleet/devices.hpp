@@ -1,10 +1,12 @@
 // The fleet's devices: enrolled with a board profile and cohort tags, each with its own
-// credential (a random secret shown once at enrollment; the database keeps its SHA-256 only,
-// as for API tokens), and what the device last reported: its installed release and health.
+// credential (a random secret shown once at enrollment; the database keeps only a salted
+// SHA-512 in Mosquitto's password-file form, so the broker's password file comes from the
+// database), and what the device last reported: its installed release and health.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tinyops/store/workspace.hpp"
@@ -34,6 +36,10 @@ Enrollment enroll_device(store::Workspace& ws, const std::string& name, const st
 // Every device, or those carrying `tag` ("all" or "" for every device), by name.
 std::vector<Device> list_devices(store::Workspace& ws, const std::string& tag = "");
 Device find_device(store::Workspace& ws, const std::string& name);
+// Every device's (name, password hash) for the broker's password file.
+std::vector<std::pair<std::string, std::string>> device_password_hashes(store::Workspace& ws);
+// A new salted hash of `secret` in the same form (the server's own broker account).
+std::string password_hash(const std::string& secret);
 bool device_secret_matches(store::Workspace& ws, const std::string& name, const std::string& secret);
 
 }  // namespace tinyops::fleet
