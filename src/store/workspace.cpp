@@ -154,6 +154,45 @@ CREATE TABLE devices (
   enrolled_at TEXT NOT NULL
 );
 )sql",
+    // 6 -> 7: staged rollouts of a release to a cohort, each device's part in one, and
+    // every transition with its evidence.
+    R"sql(
+CREATE TABLE rollouts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  release_id TEXT NOT NULL REFERENCES artifacts(id),
+  artifact_id TEXT NOT NULL,          -- the rollout's own registry artifact
+  board TEXT NOT NULL,
+  cohort TEXT NOT NULL,               -- a device tag, or 'all'
+  stages TEXT NOT NULL,               -- JSON array of cumulative percentages, ending at 100
+  bake_seconds INTEGER NOT NULL,
+  max_failure_rate REAL NOT NULL,     -- 0..1
+  report_timeout_seconds INTEGER NOT NULL,
+  state TEXT NOT NULL,                -- running, paused, done, rolled-back, aborted
+  stage INTEGER NOT NULL,             -- index into stages of the current stage
+  stage_started_at TEXT NOT NULL,
+  reason TEXT NOT NULL,               -- why it halted or was aborted, '' otherwise
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE rollout_devices (
+  rollout_id INTEGER NOT NULL REFERENCES rollouts(id),
+  device TEXT NOT NULL REFERENCES devices(name),
+  position INTEGER NOT NULL,          -- the device's place in the rollout's order
+  stage INTEGER NOT NULL,             -- the stage that offered it the release, -1 before
+  previous_release TEXT NOT NULL,     -- what it ran when the rollout started
+  status TEXT NOT NULL,               -- waiting, offered, updated, failed, reverting, reverted
+  reason TEXT NOT NULL,               -- the device's rejection reason when failed
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (rollout_id, device)
+);
+CREATE TABLE rollout_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  rollout_id INTEGER NOT NULL REFERENCES rollouts(id),
+  at TEXT NOT NULL,
+  event TEXT NOT NULL,                -- started, stage, paused, resumed, halted, aborted, done
+  evidence TEXT NOT NULL              -- JSON
+);
+)sql",
 };
 
 // The migrations are written for SQLite; PostgreSQL needs its own names for 64-bit

@@ -17,7 +17,7 @@
 namespace tinyops::store {
 
 // The schema version this build writes; `migrate` brings older workspaces up to it.
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 class Workspace {
  public:
