@@ -176,6 +176,22 @@ int fleet_enroll(const FleetArgs& args);
 int fleet_list(const FleetArgs& args);
 int fleet_show(const FleetArgs& args);
 
+// ---- staged rollouts (rollout_commands.cpp) ----
+
+struct RolloutArgs : WorkspaceArgs {
+  std::string release;             // start
+  int64_t id = 0;                  // status, pause, resume, abort
+  std::string devices = "all";     // start: a tag or all
+  std::string stages = "1,10,50,100";
+  std::string bake = "0", report_timeout = "10m", max_failure_rate = "2%";
+  std::string reason;              // abort
+};
+int rollout_start(const RolloutArgs& args);
+int rollout_list(const RolloutArgs& args);
+int rollout_status(const RolloutArgs& args);
+// pause, resume or abort
+int rollout_control(const RolloutArgs& args, const std::string& verb);
+
 // ---- pipeline runs (runs_commands.cpp) ----
 
 struct RunsArgs : WorkspaceArgs {

@@ -236,6 +236,38 @@ int main(int argc, char** argv) {
   fleet_show_cmd->add_option("name", fleet_show_args.name, "Device name")->required();
   workspace_options(fleet_show_cmd, fleet_show_args);
 
+  CLI::App* rollout = app.add_subcommand("rollout", "Staged rollouts of a release to a cohort of devices");
+  rollout->require_subcommand(1);
+  RolloutArgs rollout_start_args, rollout_list_args, rollout_status_args, rollout_control_args[3];
+  CLI::App* rollout_start_cmd = rollout->add_subcommand("start", "Start a staged rollout of a release");
+  rollout_start_cmd->add_option("release", rollout_start_args.release, "Release id or a unique prefix")->required();
+  rollout_start_cmd->add_option("--devices", rollout_start_args.devices, "Cohort: a device tag, or all")
+      ->capture_default_str();
+  rollout_start_cmd->add_option("--stages", rollout_start_args.stages, "Cumulative percentages, ending at 100")
+      ->capture_default_str();
+  rollout_start_cmd->add_option("--bake", rollout_start_args.bake, "Time a stage bakes once its devices reported (30s, 10m, 2h)")
+      ->capture_default_str();
+  rollout_start_cmd->add_option("--max-failure-rate", rollout_start_args.max_failure_rate,
+                                "A stage halts and reverts above this share of failed devices (2% or 0.02)")
+      ->capture_default_str();
+  rollout_start_cmd->add_option("--report-timeout", rollout_start_args.report_timeout,
+                                "A device silent this long after its offer has failed")
+      ->capture_default_str();
+  workspace_options(rollout_start_cmd, rollout_start_args);
+  CLI::App* rollout_list_cmd = rollout->add_subcommand("list", "Rollouts: release, cohort, state, stage");
+  workspace_options(rollout_list_cmd, rollout_list_args);
+  CLI::App* rollout_status_cmd = rollout->add_subcommand("status", "A rollout's stages, devices and events");
+  rollout_status_cmd->add_option("id", rollout_status_args.id, "Rollout number")->required();
+  workspace_options(rollout_status_cmd, rollout_status_args);
+  const char* control_verbs[3] = {"pause", "resume", "abort"};
+  CLI::App* rollout_control_cmds[3];
+  for (int i = 0; i < 3; ++i) {
+    rollout_control_cmds[i] = rollout->add_subcommand(control_verbs[i], std::string(control_verbs[i]) + " a rollout");
+    rollout_control_cmds[i]->add_option("id", rollout_control_args[i].id, "Rollout number")->required();
+    workspace_options(rollout_control_cmds[i], rollout_control_args[i]);
+  }
+  rollout_control_cmds[2]->add_option("--reason", rollout_control_args[2].reason, "Why (recorded with the event)");
+
   RunsArgs runs_args;
   CLI::App* runs_cmd = app.add_subcommand("runs", "Recorded pipeline runs: stages (ran or cached), metrics");
   workspace_options(runs_cmd, runs_args);
@@ -327,6 +359,11 @@ int main(int argc, char** argv) {
     if (*fleet_enroll_cmd) return fleet_enroll(fleet_enroll_args);
     if (*fleet_list_cmd) return fleet_list(fleet_list_args);
     if (*fleet_show_cmd) return fleet_show(fleet_show_args);
+    if (*rollout_start_cmd) return rollout_start(rollout_start_args);
+    if (*rollout_list_cmd) return rollout_list(rollout_list_args);
+    if (*rollout_status_cmd) return rollout_status(rollout_status_args);
+    for (int i = 0; i < 3; ++i)
+      if (*rollout_control_cmds[i]) return rollout_control(rollout_control_args[i], control_verbs[i]);
     if (*key_create_cmd) return key_create(key_create_args);
     if (*key_list_cmd) return key_list(key_list_args);
     if (*release_create_cmd) return release_create(release_create_args);

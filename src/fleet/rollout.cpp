@@ -347,24 +347,27 @@ std::vector<Command> outstanding_commands(store::Workspace& ws) {
   return out;
 }
 
-void pause_rollout(store::Workspace& ws, int64_t id, std::time_t now) {
+namespace {
+
+void change_state(store::Workspace& ws, int64_t id, const std::string& from, const std::string& to,
+                  const std::string& event, std::time_t now) {
   store::Transaction t(ws.db());
   Rollout r = load_rollout(ws, id);
-  require(r.state == "running", "rollout " + std::to_string(id) + " is " + r.state + ", not running");
-  r.state = "paused";
+  require(r.state == from, "rollout " + std::to_string(id) + " is " + r.state + ", not " + from);
+  r.state = to;
   set_state(ws, r, now);
-  add_event(ws, id, now, "paused", json::object());
+  add_event(ws, id, now, event, json::object());
   t.commit();
 }
 
+}  // namespace
+
+void pause_rollout(store::Workspace& ws, int64_t id, std::time_t now) {
+  change_state(ws, id, "running", "paused", "paused", now);
+}
+
 void resume_rollout(store::Workspace& ws, int64_t id, std::time_t now) {
-  store::Transaction t(ws.db());
-  Rollout r = load_rollout(ws, id);
-  require(r.state == "paused", "rollout " + std::to_string(id) + " is " + r.state + ", not paused");
-  r.state = "running";
-  set_state(ws, r, now);
-  add_event(ws, id, now, "resumed", json::object());
-  t.commit();
+  change_state(ws, id, "paused", "running", "resumed", now);
 }
 
 void abort_rollout(store::Workspace& ws, int64_t id, const std::string& reason, std::time_t now) {

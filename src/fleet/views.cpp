@@ -39,4 +39,35 @@ nlohmann::json device_json(const Device& d) {
           {"enrolled_at", d.enrolled_at}};
 }
 
+nlohmann::json rollout_json(const Rollout& r) {
+  nlohmann::json j = {{"id", r.id},
+                      {"release", r.release_id},
+                      {"artifact", r.artifact_id},
+                      {"board", r.board},
+                      {"cohort", r.cohort},
+                      {"stages", r.stages},
+                      {"bake_seconds", r.bake_seconds},
+                      {"max_failure_rate", r.max_failure_rate},
+                      {"report_timeout_seconds", r.report_timeout_seconds},
+                      {"state", r.state},
+                      {"stage", r.stage},
+                      {"stage_started_at", r.stage_started_at},
+                      {"reason", r.reason},
+                      {"created_at", r.created_at},
+                      {"updated_at", r.updated_at}};
+  if (!r.devices.empty()) {
+    j["devices"] = nlohmann::json::array();
+    for (const RolloutDevice& d : r.devices)
+      j["devices"].push_back({{"device", d.device}, {"stage", d.stage}, {"status", d.status},
+                              {"reason", d.reason}, {"previous_release", d.previous_release},
+                              {"updated_at", d.updated_at}});
+  }
+  if (!r.events.empty()) {
+    j["events"] = nlohmann::json::array();
+    for (const RolloutEvent& e : r.events)
+      j["events"].push_back({{"at", e.at}, {"event", e.event}, {"evidence", nlohmann::json::parse(e.evidence)}});
+  }
+  return j;
+}
+
 }  // namespace tinyops::fleet

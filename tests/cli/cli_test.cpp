@@ -396,3 +396,29 @@ TEST(Cli, FleetEnrollsListsAndShowsDevices) {
   EXPECT_EQ(shown.out.find("secret"), std::string::npos) << "the credential is never shown again";
   EXPECT_EQ(run_cli("fleet show nobody" + ws).exit_code, 2);
 }
+
+// The happy path of rollouts is RolloutTest (tests/fleet); here: the CLI's refusals.
+TEST(Cli, RolloutsRefuseBadPlansWithExitTwo) {
+  TempDir tmp;
+  const std::string ws = " --workspace " + (tmp.path() / "ws").string();
+  ASSERT_EQ(run_cli("init " + (tmp.path() / "ws").string()).exit_code, 0);
+  const Result stages = run_cli("rollout start 0123456789ab --stages 10,5,100" + ws);
+  EXPECT_EQ(stages.exit_code, 2);
+  EXPECT_THAT(stages.out, HasSubstr("more devices than the one before"));
+  const Result rate = run_cli("rollout start 0123456789ab --max-failure-rate 150%" + ws);
+  EXPECT_EQ(rate.exit_code, 2);
+  EXPECT_THAT(rate.out, HasSubstr("failure rate '150%'"));
+  const Result bake = run_cli("rollout start 0123456789ab --bake soon" + ws);
+  EXPECT_EQ(bake.exit_code, 2);
+  EXPECT_THAT(bake.out, HasSubstr("duration 'soon'"));
+  const Result unknown = run_cli("rollout start 0123456789ab" + ws);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.out, HasSubstr("0123456789ab"));
+  const Result missing = run_cli("rollout status 7" + ws);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.out, HasSubstr("no rollout 7"));
+  EXPECT_EQ(run_cli("rollout pause 7" + ws).exit_code, 2);
+  const Result none = run_cli("rollout list --json" + ws);
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_THAT(none.out, HasSubstr("[]"));
+}
