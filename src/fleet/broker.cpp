@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <string_view>
 
 #include "tinyops/core/error.hpp"
 #include "tinyops/fleet/devices.hpp"
@@ -35,6 +38,20 @@ std::string current_user() {
 }
 
 }  // namespace
+
+fs::path mosquitto_program() {
+  if (const char* path = std::getenv("PATH"))
+    for (std::string_view rest = path; !rest.empty();) {
+      const size_t colon = std::min(rest.find(':'), rest.size());
+      const fs::path candidate = fs::path(std::string(rest.substr(0, colon))) / "mosquitto";
+      if (!rest.substr(0, colon).empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+      rest.remove_prefix(std::min(colon + 1, rest.size()));
+    }
+  const fs::path debian = "/usr/sbin/mosquitto";
+  require(::access(debian.c_str(), X_OK) == 0,
+          "the MQTT broker 'mosquitto' is not installed: run scripts/setup.sh (apt-get install mosquitto)");
+  return debian;
+}
 
 std::string device_uplink(const std::string& device) { return "tinyops/devices/" + device + "/up"; }
 std::string device_downlink(const std::string& device) { return "tinyops/devices/" + device + "/down"; }

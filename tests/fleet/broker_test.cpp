@@ -82,7 +82,7 @@ TEST(Broker, DevicesReachOnlyTheirOwnTopics) {
   const Enrollment b = enroll_device(ws, "dev-b", "nano33ble", {});
   const int port = free_port();
   const BrokerConfig c = write_broker_config(ws, tmp.path() / "broker", "127.0.0.1", port);
-  farm::ChildProcess broker({"mosquitto", "-c", c.config.string()});
+  farm::ChildProcess broker({mosquitto_program().string(), "-c", c.config.string()});
   mosquitto_lib_init();
 
   Client server(kServerAccount, server_password(ws));

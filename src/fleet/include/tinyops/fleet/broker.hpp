@@ -27,6 +27,10 @@ struct BrokerConfig {
   std::filesystem::path config, passwords, acl;
 };
 
+// The broker's executable: on $PATH, else Debian's /usr/sbin/mosquitto (not on an ordinary
+// user's PATH). InputError naming the package when neither exists.
+std::filesystem::path mosquitto_program();
+
 // Writes mosquitto.conf, its password file and its ACL into `dir` (created), for a
 // listener on host:port. Run it with `mosquitto -c CONFIG`.
 BrokerConfig write_broker_config(store::Workspace& ws, const std::filesystem::path& dir,
