@@ -282,6 +282,14 @@ void ApiServer::add_routes() {
       [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
         reply(res, 200, device_json(ws, req.matches[1].str()));
       });
+  get("/api/v1/rollouts", kPaging,
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply_page(res, rollouts_json(ws, paging_of(req.params)));
+      });
+  get(R"(/api/v1/rollouts/([^/]+))", {},
+      [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
+        reply(res, 200, rollout_json(ws, req.matches[1].str()));
+      });
   s.Post("/api/v1/devices",
          with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
                                        httplib::Response& res) {

@@ -309,6 +309,16 @@ nlohmann::json device_json(store::Workspace& ws, const std::string& name) {
   return fleet::device_json(fleet::find_device(ws, name));
 }
 
+Page rollouts_json(store::Workspace& ws, const Paging& paging) {
+  return page_of(fleet::list_rollouts(ws), paging, [](const fleet::Rollout& r) { return fleet::rollout_json(r); });
+}
+
+nlohmann::json rollout_json(store::Workspace& ws, const std::string& id) {
+  require(!id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos,
+          "rollout '" + id + "': a rollout is named by its number");
+  return fleet::rollout_json(fleet::find_rollout(ws, std::stoll(id)));
+}
+
 nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body) {
   const nlohmann::json request = parse_json_object(body, {"name", "board", "tags"});
   require(request.contains("name") && request["name"].is_string(), "\"name\" (a string) is required");

@@ -517,6 +517,9 @@ TEST_F(Api, DevicesEnrollWithATokenAndListByTag) {
   EXPECT_TRUE(ok(get("/api/v1/releases")).empty());
   refused(get("/api/v1/releases/NOTHEX"), 400);
   EXPECT_THAT(refused(get("/api/v1/releases/" + model_.substr(0, 12)), 404), HasSubstr("not a release"));
+  EXPECT_TRUE(ok(get("/api/v1/rollouts")).empty());
+  EXPECT_THAT(refused(get("/api/v1/rollouts/7"), 404), HasSubstr("no rollout 7"));
+  EXPECT_THAT(refused(get("/api/v1/rollouts/seven"), 400), HasSubstr("by its number"));
 }
 
 }  // namespace
