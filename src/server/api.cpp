@@ -290,6 +290,18 @@ void ApiServer::add_routes() {
       [](store::Workspace& ws, const httplib::Request& req, httplib::Response& res) {
         reply(res, 200, rollout_json(ws, req.matches[1].str()));
       });
+  s.Post("/api/v1/rollouts",
+         with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
+                                       httplib::Response& res) {
+                          const nlohmann::json rollout = start_rollout_json(ws, req.body);
+                          res.set_header("Location", "/api/v1/rollouts/" + std::to_string(rollout.at("id").get<int64_t>()));
+                          reply(res, 201, rollout);
+                        })));
+  s.Post(R"(/api/v1/rollouts/([^/]+)/(pause|resume|abort))",
+         with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
+                                       httplib::Response& res) {
+                          reply(res, 200, control_rollout_json(ws, req.matches[1].str(), req.matches[2].str(), req.body));
+                        })));
   s.Post("/api/v1/devices",
          with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
                                        httplib::Response& res) {

@@ -2,6 +2,7 @@
 
 #include "tinyops/fleet/views.hpp"
 
+#include <ctime>
 #include <map>
 #include <set>
 #include <vector>
@@ -313,10 +314,53 @@ Page rollouts_json(store::Workspace& ws, const Paging& paging) {
   return page_of(fleet::list_rollouts(ws), paging, [](const fleet::Rollout& r) { return fleet::rollout_json(r); });
 }
 
-nlohmann::json rollout_json(store::Workspace& ws, const std::string& id) {
+
+namespace {
+
+int64_t rollout_number(const std::string& id) {
   require(!id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos,
           "rollout '" + id + "': a rollout is named by its number");
-  return fleet::rollout_json(fleet::find_rollout(ws, std::stoll(id)));
+  return std::stoll(id);
+}
+
+std::string string_field(const json& request, const char* name, const std::string& fallback) {
+  if (!request.contains(name)) return fallback;
+  require(request[name].is_string(), std::string("\"") + name + "\" must be a string");
+  return request[name].get<std::string>();
+}
+
+}  // namespace
+
+nlohmann::json start_rollout_json(store::Workspace& ws, std::string_view body) {
+  const json request =
+      parse_json_object(body, {"release", "devices", "stages", "bake", "max_failure_rate", "report_timeout"});
+  require(request.contains("release") && request["release"].is_string(), "\"release\" (a string) is required");
+  fleet::RolloutOptions o;
+  o.release = request["release"].get<std::string>();
+  o.cohort = string_field(request, "devices", "all");
+  o.stages = fleet::parse_stages(string_field(request, "stages", "1,10,50,100"));
+  o.bake_seconds = fleet::parse_duration(string_field(request, "bake", "0"));
+  o.max_failure_rate = fleet::parse_rate(string_field(request, "max_failure_rate", "2%"));
+  o.report_timeout_seconds = fleet::parse_duration(string_field(request, "report_timeout", "10m"));
+  const std::time_t now = std::time(nullptr);
+  const fleet::Rollout r = fleet::start_rollout(ws, o, now);
+  fleet::step_rollout(ws, r.id, now);
+  return fleet::rollout_json(fleet::find_rollout(ws, r.id));
+}
+
+nlohmann::json control_rollout_json(store::Workspace& ws, const std::string& id, const std::string& verb,
+                                    std::string_view body) {
+  const int64_t n = rollout_number(id);
+  const json request = body.empty() ? json::object() : parse_json_object(body, {"reason"});
+  const std::time_t now = std::time(nullptr);
+  if (verb == "pause") fleet::pause_rollout(ws, n, now);
+  else if (verb == "resume") fleet::resume_rollout(ws, n, now);
+  else fleet::abort_rollout(ws, n, string_field(request, "reason", ""), now);
+  return fleet::rollout_json(fleet::find_rollout(ws, n));
+}
+
+nlohmann::json rollout_json(store::Workspace& ws, const std::string& id) {
+  return fleet::rollout_json(fleet::find_rollout(ws, rollout_number(id)));
 }
 
 nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body) {

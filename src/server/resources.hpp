@@ -57,6 +57,13 @@ nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body);
 Page rollouts_json(store::Workspace& ws, const Paging& paging);
 // With its devices and events; `id` is the rollout's number.
 nlohmann::json rollout_json(store::Workspace& ws, const std::string& id);
+// Body {"release": R, "devices": TAG, "stages": "1,10,50,100", "bake": "10m",
+// "max_failure_rate": "2%", "report_timeout": "10m"} (all but release optional, the
+// CLI's spellings and defaults): starts a rollout and records its first stage's offers.
+nlohmann::json start_rollout_json(store::Workspace& ws, std::string_view body);
+// verb: pause, resume or abort (body {"reason": ...} optional for abort).
+nlohmann::json control_rollout_json(store::Workspace& ws, const std::string& id, const std::string& verb,
+                                    std::string_view body);
 
 nlohmann::json promote_json(store::Workspace& ws, const std::string& model, std::string_view body);
 

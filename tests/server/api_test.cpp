@@ -520,6 +520,18 @@ TEST_F(Api, DevicesEnrollWithATokenAndListByTag) {
   EXPECT_TRUE(ok(get("/api/v1/rollouts")).empty());
   EXPECT_THAT(refused(get("/api/v1/rollouts/7"), 404), HasSubstr("no rollout 7"));
   EXPECT_THAT(refused(get("/api/v1/rollouts/seven"), 400), HasSubstr("by its number"));
+  auto post = [&](const std::string& path, const std::string& payload, const std::string& token) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    return client_->Post(path, headers, payload, "application/json");
+  };
+  EXPECT_THAT(refused(post("/api/v1/rollouts", R"({"release": "0123456789ab"})", ""), 401), HasSubstr("bearer token"));
+  EXPECT_THAT(refused(post("/api/v1/rollouts", R"({"release": "0123456789ab", "stages": "50,10"})", token_), 400),
+              HasSubstr("more devices than the one before"));
+  EXPECT_THAT(refused(post("/api/v1/rollouts", R"({"stages": "100"})", token_), 400), HasSubstr("\"release\""));
+  refused(post("/api/v1/rollouts", R"({"release": "0123456789ab"})", token_), 404);
+  refused(post("/api/v1/rollouts/7/pause", "", token_), 404);
+  refused(post("/api/v1/rollouts/7/pause", "", ""), 401);
 }
 
 }  // namespace
