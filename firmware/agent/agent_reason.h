@@ -25,7 +25,4 @@ typedef enum {
   TINYOPS_REJECT_BUSY = 14            /* an update is already in progress */
 } tinyops_agent_reason;
 
-/* A short stable name for a reason ("signature", "downgrade", ...), for reports and logs. */
-const char *tinyops_agent_reason_name(tinyops_agent_reason reason);
-
 #endif
