@@ -8,7 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy fuzz_sample_readers fuzz_api_requests)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_tflite_import fuzz_npy fuzz_sample_readers fuzz_api_requests fuzz_agent_manifest
+                                  fuzz_agent_frames)
 models="${TINYOPS_SHARED_MODELS:-$root/../shared/models}"
 
 bash "$root/scripts/sanitize_build.sh" --target "${targets[@]}"
@@ -35,6 +36,14 @@ for target in "${targets[@]}"; do
       head -c 49 "$corpus/wav" > "$corpus/wav-cut"
       { printf '\x00RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x01\x00'; printf '\x01\x00\x02\x00'; } > "$corpus/wav-lying"
       { printf '\x03'; head -c 2000 "$root/docs/"*.png 2>/dev/null || printf '\x89PNG\r\n\x1a\n'; } > "$corpus/png" ;;
+    fuzz_agent_manifest)
+      # A manifest as the host writes it (keys 1-11; smoke test 3 bytes in, 3 out).
+      printf '\xab\x01\x01\x02\x02\x03\x67tinyops\x04\x69nano33ble\x05\x58\x20%s\x06\x19\x08\x34\x07\x61m\x08\x61l\x09\x61f\x0a\xa2\x01\x43\x09\x08\x07\x02\x43\x09\x08\x07\x0b\x61t' \
+        "$(printf '\\x%02x' $(seq 1 32))" > "$corpus/manifest" ;;
+    fuzz_agent_frames)
+      # Edits to a recorded install: none, a flipped byte, a dropped and a duplicated frame.
+      printf '' > "$corpus/none"; printf '\x00\x03\x05' > "$corpus/flip"
+      printf '\x01\x02\x00\x02\x04\x01' > "$corpus/drop-dup" ;;
     fuzz_api_requests)
       # Raw HTTP requests, one per endpoint. The target's workspace holds an int8 model whose
       # content is "model" (so its id is known) and a dataset version "v1"; @TOKEN@ stands for

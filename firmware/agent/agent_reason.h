@@ -22,7 +22,10 @@ typedef enum {
   /* after the swap */
   TINYOPS_REJECT_SMOKE_TEST = 12,     /* the new image's smoke output was not bit-exact */
   TINYOPS_REJECT_NOT_CONFIRMED = 13,  /* bootloader rolled back: no confirmation in N boots */
-  TINYOPS_REJECT_BUSY = 14            /* an update is already in progress */
+  TINYOPS_REJECT_BUSY = 14,           /* an installed update waits for its reboot */
+  /* reverting */
+  TINYOPS_REJECT_NO_PREVIOUS = 15,    /* revert asked for a release the other slot lacks */
+  TINYOPS_REJECT_REVERTED = 16        /* not a refusal: the server reverted this release */
 } tinyops_agent_reason;
 
 #endif
