@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "../support/free_port.hpp"
 #include "../support/temp_dir.hpp"
 #include "tinyops/farm/process.hpp"
 #include "tinyops/fleet/devices.hpp"
@@ -23,17 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using test_support::free_port;
 
 // One MQTT client, stepped by hand (no background thread), every wait bounded.
 class Client {
