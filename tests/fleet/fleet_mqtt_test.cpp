@@ -131,7 +131,9 @@ TEST(FleetMqtt, AStagedRolloutReachesEveryDeviceAndABadReleaseStopsInItsFirstSta
     if (d.reason == "smoke-test") ++failed;
   }
   EXPECT_EQ(offered, 2) << "only the first stage was offered the bad release";
-  EXPECT_EQ(failed, 2);
+  // the first failure halts the stage (limit 0 %); the other device may be reverted before
+  // its own smoke test result comes in
+  EXPECT_GE(failed, 1);
   for (const Device& d : list_devices(f.ws, "sim")) EXPECT_EQ(d.installed_release, v1.id) << d.name;
 }
 
