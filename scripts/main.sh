@@ -30,3 +30,6 @@ examples="${TINYOPS_EXAMPLES_DIR:-$root/build/examples}"
 "$root/build/src/cli/tinyops" example gestures --setup-only --dir "$examples" --board "${TINYOPS_BOARD:-nano33ble}"
 cd "$examples/gestures"
 "$root/build/src/cli/tinyops" run -f tinyops.yaml
+echo
+echo "== Fleet: the gesture model released, rolled out in stages to 100 simulated devices =="
+bash "$root/scripts/fleet_demo.sh" "$examples/gestures"

@@ -176,6 +176,25 @@ int fleet_enroll(const FleetArgs& args);
 int fleet_list(const FleetArgs& args);
 int fleet_show(const FleetArgs& args);
 
+struct FleetServeArgs : WorkspaceArgs {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  bool until_idle = false;
+};
+// Starts a private Mosquitto from the workspace (.tinyops/broker/) and the fleet server.
+int fleet_serve(const FleetServeArgs& args);
+
+struct FleetSimulateArgs : WorkspaceArgs {
+  int devices = 10;
+  std::string board = "nano33ble";
+  std::vector<std::string> tags;
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  double seconds = 0;  // 0: until Ctrl-C
+  std::string key = "default";
+};
+int fleet_simulate(const FleetSimulateArgs& args);
+
 // ---- staged rollouts (rollout_commands.cpp) ----
 
 struct RolloutArgs : WorkspaceArgs {

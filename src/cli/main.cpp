@@ -235,6 +235,24 @@ int main(int argc, char** argv) {
   CLI::App* fleet_show_cmd = fleet->add_subcommand("show", "One device");
   fleet_show_cmd->add_option("name", fleet_show_args.name, "Device name")->required();
   workspace_options(fleet_show_cmd, fleet_show_args);
+  FleetServeArgs fleet_serve_args;
+  CLI::App* fleet_serve_cmd = fleet->add_subcommand(
+      "serve", "Start the fleet's MQTT broker (Mosquitto) and the server that carries rollouts to devices");
+  fleet_serve_cmd->add_option("--host", fleet_serve_args.host, "Address the broker listens on (default 127.0.0.1)");
+  fleet_serve_cmd->add_option("--port", fleet_serve_args.port, "Broker port (default 1883)")->check(CLI::Range(1, 65535));
+  fleet_serve_cmd->add_flag("--until-idle", fleet_serve_args.until_idle, "Stop once no rollout is running or paused");
+  workspace_options(fleet_serve_cmd, fleet_serve_args);
+  FleetSimulateArgs fleet_simulate_args;
+  CLI::App* fleet_simulate_cmd = fleet->add_subcommand(
+      "simulate", "Run simulated devices (the real device agent, file-backed flash) that log in to the broker");
+  fleet_simulate_cmd->add_option("--devices", fleet_simulate_args.devices, "How many (enrolled on first use as sim-BOARD-NNNN)");
+  fleet_simulate_cmd->add_option("--board", fleet_simulate_args.board, "Board profile they claim (default nano33ble)");
+  fleet_simulate_cmd->add_option("--tag", fleet_simulate_args.tags, "Cohort tag for new devices (repeatable; 'simulated' is always added)");
+  fleet_simulate_cmd->add_option("--host", fleet_simulate_args.host, "Broker address (default 127.0.0.1)");
+  fleet_simulate_cmd->add_option("--port", fleet_simulate_args.port, "Broker port (default 1883)")->check(CLI::Range(1, 65535));
+  fleet_simulate_cmd->add_option("--seconds", fleet_simulate_args.seconds, "Run this long (default: until Ctrl-C)");
+  fleet_simulate_cmd->add_option("--key", fleet_simulate_args.key, "Release key the devices trust (default 'default')");
+  workspace_options(fleet_simulate_cmd, fleet_simulate_args);
 
   CLI::App* rollout = app.add_subcommand("rollout", "Staged rollouts of a release to a cohort of devices");
   rollout->require_subcommand(1);
@@ -359,6 +377,8 @@ int main(int argc, char** argv) {
     if (*fleet_enroll_cmd) return fleet_enroll(fleet_enroll_args);
     if (*fleet_list_cmd) return fleet_list(fleet_list_args);
     if (*fleet_show_cmd) return fleet_show(fleet_show_args);
+    if (*fleet_serve_cmd) return fleet_serve(fleet_serve_args);
+    if (*fleet_simulate_cmd) return fleet_simulate(fleet_simulate_args);
     if (*rollout_start_cmd) return rollout_start(rollout_start_args);
     if (*rollout_list_cmd) return rollout_list(rollout_list_args);
     if (*rollout_status_cmd) return rollout_status(rollout_status_args);

@@ -79,7 +79,12 @@ void FleetServer::send(const std::string& device, const std::vector<uint8_t>& fr
   stats_.bytes_out += frame.size();
 }
 
+std::string FleetServer::command_key(const Command& c) {
+  return c.device + (c.kind == Command::Kind::Install ? "\ninstall\n" : "\nrevert\n") + c.release;
+}
+
 void FleetServer::dispatch(const Command& c) {
+  dispatched_.insert(command_key(c));
   const auto known = last_reports_.find(c.device);
   const bool runs_it = known != last_reports_.end() && known->second.release == c.release &&
                        known->second.smoke_passed;
@@ -190,7 +195,11 @@ void FleetServer::run(const std::atomic<bool>& stop) {
       if (options_.progress && !commands.empty())
         options_.progress(fmt::format("rollout {}: {} command(s) sent", r.id, commands.size()));
     }
+    // offers made elsewhere (`rollout start` in another process) and not yet carried
+    for (const Command& c : outstanding_commands(ws_))
+      if (!dispatched_.count(command_key(c))) dispatch(c);
     resend_stalled();
+    if (options_.on_tick) options_.on_tick();
     if (options_.until_idle && idle()) break;
   }
 }

@@ -42,6 +42,9 @@ class ChildProcess {
 
  private:
   int pid_ = -1;
+
+ public:
+  int pid() const { return pid_; }  // to signal it (e.g. SIGHUP: reload its configuration)
   int to_child_ = -1;
   int from_child_ = -1;
   std::string buffer_;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "tinyops/fleet/mqtt_client.hpp"
@@ -26,6 +27,7 @@ struct FleetServerOptions {
   std::chrono::seconds resend_after{5};  // a device silent this long is asked where it is
   bool until_idle = false;  // return once no rollout is running or paused
   std::function<void(const std::string&)> progress;
+  std::function<void()> on_tick;  // called every tick (the serve command reloads the broker)
 };
 
 struct FleetServerStats {
@@ -44,6 +46,7 @@ class FleetServer {
   struct ReleaseBytes;
   struct Session;
   void dispatch(const Command& c);
+  static std::string command_key(const Command& c);
   void on_message(const std::string& topic, std::span<const uint8_t> payload);
   void send(const std::string& device, const std::vector<uint8_t>& frame);
   const ReleaseBytes& release(const std::string& id);
@@ -57,6 +60,7 @@ class FleetServer {
   std::map<std::string, std::unique_ptr<ReleaseBytes>> releases_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;  // by device
   std::map<std::string, DeviceReport> last_reports_;
+  std::set<std::string> dispatched_;  // commands sent at least once (resends: on reconnection)
   FleetServerStats stats_;
 };
 

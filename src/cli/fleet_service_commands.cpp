@@ -1,0 +1,160 @@
+// `tinyops fleet serve` and `tinyops fleet simulate`: the fleet's broker and server, and a
+// fleet of simulated devices that log in to it, each over MQTT on this machine.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "commands.hpp"
+#include "tinyops/core/error.hpp"
+#include "tinyops/farm/process.hpp"
+#include "tinyops/fleet/broker.hpp"
+#include "tinyops/fleet/devices.hpp"
+#include "tinyops/fleet/fleet_server.hpp"
+#include "tinyops/fleet/host_model.hpp"
+#include "tinyops/fleet/keys.hpp"
+#include "tinyops/fleet/release.hpp"
+#include "tinyops/fleet/sim_fleet.hpp"
+#include "tinyops/formats/tflite_importer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tinyops::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void stop_on_signals() {
+  std::signal(SIGINT, [](int) { stop_requested = true; });
+  std::signal(SIGTERM, [](int) { stop_requested = true; });
+}
+
+void say(const std::string& line) { std::cerr << line << "\n"; }
+
+// A simulated device keeps its credential where a real one would, beside its flash.
+std::string read_or_enroll(store::Workspace& ws, const fs::path& dir, const std::string& name,
+                           const std::string& board, const std::vector<std::string>& tags) {
+  const fs::path secret = dir / (name + ".secret");
+  if (fs::exists(secret)) {
+    std::ifstream in(secret);
+    std::string s;
+    std::getline(in, s);
+    if (fleet::device_secret_matches(ws, name, s)) return s;
+    throw InputError(fmt::format("{}: the credential in {} is not the enrolled one; remove the "
+                                 "device's files there to enroll it again under another name",
+                                 name, secret.string()));
+  }
+  const fleet::Enrollment e = fleet::enroll_device(ws, name, board, tags);
+  {
+    std::ofstream out(secret);
+    out << e.secret << "\n";
+  }
+  ::chmod(secret.c_str(), 0600);
+  return e.secret;
+}
+
+}  // namespace
+
+int fleet_serve(const FleetServeArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const fs::path dir = ws.dir() / "broker";
+  fleet::BrokerConfig config = fleet::write_broker_config(ws, dir, args.host, args.port);
+  size_t enrolled = fleet::list_devices(ws).size();
+  farm::ChildProcess broker({fleet::mosquitto_program().string(), "-c", config.config.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  if (broker.exited())
+    throw InputError(fmt::format("the broker did not start on {}:{}: {} (is the port taken?)", args.host,
+                                 args.port, broker.pending_output()));
+  say(fmt::format("fleet: broker on {}:{}, {} device login(s); serving rollouts{}", args.host, args.port,
+                  enrolled, args.until_idle ? " until none is running" : " (Ctrl-C stops)"));
+  stop_on_signals();
+  fleet::FleetServerOptions o;
+  o.host = args.host;
+  o.port = args.port;
+  o.until_idle = args.until_idle;
+  o.progress = say;
+  int ticks = 0;
+  o.on_tick = [&] {
+    // devices enrolled while we serve get their login: Mosquitto rereads its files on SIGHUP
+    if (++ticks % 10 != 0) return;
+    const size_t now = fleet::list_devices(ws).size();
+    if (now == enrolled) return;
+    config = fleet::write_broker_config(ws, dir, args.host, args.port);
+    ::kill(broker.pid(), SIGHUP);
+    say(fmt::format("fleet: {} new device login(s)", now - enrolled));
+    enrolled = now;
+  };
+  fleet::FleetServer server(ws, o);
+  server.run(stop_requested);
+  const fleet::FleetServerStats& s = server.stats();
+  if (args.json) {
+    std::cout << nlohmann::json{{"messages_in", s.messages_in}, {"messages_out", s.messages_out},
+                                {"bytes_out", s.bytes_out}, {"installs", s.installs}, {"refusals", s.refusals}}
+                     .dump(2)
+              << "\n";
+  } else {
+    say(fmt::format("fleet: {} messages in, {} out ({} bytes), {} installs, {} refusals", s.messages_in,
+                    s.messages_out, s.bytes_out, s.installs, s.refusals));
+  }
+  return 0;
+}
+
+int fleet_simulate(const FleetSimulateArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  if (args.devices < 1 || args.devices > 100000)
+    throw InputError(fmt::format("--devices {}: simulate 1 to 100000 devices", args.devices));
+  const fs::path dir = ws.dir() / "sim";
+  fs::create_directories(dir);
+  fleet::SimFleetOptions o;
+  o.host = args.host;
+  o.port = args.port;
+  o.board = args.board;
+  o.trusted_key = fleet::find_key(ws, args.key).public_key;
+  o.flash_dir = dir;
+  std::vector<std::string> tags = args.tags;
+  if (std::find(tags.begin(), tags.end(), "simulated") == tags.end()) tags.push_back("simulated");
+  for (int i = 1; i <= args.devices; ++i) {
+    const std::string name = fmt::format("sim-{}-{:04}", args.board, i);
+    o.devices.push_back({name, read_or_enroll(ws, dir, name, args.board, tags)});
+  }
+  // each release's model, built for the host the first time a device boots it
+  std::map<uint32_t, std::shared_ptr<fleet::HostModel>> models;
+  o.model = [&](uint32_t sequence, std::span<const uint8_t> input) -> std::optional<std::vector<uint8_t>> {
+    auto& m = models[sequence];
+    if (!m) {
+      for (const fleet::Release& r : fleet::list_releases(ws)) {
+        if (r.manifest.class_id != args.board || r.manifest.sequence != sequence) continue;
+        const Graph graph = formats::import_tflite(ws.objects().get(r.manifest.model_id), "release model");
+        m = std::make_shared<fleet::HostModel>(graph, ws.dir() / "tmp" / ("sim-model-" + r.id.substr(0, 12)));
+      }
+      if (!m) return std::nullopt;
+    }
+    return m->run(input);
+  };
+  fleet::SimFleet fleet(o);
+  say(fmt::format("simulate: {} {} device(s) connecting to {}:{}{}", args.devices, args.board, args.host,
+                  args.port, args.seconds > 0 ? fmt::format(" for {} s", args.seconds) : " (Ctrl-C stops)"));
+  stop_on_signals();
+  std::atomic<bool> stop{false};
+  std::thread timer([&] {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(args.seconds);
+    while (!stop_requested && (args.seconds <= 0 || std::chrono::steady_clock::now() < end))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+  });
+  fleet.run(stop);
+  timer.join();
+  say(fmt::format("simulate: {} of {} connected at the end, {} messages", fleet.connected(), args.devices,
+                  fleet.messages()));
+  return 0;
+}
+
+}  // namespace tinyops::cli
