@@ -69,10 +69,15 @@ int fleet_serve(const FleetServeArgs& args) {
   fleet::BrokerConfig config = fleet::write_broker_config(ws, dir, args.host, args.port);
   size_t enrolled = fleet::list_devices(ws).size();
   farm::ChildProcess broker({fleet::mosquitto_program().string(), "-c", config.config.string()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Mosquitto says nothing when it starts (errors and warnings only) and exits at once when
+  // it cannot listen: give it half a second to fail.
+  std::string said;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (const auto line = broker.read_line(until)) said += *line + "\n";
   if (broker.exited())
-    throw InputError(fmt::format("the broker did not start on {}:{}: {} (is the port taken?)", args.host,
-                                 args.port, broker.pending_output()));
+    throw InputError(fmt::format("the broker did not start on {}:{}: {}{}(is the port taken? pick "
+                                 "another with --port)",
+                                 args.host, args.port, said, broker.pending_output()));
   say(fmt::format("fleet: broker on {}:{}, {} device login(s); serving rollouts{}", args.host, args.port,
                   enrolled, args.until_idle ? " until none is running" : " (Ctrl-C stops)"));
   stop_on_signals();
