@@ -398,6 +398,20 @@ TEST(Cli, FleetEnrollsListsAndShowsDevices) {
 }
 
 // The happy path of rollouts is RolloutTest (tests/fleet); here: the CLI's refusals.
+TEST(Cli, FleetServeAndSimulateRefuseBadInputWithExitTwo) {
+  TempDir tmp;
+  const std::string ws = " --workspace " + (tmp.path() / "ws").string();
+  ASSERT_EQ(run_cli("init " + (tmp.path() / "ws").string()).exit_code, 0);
+  const Result count = run_cli("fleet simulate --devices 0" + ws);
+  EXPECT_EQ(count.exit_code, 2);
+  EXPECT_THAT(count.out, HasSubstr("simulate 1 to 100000 devices"));
+  const Result no_key = run_cli("fleet simulate --devices 2 --seconds 0.1" + ws);
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_THAT(no_key.out, HasSubstr("tinyops key create"));
+  EXPECT_EQ(run_cli("fleet serve --port 0" + ws).exit_code, 2);
+  EXPECT_EQ(run_cli("fleet serve --port 70000" + ws).exit_code, 2);
+}
+
 TEST(Cli, RolloutsRefuseBadPlansWithExitTwo) {
   TempDir tmp;
   const std::string ws = " --workspace " + (tmp.path() / "ws").string();
