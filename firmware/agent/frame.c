@@ -29,6 +29,8 @@ uint32_t tinyops_crc32(uint32_t crc, const uint8_t *data, size_t n) {
 
 void tinyops_frame_parser_init(tinyops_frame_parser *p) { memset(p, 0, sizeof *p); }
 
+int tinyops_frame_parser_busy(const tinyops_frame_parser *p) { return p->state != WAIT_START; }
+
 int tinyops_frame_feed(tinyops_frame_parser *p, uint8_t byte) {
   switch (p->state) {
     case WAIT_START:

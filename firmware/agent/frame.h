@@ -48,6 +48,8 @@ void tinyops_frame_parser_init(tinyops_frame_parser *p);
 /* 1 when `byte` completes a good frame (in p->frame), -1 when it completes a bad one (CRC
  * or length over the maximum; the parser then looks for the next start byte), else 0. */
 int tinyops_frame_feed(tinyops_frame_parser *p, uint8_t byte);
+/* 1 while a frame is part-way in (after its start byte), else 0. */
+int tinyops_frame_parser_busy(const tinyops_frame_parser *p);
 /* Writes the encoded frame to `out` (room for length + TINYOPS_FRAME_OVERHEAD bytes);
  * returns its size, or 0 when length is over the maximum. */
 uint32_t tinyops_frame_encode(uint8_t type, const uint8_t *payload, uint16_t length, uint8_t *out);

@@ -17,6 +17,11 @@
 #include "device.h"
 #include "harness_config.h"
 #include "model.h"
+#ifdef TINYOPS_AGENT
+/* A release's image: the device agent shares the UART, its frames start with 0xA5 (never
+ * the first byte of a text command). */
+#include "agent_device.h"
+#endif
 
 #define COMMAND_MAX 512
 
@@ -223,12 +228,24 @@ static void dispatch(const char* c) {
 
 int main(void) {
   int length = 0, overflow = 0;
+#ifdef TINYOPS_AGENT
+  int in_frame = 0;
+#endif
   tinyops_uart_init();
   tinyops_ticks_start();
   model_reset();
+#ifdef TINYOPS_AGENT
+  tinyops_agent_app_start();
+#endif
   put("m-init-done\r\nm-ready\r\n");
   for (;;) {
     const int c = tinyops_uart_getc();
+#ifdef TINYOPS_AGENT
+    if (in_frame || (length == 0 && c == 0xA5)) {
+      in_frame = tinyops_agent_app_byte((uint8_t)c);
+      continue;
+    }
+#endif
     if (c == '%') {
       command[length] = '\0';
       if (overflow)

@@ -152,7 +152,7 @@ class FarmRun {
 
     say(board, "building firmware (" + out.kernels + " kernels)");
     const FirmwareBuild fw = build_firmware(board, graph_, bundle, options_.work_dir / board.name,
-                                            {options_.profile_layers});
+                                            {options_.profile_layers, std::nullopt});
     if (!fw.fits) {
       out.status = BoardStatus::DoesNotFit;
       out.message = "does not fit: " + fw.overflow;

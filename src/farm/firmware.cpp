@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "agent_sources.hpp"
 #include "firmware_sources.hpp"
 #include "tinyops/core/error.hpp"
 #include "tinyops/farm/process.hpp"
@@ -50,6 +51,27 @@ std::string harness_config(const compiler::Board& board, const Graph& graph, boo
       "#define HARNESS_LAYER_COUNT {}\n{}",
       board.name, graph.inputs.size(), graph.outputs.size(), in_total, out_total, in, out,
       graph.ops.size(), profile ? "#define HARNESS_PROFILE_LAYERS 1\n" : "");
+}
+
+// The agent's view of its board and trust anchor, for agent_device.c and the bootloader.
+std::string agent_config(const compiler::Board& board, const AgentOptions& a) {
+  auto bytes = [](const auto& array) {
+    std::string s;
+    for (const uint8_t b : array) s += fmt::format("{}0x{:02x}", s.empty() ? "" : ", ", b);
+    return s;
+  };
+  return fmt::format(
+      "/* Written by the TinyOps farm for a release image: the board the agent answers to, its\n"
+      "   flash layout and the one release key it trusts. */\n"
+      "#include <stdint.h>\n"
+      "#define TINYOPS_AGENT_CLASS \"{}\"\n#define TINYOPS_AGENT_FLASH_BASE 0x{:08X}u\n"
+      "#define TINYOPS_AGENT_EXEC_BASE 0x{:08X}u\n#define TINYOPS_AGENT_PAGE {}u\n"
+      "#define TINYOPS_AGENT_HEADER_PAGES {}u\n#define TINYOPS_AGENT_IMAGE_PAGES {}u\n"
+      "#define TINYOPS_AGENT_MAX_BOOT_TRIES {}\n"
+      "static const uint8_t tinyops_agent_public_key[32] = {{{}}};\n"
+      "static const uint8_t tinyops_agent_key_id[8] = {{{}}};\n",
+      board.name, kAgentFlashBase, kAgentExecBase, a.page_size, a.header_pages, a.image_pages,
+      a.max_boot_tries, bytes(a.public_key), bytes(a.key_id));
 }
 
 std::string first_lines(const std::string& text, int count) {
@@ -103,6 +125,11 @@ FirmwareSizes sizes_from_map(const std::string& map) {
 
 std::string linker_script(const compiler::Board& board) {
   require(board.emulator.has_value(), "board " + board.name + " has no emulator");
+  return linker_script(board, static_cast<uint32_t>(board.emulator->flash_origin), board.flash_bytes);
+}
+
+std::string linker_script(const compiler::Board& board, uint32_t flash_origin, int64_t flash_bytes) {
+  require(board.emulator.has_value(), "board " + board.name + " has no emulator");
   const compiler::Emulator& e = *board.emulator;
   const bool boot = e.vector_table.has_value();
   std::string memory =
@@ -126,7 +153,7 @@ std::string linker_script(const compiler::Board& board) {
       "  .stack (NOLOAD) : {{ . = ALIGN(8); __stack_limit = .; . += {9}; }} > RAM\n"
       "  __stack_top = ORIGIN(RAM) + LENGTH(RAM);\n"
       "}}\n",
-      board.name, board.title, e.qemu_machine, memory, e.flash_origin, board.flash_bytes,
+      board.name, board.title, e.qemu_machine, memory, flash_origin, flash_bytes,
       e.ram_origin, board.ram_bytes, boot ? "BOOT" : "FLASH", kMinimumStackBytes);
 }
 
@@ -146,7 +173,7 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
   for (const auto& [name, text] : firmware) write_text(dir / "harness" / name, std::string(text));
   write_text(dir / "harness/harness_config.h",
              harness_config(board, graph, options.profile_layers));
-  write_text(dir / "link.ld", linker_script(board));
+  if (!options.agent) write_text(dir / "link.ld", linker_script(board));
 
   std::vector<std::string> cflags = {
       "-std=c99",
@@ -161,13 +188,13 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
       "-Iharness",
       fmt::format("-DTINYOPS_UART_BASE=0x{:08X}u", board.emulator->uart_base)};
   cflags.insert(cflags.end(), board.cflags.begin(), board.cflags.end());
-  std::vector<std::string> objects;
   // Generated code must be strictly ISO C99; the start-up code needs a vector table of
   // function addresses, which -pedantic rejects.
-  auto compile = [&](const std::string& source, bool pedantic) {
-    const std::string object = source.substr(0, source.size() - 2) + ".o";
+  auto compile = [&](const std::string& source, bool pedantic, const std::vector<std::string>& extra,
+                     const std::string& object) {
     std::vector<std::string> argv = {kCompiler};
     argv.insert(argv.end(), cflags.begin(), cflags.end());
+    argv.insert(argv.end(), extra.begin(), extra.end());
     if (pedantic) argv.push_back("-pedantic");
     if (pedantic && options.profile_layers) argv.insert(argv.end(), {"-include", "profile_hook.h"});
     argv.insert(argv.end(), {"-c", source, "-o", object});
@@ -177,21 +204,45 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
       throw std::runtime_error(fmt::format("{} does not compile for {}:\n{}", source, board.name,
                                            first_lines(r.output, 12)));
     }
-    objects.push_back(object);
+    return object;
   };
+  auto object_of = [](const std::string& source) { return source.substr(0, source.size() - 2) + ".o"; };
+  std::vector<std::string> objects;
+  std::vector<std::string> agent_flags;
+  if (options.agent) {
+    fs::create_directories(dir / "agent");
+    fs::create_directories(dir / "boot");
+    for (const auto& [name, text] : agent_sources()) write_text(dir / "agent" / name, std::string(text));
+    write_text(dir / "harness/agent_config.h", agent_config(board, *options.agent));
+    agent_flags = {"-DTINYOPS_AGENT", "-Iagent"};
+    harness.push_back("agent_device.c");
+    for (const auto& [name, text] : agent_sources())
+      if (name.ends_with(".c")) objects.push_back(compile("agent/" + name, true, agent_flags, object_of("agent/" + name)));
+  }
   for (const auto& [path, text] : bundle.files)
-    if (path.size() > 2 && path.substr(path.size() - 2) == ".c") compile("bundle/" + path, true);
-  for (const std::string& name : harness) compile("harness/" + name, false);
+    if (path.size() > 2 && path.substr(path.size() - 2) == ".c")
+      objects.push_back(compile("bundle/" + path, true, {}, object_of("bundle/" + path)));
+  for (const std::string& name : harness)
+    objects.push_back(compile("harness/" + name, false, agent_flags, object_of("harness/" + name)));
 
-  std::vector<std::string> link = {kCompiler};
-  link.insert(link.end(), board.cflags.begin(), board.cflags.end());
-  link.insert(link.end(), {"-nostartfiles", "--specs=nano.specs", "-T", "link.ld",
-                           "-Wl,--gc-sections", "-Wl,-Map=firmware.map", "-o", "firmware.elf"});
-  link.insert(link.end(), objects.begin(), objects.end());
-  link.push_back("-lm");
-  const CommandResult r = run_command(link, dir);
+  const int64_t bootloader_bytes = 64 * 1024;
+  if (options.agent) {
+    write_text(dir / "link.ld", linker_script(board, kAgentExecBase, board.flash_bytes - bootloader_bytes));
+    write_text(dir / "boot/link.ld", linker_script(board, static_cast<uint32_t>(board.emulator->flash_origin),
+                                                   bootloader_bytes));
+  }
+  auto link_elf = [&](const std::vector<std::string>& objs, const std::string& script, const std::string& elf,
+                      const std::string& map) {
+    std::vector<std::string> link = {kCompiler};
+    link.insert(link.end(), board.cflags.begin(), board.cflags.end());
+    link.insert(link.end(), {"-nostartfiles", "--specs=nano.specs", "-T", script, "-Wl,--gc-sections",
+                             "-Wl,-Map=" + map, "-o", elf});
+    link.insert(link.end(), objs.begin(), objs.end());
+    link.push_back("-lm");
+    return run_command(link, dir);
+  };
+  const CommandResult r = link_elf(objects, "link.ld", "firmware.elf", "firmware.map");
   write_text(dir / "link.log", r.output);
-
   FirmwareBuild build;
   build.sizes.arena_bytes = bundle.plan.arena_bytes;
   if (r.exit_code != 0) {
@@ -217,6 +268,23 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
   build.sizes = sizes_from_map(map);
   build.sizes.arena_bytes = arena;
   build.elf = dir / "firmware.elf";
+  if (options.agent) {
+    const std::vector<std::string> boot_flags = {"-DTINYOPS_AGENT", "-DTINYOPS_BOOTLOADER", "-Iagent"};
+    std::vector<std::string> boot_objects;
+    for (const std::string& name : {std::string("startup.c"), std::string("semihost.c"),
+                                    "uart_" + board.emulator->uart + ".c", std::string("agent_device.c"),
+                                    std::string("bootloader_main.c")})
+      boot_objects.push_back(compile("harness/" + name, false, boot_flags, "boot/" + object_of(name)));
+    for (const char* name : {"bootloader.c", "slots.c", "manifest.c", "cbor_read.c", "frame.c", "sha256.c",
+                             "sha512.c", "ed25519.c"})
+      boot_objects.push_back(compile(std::string("agent/") + name, true, boot_flags,
+                                     "boot/" + object_of(name)));
+    const CommandResult b = link_elf(boot_objects, "boot/link.ld", "bootloader.elf", "boot/bootloader.map");
+    if (b.exit_code != 0)
+      throw std::runtime_error(fmt::format("the bootloader for {} does not link:\n{}", board.name,
+                                           first_lines(b.output, 12)));
+    build.bootloader_elf = dir / "bootloader.elf";
+  }
   return build;
 }
 

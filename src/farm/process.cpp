@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <stdexcept>
 
 extern char** environ;
@@ -154,6 +155,32 @@ void ChildProcess::write(const std::string& text) {
   }
 }
 
+bool ChildProcess::fill(std::chrono::steady_clock::time_point deadline) {
+  if (from_child_ < 0) return false;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{from_child_, POLLIN, 0};
+  const int ready = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+  if (ready < 0 && errno != EINTR) return false;
+  if (ready <= 0) return true;
+  char buf[4096];
+  const ssize_t n = ::read(from_child_, buf, sizeof buf);
+  if (n > 0) {
+    buffer_.append(buf, static_cast<size_t>(n));
+  } else if (n == 0) {
+    close_fd(from_child_);
+    status_ = wait_status(pid_);
+  }
+  return true;
+}
+
+std::string ChildProcess::read_some(std::chrono::steady_clock::time_point deadline) {
+  while (buffer_.empty() && fill(deadline)) {
+  }
+  return std::exchange(buffer_, {});
+}
+
 std::optional<std::string> ChildProcess::read_line(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     const size_t eol = buffer_.find('\n');
@@ -163,22 +190,7 @@ std::optional<std::string> ChildProcess::read_line(std::chrono::steady_clock::ti
       if (!line.empty() && line.back() == '\r') line.pop_back();
       return line;
     }
-    if (from_child_ < 0) return std::nullopt;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    pollfd p{from_child_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) return std::nullopt;
-    if (ready <= 0) continue;
-    char buf[4096];
-    const ssize_t n = ::read(from_child_, buf, sizeof buf);
-    if (n > 0) {
-      buffer_.append(buf, static_cast<size_t>(n));
-    } else if (n == 0) {
-      close_fd(from_child_);
-      status_ = wait_status(pid_);
-    }
+    if (!fill(deadline)) return std::nullopt;
   }
 }
 

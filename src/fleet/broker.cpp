@@ -96,6 +96,7 @@ BrokerConfig write_broker_config(store::Workspace& ws, const fs::path& dir, cons
                               "password_file " + c.passwords.string() + "\n"
                               "acl_file " + c.acl.string() + "\n"
                               "persistence false\n"
+                              "set_tcp_nodelay true\n"
                               "log_dest stderr\n"
                               "log_type error\n"
                               "log_type warning\n");

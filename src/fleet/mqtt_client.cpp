@@ -24,6 +24,8 @@ MqttClient::MqttClient(const std::string& user, const std::string& password, OnM
   m_ = mosquitto_new(nullptr, true, this);
   if (m_ == nullptr) throw std::bad_alloc();
   mosquitto_username_pw_set(m_, user.c_str(), password.c_str());
+  // an update is a dialogue of small messages: Nagle's delay would be paid on every chunk
+  mosquitto_int_option(m_, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_connect_callback_set(m_, [](mosquitto*, void* self, int rc) {
     auto& c = *static_cast<MqttClient*>(self);
     c.connected_ = rc == 0;

@@ -133,7 +133,11 @@ Release create_release(store::Workspace& ws, const ReleaseOptions& o) {
         o.work_dir.empty()};
   fs::create_directories(dir.path);
   say("building the device image");
-  const farm::FirmwareBuild fw = farm::build_firmware(board, graph, bundle, dir.path / "fw");
+  farm::FirmwareOptions fw_options;
+  fw_options.agent = farm::AgentOptions{};
+  fw_options.agent->public_key = key.public_key;
+  fw_options.agent->key_id = key.id;
+  const farm::FirmwareBuild fw = farm::build_firmware(board, graph, bundle, dir.path / "fw", fw_options);
   require(fw.fits, "cannot release for " + board.name + ": the image does not fit (" + fw.overflow + ")");
   const fs::path bin = dir.path / "image.bin";
   const farm::CommandResult copy =
@@ -162,7 +166,7 @@ Release create_release(store::Workspace& ws, const ReleaseOptions& o) {
                                      {"bytes", image.size()},
                                      {"flash_bytes", fw.sizes.flash_bytes},
                                      {"static_ram_bytes", fw.sizes.static_ram_bytes},
-                                     {"contains", "model firmware (the device agent is not linked yet)"}};
+                                     {"contains", "model firmware with the device agent (trusting key " + key.name + "), run from 0x00010000 behind the bootloader"}};
   const store::Artifact image_artifact = store::record_artifact(
       ws, "device_image", model.name + "@" + board.name, image, image_meta.dump(), {{model.id, "model"}});
   const std::vector<uint8_t> envelope = sign_manifest(m, key);

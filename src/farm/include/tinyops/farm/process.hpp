@@ -37,14 +37,16 @@ class ChildProcess {
   std::optional<std::string> read_line(std::chrono::steady_clock::time_point deadline);
   // The exit status once the child has ended (after read_line returned nullopt).
   std::optional<int> exited();
+  // Whatever output has arrived (waiting until `deadline` for the first byte), for binary
+  // protocols; empty when the deadline passes or the child has closed its output.
+  std::string read_some(std::chrono::steady_clock::time_point deadline);
+  int pid() const { return pid_; }  // to signal it (e.g. SIGHUP: reload its configuration)
   // Output received but not yet returned as a line (for error messages).
   const std::string& pending_output() const { return buffer_; }
 
  private:
+  bool fill(std::chrono::steady_clock::time_point deadline);  // false: deadline or end
   int pid_ = -1;
-
- public:
-  int pid() const { return pid_; }  // to signal it (e.g. SIGHUP: reload its configuration)
   int to_child_ = -1;
   int from_child_ = -1;
   std::string buffer_;

@@ -1,0 +1,131 @@
+// A release installed end to end on an emulated board: the Nano 33 BLE Sense profile in
+// QEMU (mps2-an386) runs the bootloader and the release image with the device agent; the
+// server's update session talks to it over the board's UART, and the new image's smoke
+// test runs the generated model on the emulated Cortex-M4.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/temp_dir.hpp"
+#include "tinyops/compiler/board.hpp"
+#include "tinyops/compiler/codegen.hpp"
+#include "tinyops/fleet/host_model.hpp"
+#include "tinyops/fleet/qemu_device.hpp"
+#include "tinyops/fleet/release.hpp"
+#include "tinyops/fleet/update_session.hpp"
+#include "tinyops/formats/file_io.hpp"
+#include "tinyops/formats/tflite_importer.hpp"
+#include "tinyops/store/registry.hpp"
+
+extern "C" {
+#include "agent_reason.h"
+}
+
+namespace tinyops::fleet {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::optional<SimReport> next_report(QemuDevice& board, FrameReader& reader, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    for (const tinyops_frame& f : reader.feed(board.listen(500ms)))
+      if (f.type == TINYOPS_MSG_REPORT) return decode_report({f.payload, f.length});
+  }
+  return std::nullopt;
+}
+
+// Plays a whole update session against the board; the session's outcome.
+std::optional<UpdateSession::Outcome> install(QemuDevice& board, FrameReader& reader, const std::vector<uint8_t>& envelope,
+                                              const std::vector<uint8_t>& image, const std::array<uint8_t, 32>& digest) {
+  UpdateSession session(envelope, image, digest);
+  std::vector<uint8_t> next = session.begin();
+  for (int guard = 0; guard < 2000 && !next.empty() && !session.outcome(); ++guard) {
+    const auto replies = reader.feed(board.exchange(next, 20s));
+    next.clear();
+    for (const tinyops_frame& f : replies)
+      if (auto send = session.on_reply(f)) next = *send;
+  }
+  return session.outcome();
+}
+
+TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest) {
+  test_support::TempDir tmp("qemu-device");
+  store::Workspace ws = store::Workspace::init(tmp.path() / "ws");
+  const auto bytes = formats::read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  const store::Artifact model = store::record_artifact(ws, "int8_model", "hello_world", bytes, "{}");
+  nlohmann::json meta;
+  meta["boards"] = nlohmann::json::array({{{"board", "nano33ble"}, {"passed", true}, {"fits", true}, {"bit_exact", true}}});
+  const std::string text = meta.dump();
+  store::record_artifact(ws, "farm_report", "hello_world@nano33ble/farm", std::vector<uint8_t>(text.begin(), text.end()),
+                         text, {{model.id, "model"}});
+  const SigningKey key = create_key(ws, "default");
+  ReleaseOptions o;
+  o.model = model.id;
+  o.board = "nano33ble";
+  const Release v1 = create_release(ws, o);
+  const Release v2 = create_release(ws, o);
+
+  // the board's bootloader, for this key and layout
+  const compiler::Board& board = compiler::find_board("nano33ble");
+  const Graph graph = formats::import_tflite(bytes, "hello_world");
+  farm::FirmwareOptions fo;
+  fo.agent = farm::AgentOptions{};
+  fo.agent->public_key = key.public_key;
+  fo.agent->key_id = key.id;
+  const farm::FirmwareBuild fw = farm::build_firmware(board, graph, compiler::generate_c(graph, {}), tmp.path() / "fw", fo);
+  ASSERT_FALSE(fw.bootloader_elf.empty());
+
+  // factory state: release 1 installed by the same agent code on the host
+  SimDeviceOptions so;
+  so.class_id = "nano33ble";
+  so.trusted_key = key.public_key;
+  so.layout = agent_layout(*fo.agent);
+  HostModel host(graph, tmp.path() / "host-model");
+  so.model = [&](uint32_t, std::span<const uint8_t> in) { return host.run(in); };
+  SimFlash factory("", so.layout.flash_size(), so.layout.page_size);
+  {
+    SimDevice device(so, factory);
+    device.boot();
+    UpdateSession s(ws.objects().get(v1.id), ws.objects().get(v1.image_id), v1.manifest.image_digest);
+    FrameReader r;
+    std::vector<uint8_t> next = s.begin();
+    while (!next.empty()) {
+      const auto replies = r.feed(device.receive(next));
+      next.clear();
+      for (const auto& f : replies)
+        if (auto send = s.on_reply(f)) next = *send;
+    }
+    ASSERT_EQ(device.report().sequence, 1u);
+  }
+  const std::filesystem::path dump = tmp.path() / "flash.bin";
+  formats::write_file(dump, std::vector<uint8_t>(factory.memory(), factory.memory() + factory.size()));
+
+  QemuDevice qemu(board, fw.bootloader_elf, dump);
+  FrameReader reader;
+  const auto first = next_report(qemu, reader, 30s);
+  ASSERT_TRUE(first) << "the board booted release 1 and reported";
+  EXPECT_EQ(first->sequence, 1u);
+  EXPECT_TRUE(first->confirmed);
+
+  // a tampered envelope is refused on the board, which keeps running release 1
+  std::vector<uint8_t> bad = ws.objects().get(v2.id);
+  bad[bad.size() - 20] ^= 0x01;  // inside the signature
+  const auto refused = install(qemu, reader, bad, ws.objects().get(v2.image_id), v2.manifest.image_digest);
+  ASSERT_TRUE(refused);
+  EXPECT_FALSE(refused->installed);
+  EXPECT_EQ(refused->reason, TINYOPS_REJECT_SIGNATURE);
+
+  const auto out = install(qemu, reader, ws.objects().get(v2.id), ws.objects().get(v2.image_id), v2.manifest.image_digest);
+  ASSERT_TRUE(out && out->installed) << int(out ? out->reason : 255);
+  EXPECT_EQ(out->sequence, 2u);
+  // it reboots through the bootloader into release 2, whose smoke test runs on the board
+  const auto second = next_report(qemu, reader, 60s);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->sequence, 2u);
+  EXPECT_TRUE(second->confirmed) << "smoke test bit-exact on the emulated Cortex-M4";
+  EXPECT_EQ(second->last_reason, TINYOPS_AGENT_OK);
+}
+
+}  // namespace
+}  // namespace tinyops::fleet
