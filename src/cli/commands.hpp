@@ -195,6 +195,19 @@ struct FleetSimulateArgs : WorkspaceArgs {
 };
 int fleet_simulate(const FleetSimulateArgs& args);
 
+struct FleetEmulateArgs : WorkspaceArgs {
+  std::string board = "nano33ble";
+  std::string name;     // default emu-BOARD-1
+  std::string release;  // the factory image: default the board's newest release
+  std::vector<std::string> tags;
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  double seconds = 0;
+  std::string key = "default";
+};
+// An emulated board (QEMU) with the device agent, bridged to the broker by a gateway.
+int fleet_emulate(const FleetEmulateArgs& args);
+
 // ---- staged rollouts (rollout_commands.cpp) ----
 
 struct RolloutArgs : WorkspaceArgs {

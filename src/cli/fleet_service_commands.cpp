@@ -15,10 +15,12 @@
 
 #include "commands.hpp"
 #include "tinyops/core/error.hpp"
+#include "tinyops/compiler/board.hpp"
 #include "tinyops/farm/process.hpp"
 #include "tinyops/fleet/broker.hpp"
 #include "tinyops/fleet/devices.hpp"
 #include "tinyops/fleet/fleet_server.hpp"
+#include "tinyops/fleet/gateway.hpp"
 #include "tinyops/fleet/host_model.hpp"
 #include "tinyops/fleet/keys.hpp"
 #include "tinyops/fleet/release.hpp"
@@ -59,6 +61,16 @@ std::string read_or_enroll(store::Workspace& ws, const fs::path& dir, const std:
   }
   ::chmod(secret.c_str(), 0600);
   return e.secret;
+}
+
+// Sets `stop` after `seconds` (0: never) or at Ctrl-C; join the thread it returns.
+std::thread stop_after(double seconds, std::atomic<bool>& stop) {
+  return std::thread([seconds, &stop] {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!stop_requested && !stop && (seconds <= 0 || std::chrono::steady_clock::now() < end))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+  });
 }
 
 }  // namespace
@@ -149,16 +161,50 @@ int fleet_simulate(const FleetSimulateArgs& args) {
                   args.port, args.seconds > 0 ? fmt::format(" for {} s", args.seconds) : " (Ctrl-C stops)"));
   stop_on_signals();
   std::atomic<bool> stop{false};
-  std::thread timer([&] {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(args.seconds);
-    while (!stop_requested && (args.seconds <= 0 || std::chrono::steady_clock::now() < end))
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    stop = true;
-  });
+  std::thread timer = stop_after(args.seconds, stop);
   fleet.run(stop);
   timer.join();
   say(fmt::format("simulate: {} of {} connected at the end, {} messages", fleet.connected(), args.devices,
                   fleet.messages()));
+  return 0;
+}
+
+int fleet_emulate(const FleetEmulateArgs& args) {
+  store::Workspace ws = open_workspace(args);
+  const compiler::Board& board = compiler::find_board(args.board);
+  std::string release = args.release;
+  if (release.empty()) {
+    uint64_t newest = 0;
+    for (const fleet::Release& r : fleet::list_releases(ws))
+      if (r.manifest.class_id == board.name && r.manifest.sequence > newest) {
+        newest = r.manifest.sequence;
+        release = r.id;
+      }
+    if (release.empty())
+      throw InputError("no release for " + board.name + " to start the board with: `tinyops release create MODEL --board " +
+                       board.name + "` first (or --release ID)");
+  }
+  const std::string name = args.name.empty() ? "emu-" + board.name + "-1" : args.name;
+  const fs::path dir = ws.dir() / "emu" / name;
+  fs::create_directories(dir);
+  std::vector<std::string> tags = args.tags;
+  if (std::find(tags.begin(), tags.end(), "emulated") == tags.end()) tags.push_back("emulated");
+  fleet::GatewayOptions o{args.host, args.port, name, read_or_enroll(ws, dir, name, board.name, tags)};
+  say(fmt::format("emulate: building {}'s bootloader and its factory flash (release {})", name, release.substr(0, 12)));
+  const fleet::EmulatedBoard files = fleet::provision_emulated_board(ws, release, args.key, dir);
+  say(fmt::format("emulate: {} ({}) in QEMU, its UART bridged to {}:{}{}; its flash lives while QEMU runs", name,
+                  board.title, args.host, args.port, args.seconds > 0 ? fmt::format(", for {} s", args.seconds) : ""));
+  stop_on_signals();
+  std::atomic<bool> stop{false};
+  std::thread timer = stop_after(args.seconds, stop);
+  try {
+    fleet::run_gateway(board, files, o, stop);
+  } catch (...) {
+    stop = true;
+    timer.join();
+    throw;
+  }
+  timer.join();
   return 0;
 }
 

@@ -253,6 +253,18 @@ int main(int argc, char** argv) {
   fleet_simulate_cmd->add_option("--seconds", fleet_simulate_args.seconds, "Run this long (default: until Ctrl-C)");
   fleet_simulate_cmd->add_option("--key", fleet_simulate_args.key, "Release key the devices trust (default 'default')");
   workspace_options(fleet_simulate_cmd, fleet_simulate_args);
+  FleetEmulateArgs fleet_emulate_args;
+  CLI::App* fleet_emulate_cmd = fleet->add_subcommand(
+      "emulate", "Run an emulated board (QEMU) with the device agent, its UART bridged to the broker by a gateway");
+  fleet_emulate_cmd->add_option("--board", fleet_emulate_args.board, "Board profile with an emulator (default nano33ble)");
+  fleet_emulate_cmd->add_option("--name", fleet_emulate_args.name, "Device name (default emu-BOARD-1; enrolled on first use)");
+  fleet_emulate_cmd->add_option("--release", fleet_emulate_args.release, "Factory image (default: the board's newest release)");
+  fleet_emulate_cmd->add_option("--tag", fleet_emulate_args.tags, "Cohort tag for a new device (repeatable; 'emulated' is always added)");
+  fleet_emulate_cmd->add_option("--host", fleet_emulate_args.host, "Broker address (default 127.0.0.1)");
+  fleet_emulate_cmd->add_option("--port", fleet_emulate_args.port, "Broker port (default 1883)")->check(CLI::Range(1, 65535));
+  fleet_emulate_cmd->add_option("--seconds", fleet_emulate_args.seconds, "Run this long (default: until Ctrl-C)");
+  fleet_emulate_cmd->add_option("--key", fleet_emulate_args.key, "Release key the board trusts (default 'default')");
+  workspace_options(fleet_emulate_cmd, fleet_emulate_args);
 
   CLI::App* rollout = app.add_subcommand("rollout", "Staged rollouts of a release to a cohort of devices");
   rollout->require_subcommand(1);
@@ -379,6 +391,7 @@ int main(int argc, char** argv) {
     if (*fleet_show_cmd) return fleet_show(fleet_show_args);
     if (*fleet_serve_cmd) return fleet_serve(fleet_serve_args);
     if (*fleet_simulate_cmd) return fleet_simulate(fleet_simulate_args);
+    if (*fleet_emulate_cmd) return fleet_emulate(fleet_emulate_args);
     if (*rollout_start_cmd) return rollout_start(rollout_start_args);
     if (*rollout_list_cmd) return rollout_list(rollout_list_args);
     if (*rollout_status_cmd) return rollout_status(rollout_status_args);

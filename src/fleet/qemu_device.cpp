@@ -40,3 +40,16 @@ std::vector<uint8_t> QemuDevice::exchange(std::span<const uint8_t> bytes, std::c
 }
 
 }  // namespace tinyops::fleet
+
+namespace tinyops::fleet {
+
+void QemuDevice::send(std::span<const uint8_t> bytes) {
+  if (!bytes.empty()) qemu_->write(std::string(bytes.begin(), bytes.end()));
+}
+
+std::vector<tinyops_frame> QemuDevice::frames(std::chrono::milliseconds timeout) {
+  const std::string got = qemu_->read_some(std::chrono::steady_clock::now() + timeout);
+  return reader_.feed({reinterpret_cast<const uint8_t*>(got.data()), got.size()});
+}
+
+}  // namespace tinyops::fleet

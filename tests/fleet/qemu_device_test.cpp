@@ -2,13 +2,22 @@
 // QEMU (mps2-an386) runs the bootloader and the release image with the device agent; the
 // server's update session talks to it over the board's UART, and the new image's smoke
 // test runs the generated model on the emulated Cortex-M4.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "../support/free_port.hpp"
 #include "../support/temp_dir.hpp"
+
+#include <thread>
 #include "tinyops/compiler/board.hpp"
 #include "tinyops/compiler/codegen.hpp"
+#include "tinyops/farm/process.hpp"
+#include "tinyops/fleet/broker.hpp"
+#include "tinyops/fleet/devices.hpp"
+#include "tinyops/fleet/fleet_server.hpp"
+#include "tinyops/fleet/gateway.hpp"
 #include "tinyops/fleet/host_model.hpp"
 #include "tinyops/fleet/qemu_device.hpp"
 #include "tinyops/fleet/release.hpp"
@@ -125,6 +134,57 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
   EXPECT_EQ(second->sequence, 2u);
   EXPECT_TRUE(second->confirmed) << "smoke test bit-exact on the emulated Cortex-M4";
   EXPECT_EQ(second->last_reason, TINYOPS_AGENT_OK);
+}
+
+TEST(QemuDevice, AnEmulatedBoardTakesPartInARolloutThroughItsGateway) {
+  test_support::TempDir tmp("qemu-gateway");
+  store::Workspace ws = store::Workspace::init(tmp.path() / "ws");
+  const auto bytes = formats::read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  const store::Artifact model = store::record_artifact(ws, "int8_model", "hello_world", bytes, "{}");
+  nlohmann::json meta;
+  meta["boards"] = nlohmann::json::array({{{"board", "nano33ble"}, {"passed", true}, {"fits", true}, {"bit_exact", true}}});
+  const std::string text = meta.dump();
+  store::record_artifact(ws, "farm_report", "hello_world@nano33ble/farm", std::vector<uint8_t>(text.begin(), text.end()),
+                         text, {{model.id, "model"}});
+  create_key(ws, "default");
+  ReleaseOptions o;
+  o.model = model.id;
+  o.board = "nano33ble";
+  const Release v1 = create_release(ws, o);
+  const Release v2 = create_release(ws, o);
+  const Enrollment emu = enroll_device(ws, "emu-1", "nano33ble", {"lab"});
+  const EmulatedBoard files = provision_emulated_board(ws, v1.id, "default", tmp.path() / "emu");
+
+  const int port = test_support::free_port();
+  const BrokerConfig config = write_broker_config(ws, tmp.path() / "broker", "127.0.0.1", port);
+  farm::ChildProcess broker({mosquitto_program().string(), "-c", config.config.string()});
+  std::this_thread::sleep_for(300ms);
+  std::atomic<bool> stop{false};
+  std::thread gateway([&] {
+    run_gateway(compiler::find_board("nano33ble"), files, {"127.0.0.1", port, emu.device.name, emu.secret}, stop);
+  });
+  RolloutOptions plan;
+  plan.release = v2.id;
+  plan.cohort = "lab";
+  plan.stages = {100};
+  const Rollout r = start_rollout(ws, plan, std::time(nullptr));
+  FleetServerOptions so;
+  so.port = port;
+  so.until_idle = true;
+  so.tick = 100ms;
+  std::atomic<bool> timeout{false};
+  std::thread guard([&] {
+    for (int i = 0; i < 900 && !stop; ++i) std::this_thread::sleep_for(100ms);
+    timeout = true;
+  });
+  FleetServer(ws, so).run(timeout);
+  stop = true;
+  gateway.join();
+  guard.join();
+  EXPECT_EQ(find_rollout(ws, r.id).state, "done");
+  const Device d = find_device(ws, "emu-1");
+  EXPECT_EQ(d.installed_release, v2.id);
+  EXPECT_THAT(d.health, ::testing::HasSubstr("\"smoke_passed\":true"));
 }
 
 }  // namespace

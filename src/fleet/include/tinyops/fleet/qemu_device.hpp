@@ -33,6 +33,10 @@ class QemuDevice {
   std::vector<uint8_t> exchange(std::span<const uint8_t> bytes, std::chrono::milliseconds timeout);
   // Bytes the board sends on its own (the report after each boot).
   std::vector<uint8_t> listen(std::chrono::milliseconds timeout) { return exchange({}, timeout); }
+  // The gateway's two halves: bytes to the UART, and the whole frames that came back
+  // within `timeout` (text lines of the harness are skipped).
+  void send(std::span<const uint8_t> bytes);
+  std::vector<tinyops_frame> frames(std::chrono::milliseconds timeout);
   // The emulator's exit status once it has stopped (the firmware's semihosting exit: 99 is
   // a fault, 3 a bootloader with nothing to boot).
   std::optional<int> stopped() { return qemu_->exited(); }
