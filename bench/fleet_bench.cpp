@@ -100,6 +100,18 @@ void run(const fs::path& example, int n) {
   auto host_model = std::make_shared<fleet::HostModel>(
       formats::import_tflite(ws.objects().get(model), "gesture"), dir / "model");
   fo.model = [host_model](uint32_t, std::span<const uint8_t> in) { return host_model->run(in); };
+  // all connected: every device has sent the report it sends on connecting (the watcher
+  // listens before the first device starts)
+  std::set<std::string> heard;
+  auto watcher = std::make_unique<fleet::MqttClient>(
+      fleet::kServerAccount, fleet::server_password(ws),
+      [&](const std::string& topic, std::span<const uint8_t>) { heard.insert(topic); });
+  watcher->subscribe("tinyops/devices/+/up");
+  watcher->connect("127.0.0.1", port);
+  fleet::MqttClient* watchers[] = {watcher.get()};
+  for (const auto until = Clock::now() + std::chrono::seconds(5); !watcher->connected() && Clock::now() < until;)
+    fleet::pump(watchers, std::chrono::milliseconds(50));
+  for (int i = 0; i < 5; ++i) fleet::pump(watchers, std::chrono::milliseconds(20));  // the SUBACK
   // libmosquitto takes three descriptors per client (its socket and a wake-up pair): the
   // devices run in child processes of at most 4,000 each, to stay under the fd limit.
   std::vector<pid_t> children;
@@ -118,18 +130,10 @@ void run(const fs::path& example, int n) {
     }
     children.push_back(pid);
   }
-  // all connected: every device has sent the report it sends on connecting
   const auto connect_start = Clock::now();
-  {
-    std::set<std::string> heard;
-    fleet::MqttClient watcher(fleet::kServerAccount, fleet::server_password(ws),
-                              [&](const std::string& topic, std::span<const uint8_t>) { heard.insert(topic); });
-    watcher.subscribe("tinyops/devices/+/up");
-    watcher.connect("127.0.0.1", port);
-    fleet::MqttClient* clients[] = {&watcher};
-    while (heard.size() < static_cast<size_t>(n) && Clock::now() - connect_start < std::chrono::minutes(5))
-      fleet::pump(clients, std::chrono::milliseconds(50));
-  }
+  while (heard.size() < static_cast<size_t>(n) && Clock::now() - connect_start < std::chrono::minutes(5))
+    fleet::pump(watchers, std::chrono::milliseconds(50));
+  watcher.reset();  // not in the rollout's traffic
   const double connect_s = seconds(Clock::now() - connect_start);
 
   fleet::RolloutOptions plan;

@@ -271,7 +271,7 @@ FirmwareBuild build_firmware(const compiler::Board& board, const Graph& graph,
   if (options.agent) {
     const std::vector<std::string> boot_flags = {"-DTINYOPS_AGENT", "-DTINYOPS_BOOTLOADER", "-Iagent"};
     std::vector<std::string> boot_objects;
-    for (const std::string& name : {std::string("startup.c"), std::string("semihost.c"),
+    for (const std::string& name : {std::string("startup.c"), std::string("semihost.c"), std::string("counters.c"),
                                     "uart_" + board.emulator->uart + ".c", std::string("agent_device.c"),
                                     std::string("bootloader_main.c")})
       boot_objects.push_back(compile("harness/" + name, false, boot_flags, "boot/" + object_of(name)));

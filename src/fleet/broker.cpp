@@ -97,6 +97,10 @@ BrokerConfig write_broker_config(store::Workspace& ws, const fs::path& dir, cons
                               "acl_file " + c.acl.string() + "\n"
                               "persistence false\n"
                               "set_tcp_nodelay true\n"
+                              "# the server's one connection carries every device's traffic:\n"
+                              "# no window of 20 messages in flight, and a deep (bounded) queue\n"
+                              "max_inflight_messages 0\n"
+                              "max_queued_messages 200000\n"
                               "log_dest stderr\n"
                               "log_type error\n"
                               "log_type warning\n");

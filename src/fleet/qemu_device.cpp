@@ -18,7 +18,7 @@ QemuDevice::QemuDevice(const compiler::Board& board, const std::filesystem::path
   const compiler::Emulator& e = *board.emulator;
   std::vector<std::string> argv{
       "qemu-system-arm", "-machine", e.qemu_machine, "-cpu", e.qemu_cpu, "-display", "none", "-monitor",
-      "none", "-serial", "stdio", "-semihosting-config", "enable=on,target=native", "-kernel",
+      "none", "-serial", "stdio", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel",
       bootloader_elf.string(), "-device",
       fmt::format("loader,file={},addr=0x{:08X},force-raw=on", flash_dump.string(), farm::kAgentFlashBase)};
   // TINYOPS_QEMU_LOG=FILE: QEMU logs exceptions and guest errors there (to find a fault)
