@@ -1,9 +1,11 @@
 // `tinyops rollout start|list|status|pause|resume|abort` (src/fleet/rollout.hpp). Starting
-// records the plan and its first stage's offers; carrying offers to devices and their
-// reports back is the server's MQTT loop, which is not built yet (docs/fleet.md).
+// records the plan and its first stage's offers; `tinyops fleet serve` carries offers to
+// devices and their reports back (docs/fleet.md).
 #include <fmt/format.h>
 
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -22,9 +24,44 @@ std::string stages_text(const std::vector<int>& stages) {
   return out;
 }
 
-// One row per stage: its devices and how they fare.
+std::time_t parse_iso(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return in.fail() ? 0 : timegm(&tm);
+}
+
+// How long each stage took (or has taken so far), from the events that open and close it.
+std::vector<std::string> stage_times(const fleet::Rollout& r) {
+  std::vector<std::time_t> begin(r.stages.size(), 0), end(r.stages.size(), 0);
+  for (const fleet::RolloutEvent& e : r.events) {
+    const nlohmann::json evidence = nlohmann::json::parse(e.evidence, nullptr, false);
+    const std::time_t at = parse_iso(e.at);
+    if (e.event == "started") begin[0] = at;
+    if (!evidence.is_object() || !evidence.contains("stage") || !evidence["stage"].is_number_integer()) continue;
+    const auto s = evidence["stage"].get<size_t>();
+    if (s >= r.stages.size()) continue;
+    if (e.event == "stage") begin[s] = at;
+    if (e.event == "stage-passed" || e.event == "done" || e.event == "halted") end[s] = at;
+  }
+  std::vector<std::string> out;
+  for (size_t s = 0; s < r.stages.size(); ++s) {
+    if (begin[s] == 0) {
+      out.push_back("");
+    } else if (end[s] != 0) {
+      out.push_back(fmt::format("{} s", end[s] - begin[s]));
+    } else {
+      out.push_back(r.state == "running" && static_cast<int>(s) == r.stage
+                        ? fmt::format("{} s so far", std::time(nullptr) - begin[s]) : "");
+    }
+  }
+  return out;
+}
+
+// One row per stage: its devices, how they fare, and how long it took.
 std::string stage_table(const fleet::Rollout& r) {
-  TextTable table({"stage", "%", "devices", "updated", "failed", "reverted", "waiting"});
+  const std::vector<std::string> times = stage_times(r);
+  TextTable table({"stage", "%", "devices", "updated", "failed", "reverted", "waiting", "time"});
   for (size_t s = 0; s < r.stages.size(); ++s) {
     std::map<std::string, int> count;
     int devices = 0;
@@ -35,7 +72,7 @@ std::string stage_table(const fleet::Rollout& r) {
       }
     table.add({std::to_string(s + 1), std::to_string(r.stages[s]), std::to_string(devices),
                std::to_string(count["updated"]), std::to_string(count["failed"]),
-               std::to_string(count["reverted"] + count["reverting"]), std::to_string(count["offered"])});
+               std::to_string(count["reverted"] + count["reverting"]), std::to_string(count["offered"]), times[s]});
   }
   return table.render();
 }
