@@ -275,8 +275,9 @@ void tinyops_agent_report(const tinyops_agent *a, tinyops_frame *out) {
   tinyops_put_u32(p + 18, a->latency_us);
 }
 
-void tinyops_agent_count_inference(tinyops_agent *a, int ok, uint32_t latency_us) {
-  ++a->inferences;
-  if (!ok) ++a->errors;
+void tinyops_agent_count_inferences(tinyops_agent *a, uint32_t runs, uint32_t failed,
+                                    uint32_t latency_us) {
+  a->inferences += runs;
+  a->errors += failed;
   a->latency_us = latency_us;
 }

@@ -53,7 +53,9 @@ void tinyops_agent_handle(tinyops_agent *a, const tinyops_frame *in, tinyops_fra
  * the offset the transfer wants next, so the sender resends from there. */
 void tinyops_agent_frame_error(const tinyops_agent *a, tinyops_frame *reply);
 void tinyops_agent_report(const tinyops_agent *a, tinyops_frame *out);
-/* The application counts its inferences for the reports. */
-void tinyops_agent_count_inference(tinyops_agent *a, int ok, uint32_t latency_us);
+/* The application counts its inferences for the reports: `runs` more, `failed` of them
+ * failed, the last one's latency. */
+void tinyops_agent_count_inferences(tinyops_agent *a, uint32_t runs, uint32_t failed,
+                                    uint32_t latency_us);
 
 #endif

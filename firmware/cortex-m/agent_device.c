@@ -95,6 +95,13 @@ void tinyops_agent_app_start(void) {
   send(&report);
 }
 
+void tinyops_agent_app_inferences(uint32_t runs, uint64_t ticks) {
+  /* a tick is TINYOPS_AGENT_TICK_NS instructions under -icount; at the board's clock one
+   * instruction takes 1/TINYOPS_AGENT_CLOCK_MHZ microseconds */
+  const uint64_t per_run = runs ? ticks / runs : 0u;
+  tinyops_agent_count_inferences(&agent, runs, 0, (uint32_t)(per_run * TINYOPS_AGENT_TICK_NS / TINYOPS_AGENT_CLOCK_MHZ));
+}
+
 int tinyops_agent_app_byte(uint8_t byte) {
   tinyops_frame reply;
   const int got = tinyops_frame_feed(&parser, byte);

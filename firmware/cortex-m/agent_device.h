@@ -20,5 +20,7 @@ void tinyops_reboot(void);
  * then a report), and one received byte (returns 1 while a frame is being received). */
 void tinyops_agent_app_start(void);
 int tinyops_agent_app_byte(uint8_t byte);
+/* The harness ran `runs` inferences in `ticks` SysTick ticks: counted for the reports. */
+void tinyops_agent_app_inferences(uint32_t runs, uint64_t ticks);
 
 #endif

@@ -157,6 +157,9 @@ static void infer(const char* args) {
   for (i = 0; i < runs; ++i) model_invoke();
   end = tinyops_ticks_now();
   put_line_u64("m-ticks-", end - start);
+#ifdef TINYOPS_AGENT
+  tinyops_agent_app_inferences(runs, end - start);
+#endif
 #ifdef HARNESS_PROFILE_LAYERS
   for (i = 0; i < HARNESS_LAYER_COUNT; ++i) {
     put("m-layer-");

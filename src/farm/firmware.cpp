@@ -68,10 +68,12 @@ std::string agent_config(const compiler::Board& board, const AgentOptions& a) {
       "#define TINYOPS_AGENT_EXEC_BASE 0x{:08X}u\n#define TINYOPS_AGENT_PAGE {}u\n"
       "#define TINYOPS_AGENT_HEADER_PAGES {}u\n#define TINYOPS_AGENT_IMAGE_PAGES {}u\n"
       "#define TINYOPS_AGENT_MAX_BOOT_TRIES {}\n"
+      "#define TINYOPS_AGENT_TICK_NS {}u\n#define TINYOPS_AGENT_CLOCK_MHZ {}u\n"
       "static const uint8_t tinyops_agent_public_key[32] = {{{}}};\n"
       "static const uint8_t tinyops_agent_key_id[8] = {{{}}};\n",
       board.name, kAgentFlashBase, kAgentExecBase, a.page_size, a.header_pages, a.image_pages,
-      a.max_boot_tries, bytes(a.public_key), bytes(a.key_id));
+      a.max_boot_tries, 1000000000 / board.emulator->systick_hz, std::max<int64_t>(1, board.clock_hz / 1000000),
+      bytes(a.public_key), bytes(a.key_id));
 }
 
 std::string first_lines(const std::string& text, int count) {

@@ -134,6 +134,16 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
   EXPECT_EQ(second->sequence, 2u);
   EXPECT_TRUE(second->confirmed) << "smoke test bit-exact on the emulated Cortex-M4";
   EXPECT_EQ(second->last_reason, TINYOPS_AGENT_OK);
+
+  // the harness's inferences reach the report (health: inferences, latency on the board)
+  const std::string infer = "infer 3 0%";
+  qemu.send({reinterpret_cast<const uint8_t*>(infer.data()), infer.size()});
+  uint8_t none = 0;
+  qemu.send(encode_frame(TINYOPS_MSG_STATUS, std::span<const uint8_t>(&none, 0)));
+  const auto third = next_report(qemu, reader, 30s);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->inferences, 3u);
+  EXPECT_GT(third->latency_us, 0u);
 }
 
 TEST(QemuDevice, AnEmulatedBoardTakesPartInARolloutThroughItsGateway) {
