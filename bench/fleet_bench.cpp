@@ -193,6 +193,7 @@ void run(const fs::path& example, int n) {
       wall, messages, messages / wall, cpu, 100 * cpu / wall, static_cast<double>(ru.ru_maxrss) / 1024,
       s.bytes_out, static_cast<double>(s.bytes_out) / n, children.size(),
       static_cast<double>(devices_rss_kb) / 1024);
+  std::cout << std::flush;
   fs::remove_all(dir);
 }
 

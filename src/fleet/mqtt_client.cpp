@@ -26,8 +26,6 @@ MqttClient::MqttClient(const std::string& user, const std::string& password, OnM
   mosquitto_username_pw_set(m_, user.c_str(), password.c_str());
   // an update is a dialogue of small messages: Nagle's delay would be paid on every chunk
   mosquitto_int_option(m_, MOSQ_OPT_TCP_NODELAY, 1);
-  // the server has one message in flight per device in a stage: no window of 20
-  mosquitto_max_inflight_messages_set(m_, 0);
   mosquitto_connect_callback_set(m_, [](mosquitto*, void* self, int rc) {
     auto& c = *static_cast<MqttClient*>(self);
     c.connected_ = rc == 0;
