@@ -302,6 +302,13 @@ void ApiServer::add_routes() {
                                        httplib::Response& res) {
                           reply(res, 200, control_rollout_json(ws, req.matches[1].str(), req.matches[2].str(), req.body));
                         })));
+  s.Post("/api/v1/releases",
+         with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
+                                       httplib::Response& res) {
+                          const nlohmann::json release = create_release_json(ws, req.body);
+                          res.set_header("Location", "/api/v1/releases/" + release.at("id").get<std::string>());
+                          reply(res, 201, release);
+                        })));
   s.Post("/api/v1/devices",
          with_workspace(pool, write([](store::Workspace& ws, const httplib::Request& req,
                                        httplib::Response& res) {

@@ -363,6 +363,18 @@ nlohmann::json rollout_json(store::Workspace& ws, const std::string& id) {
   return fleet::rollout_json(fleet::find_rollout(ws, rollout_number(id)));
 }
 
+nlohmann::json create_release_json(store::Workspace& ws, std::string_view body) {
+  const json request = parse_json_object(body, {"model", "board", "key"});
+  require(request.contains("model") && request["model"].is_string(), "\"model\" (a model id or prefix) is required");
+  require(request.contains("board") && request["board"].is_string(), "\"board\" (a board profile) is required");
+  fleet::ReleaseOptions o;
+  o.model = request["model"].get<std::string>();
+  check_artifact_id(o.model);
+  o.board = request["board"].get<std::string>();
+  o.key = string_field(request, "key", "default");
+  return fleet::release_json(fleet::create_release(ws, o));
+}
+
 nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body) {
   const nlohmann::json request = parse_json_object(body, {"name", "board", "tags"});
   require(request.contains("name") && request["name"].is_string(), "\"name\" (a string) is required");

@@ -54,6 +54,9 @@ nlohmann::json release_json(store::Workspace& ws, const std::string& id_or_prefi
 Page devices_json(store::Workspace& ws, const Paging& paging, const std::optional<std::string>& tag);
 nlohmann::json device_json(store::Workspace& ws, const std::string& name);
 nlohmann::json enroll_device_json(store::Workspace& ws, std::string_view body);
+// Body {"model": ID, "board": B, "key": NAME (default "default")}: a release, as
+// `tinyops release create` makes it (the farm gate, the image with the agent, the signature).
+nlohmann::json create_release_json(store::Workspace& ws, std::string_view body);
 Page rollouts_json(store::Workspace& ws, const Paging& paging);
 // With its devices and events; `id` is the rollout's number.
 nlohmann::json rollout_json(store::Workspace& ws, const std::string& id);

@@ -532,6 +532,15 @@ TEST_F(Api, DevicesEnrollWithATokenAndListByTag) {
   refused(post("/api/v1/rollouts", R"({"release": "0123456789ab"})", token_), 404);
   refused(post("/api/v1/rollouts/7/pause", "", token_), 404);
   refused(post("/api/v1/rollouts/7/pause", "", ""), 401);
+
+  // releases: the same gate as the CLI's (a full release is made in tests/fleet)
+  EXPECT_THAT(refused(post("/api/v1/releases", R"({"model": ")" + model_ + R"(", "board": "esp_eye"})", ""), 401),
+              HasSubstr("bearer token"));
+  EXPECT_THAT(refused(post("/api/v1/releases", R"({"board": "esp_eye"})", token_), 400), HasSubstr("\"model\""));
+  EXPECT_THAT(refused(post("/api/v1/releases", R"({"model": "zz", "board": "esp_eye"})", token_), 400), HasSubstr("zz"));
+  refused(post("/api/v1/releases", R"({"model": "0123456789ab", "board": "esp_eye"})", token_), 404);
+  EXPECT_THAT(refused(post("/api/v1/releases", R"({"model": ")" + model_ + R"(", "board": "esp_eye"})", token_), 409),
+              HasSubstr("esp_eye"));
 }
 
 }  // namespace
