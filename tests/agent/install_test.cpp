@@ -114,15 +114,16 @@ TEST(AgentInstall, EveryByteOfTheEnvelopeFlippedIsRefused) {
   ASSERT_TRUE(install(d.device, good)->installed);  // and the good one still goes in
 }
 
-TEST(AgentInstall, DamagedDuplicatedAndReorderedFramesAreRefusedAndTheTransferRecovers) {
+TEST(AgentInstall, DamagedTruncatedDuplicatedAndReorderedFramesAreRefusedAndTheTransferRecovers) {
   Device d;
   std::mt19937 rng(42);
-  int damaged = 0, duplicated = 0, reordered = 0;
+  int damaged = 0, duplicated = 0, reordered = 0, truncated = 0;
   std::vector<uint8_t> held;
   const auto out = install(d.device, make_release(d.key, 3, kImage), [&](const std::vector<uint8_t>& f) {
     std::vector<uint8_t> sent = f;
-    switch (rng() % 8) {
+    switch (rng() % 9) {
       case 0: sent[4 + rng() % (sent.size() - 4)] ^= 0x01; ++damaged; break;  // CRC catches it
+      case 3: sent.resize(sent.size() / 2); ++truncated; break;  // the rest never comes
       case 1: sent.insert(sent.end(), f.begin(), f.end()); ++duplicated; break;
       case 2:  // an older frame arrives first
         if (!held.empty()) { sent.insert(sent.begin(), held.begin(), held.end()); ++reordered; }
@@ -136,6 +137,7 @@ TEST(AgentInstall, DamagedDuplicatedAndReorderedFramesAreRefusedAndTheTransferRe
   EXPECT_GT(damaged, 0);
   EXPECT_GT(duplicated, 0);
   EXPECT_GT(reordered, 0);
+  EXPECT_GT(truncated, 0);
   EXPECT_TRUE(d.device.report().confirmed);
 }
 
