@@ -30,9 +30,8 @@
 #include "tinyops/fleet/sim_fleet.hpp"
 #include "tinyops/formats/tflite_importer.hpp"
 #include "tinyops/store/registry.hpp"
+#include "../tests/support/free_port.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -40,18 +39,6 @@ using namespace tinyops;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 double thread_cpu_seconds() {
   timespec t{};
@@ -85,7 +72,7 @@ void run(const fs::path& example, int n) {
   }
   const double enroll_s = seconds(Clock::now() - enroll_start);
 
-  const int port = free_port();
+  const int port = test_support::free_port();
   const fleet::BrokerConfig bc = fleet::write_broker_config(ws, dir / "broker", "127.0.0.1", port);
   farm::ChildProcess broker({fleet::mosquitto_program().string(), "-c", bc.config.string()});
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -41,14 +41,7 @@ EmulatedBoard provision_emulated_board(store::Workspace& ws, const std::string& 
   device.boot();
   UpdateSession session(ws.objects().get(release.id), ws.objects().get(release.image_id),
                         release.manifest.image_digest);
-  FrameReader reader;
-  std::vector<uint8_t> next = session.begin();
-  while (!next.empty()) {
-    const auto replies = reader.feed(device.receive(next));
-    next.clear();
-    for (const auto& f : replies)
-      if (auto send = session.on_reply(f)) next = *send;
-  }
+  run_session(device, session);
   if (!device.report().confirmed)
     throw std::runtime_error(fmt::format("release {} did not install on the factory flash (reason {})",
                                          release.id.substr(0, 12), agent_reason_name(device.report().last_reason)));

@@ -114,4 +114,16 @@ SimReport SimDevice::report() const {
   return decode_report({f.payload, f.length});
 }
 
+std::optional<UpdateSession::Outcome> run_session(SimDevice& device, UpdateSession& session) {
+  FrameReader reader;
+  std::vector<uint8_t> next = session.begin();
+  while (!next.empty()) {
+    const auto replies = reader.feed(device.receive(next));
+    next.clear();
+    for (const auto& f : replies)
+      if (auto send = session.on_reply(f)) next = *send;
+  }
+  return session.outcome();
+}
+
 }  // namespace tinyops::fleet

@@ -58,22 +58,34 @@ std::optional<UpdateSession::Outcome> install(QemuDevice& board, FrameReader& re
   return session.outcome();
 }
 
-TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest) {
-  test_support::TempDir tmp("qemu-device");
+// A workspace with hello_world admitted on the Nano 33 BLE Sense profile (a farm report as
+// the pipeline records one), a key and two releases of it.
+struct TwoReleases {
+  test_support::TempDir tmp{"qemu-device"};
   store::Workspace ws = store::Workspace::init(tmp.path() / "ws");
-  const auto bytes = formats::read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
-  const store::Artifact model = store::record_artifact(ws, "int8_model", "hello_world", bytes, "{}");
-  nlohmann::json meta;
-  meta["boards"] = nlohmann::json::array({{{"board", "nano33ble"}, {"passed", true}, {"fits", true}, {"bit_exact", true}}});
-  const std::string text = meta.dump();
-  store::record_artifact(ws, "farm_report", "hello_world@nano33ble/farm", std::vector<uint8_t>(text.begin(), text.end()),
-                         text, {{model.id, "model"}});
-  const SigningKey key = create_key(ws, "default");
-  ReleaseOptions o;
-  o.model = model.id;
-  o.board = "nano33ble";
-  const Release v1 = create_release(ws, o);
-  const Release v2 = create_release(ws, o);
+  std::vector<uint8_t> bytes =
+      formats::read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
+  SigningKey key;
+  Release v1, v2;
+  TwoReleases() {
+    const store::Artifact model = store::record_artifact(ws, "int8_model", "hello_world", bytes, "{}");
+    nlohmann::json meta;
+    meta["boards"] = nlohmann::json::array({{{"board", "nano33ble"}, {"passed", true}, {"fits", true}, {"bit_exact", true}}});
+    const std::string text = meta.dump();
+    store::record_artifact(ws, "farm_report", "hello_world@nano33ble/farm",
+                           std::vector<uint8_t>(text.begin(), text.end()), text, {{model.id, "model"}});
+    key = create_key(ws, "default");
+    ReleaseOptions o;
+    o.model = model.id;
+    o.board = "nano33ble";
+    v1 = create_release(ws, o);
+    v2 = create_release(ws, o);
+  }
+};
+
+TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest) {
+  TwoReleases f;
+  auto& [tmp, ws, bytes, key, v1, v2] = f;
 
   // the board's bootloader, for this key and layout
   const compiler::Board& board = compiler::find_board("nano33ble");
@@ -97,14 +109,7 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
     SimDevice device(so, factory);
     device.boot();
     UpdateSession s(ws.objects().get(v1.id), ws.objects().get(v1.image_id), v1.manifest.image_digest);
-    FrameReader r;
-    std::vector<uint8_t> next = s.begin();
-    while (!next.empty()) {
-      const auto replies = r.feed(device.receive(next));
-      next.clear();
-      for (const auto& f : replies)
-        if (auto send = s.on_reply(f)) next = *send;
-    }
+    run_session(device, s);
     ASSERT_EQ(device.report().sequence, 1u);
   }
   const std::filesystem::path dump = tmp.path() / "flash.bin";
@@ -147,21 +152,8 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
 }
 
 TEST(QemuDevice, AnEmulatedBoardTakesPartInARolloutThroughItsGateway) {
-  test_support::TempDir tmp("qemu-gateway");
-  store::Workspace ws = store::Workspace::init(tmp.path() / "ws");
-  const auto bytes = formats::read_file(std::filesystem::path(TINYOPS_SHARED_MODELS) / "tflm_hello_world_int8.tflite");
-  const store::Artifact model = store::record_artifact(ws, "int8_model", "hello_world", bytes, "{}");
-  nlohmann::json meta;
-  meta["boards"] = nlohmann::json::array({{{"board", "nano33ble"}, {"passed", true}, {"fits", true}, {"bit_exact", true}}});
-  const std::string text = meta.dump();
-  store::record_artifact(ws, "farm_report", "hello_world@nano33ble/farm", std::vector<uint8_t>(text.begin(), text.end()),
-                         text, {{model.id, "model"}});
-  create_key(ws, "default");
-  ReleaseOptions o;
-  o.model = model.id;
-  o.board = "nano33ble";
-  const Release v1 = create_release(ws, o);
-  const Release v2 = create_release(ws, o);
+  TwoReleases f;
+  auto& [tmp, ws, bytes, key, v1, v2] = f;
   const Enrollment emu = enroll_device(ws, "emu-1", "nano33ble", {"lab"});
   const EmulatedBoard files = provision_emulated_board(ws, v1.id, "default", tmp.path() / "emu");
 

@@ -13,6 +13,7 @@
 
 #include "tinyops/fleet/keys.hpp"
 #include "tinyops/fleet/sim_flash.hpp"
+#include "tinyops/fleet/update_session.hpp"
 
 extern "C" {
 #include "agent.h"
@@ -81,5 +82,8 @@ class SimDevice {
   tinyops_frame_parser parser_{};
   int boots_ = 0;
 };
+
+// Plays `session` against `device` to its end (no transport between them); its outcome.
+std::optional<UpdateSession::Outcome> run_session(SimDevice& device, UpdateSession& session);
 
 }  // namespace tinyops::fleet
