@@ -2,7 +2,9 @@
 // fleet of simulated devices that log in to it, each over MQTT on this machine.
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -80,6 +83,10 @@ int fleet_serve(const FleetServeArgs& args) {
   const fs::path dir = ws.dir() / "broker";
   fleet::BrokerConfig config = fleet::write_broker_config(ws, dir, args.host, args.port);
   size_t enrolled = fleet::list_devices(ws).size();
+  rlimit files{};  // the broker holds a connection per device: it inherits the hard limit
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
   farm::ChildProcess broker({fleet::mosquitto_program().string(), "-c", config.config.string()});
   // Mosquitto says nothing when it starts (errors and warnings only) and exits at once when
   // it cannot listen: give it half a second to fail.
@@ -144,28 +151,71 @@ int fleet_simulate(const FleetSimulateArgs& args) {
   }
   // each release's model, built for the host the first time a device boots it
   std::map<uint32_t, std::shared_ptr<fleet::HostModel>> models;
+  // Each process opens the workspace for itself (a database connection does not survive
+  // fork) the first time one of its devices boots a release.
+  std::optional<store::Workspace> own;
+  pid_t own_pid = 0;
   o.model = [&](uint32_t sequence, std::span<const uint8_t> input) -> std::optional<std::vector<uint8_t>> {
     auto& m = models[sequence];
     if (!m) {
-      for (const fleet::Release& r : fleet::list_releases(ws)) {
+      if (own_pid != ::getpid()) {
+        own.reset();
+        own.emplace(open_workspace(args));
+        own_pid = ::getpid();
+      }
+      // the same directory the build folders of the parent use: name them per process
+      for (const fleet::Release& r : fleet::list_releases(*own)) {
         if (r.manifest.class_id != args.board || r.manifest.sequence != sequence) continue;
-        const Graph graph = formats::import_tflite(ws.objects().get(r.manifest.model_id), "release model");
-        m = std::make_shared<fleet::HostModel>(graph, ws.dir() / "tmp" / ("sim-model-" + r.id.substr(0, 12)));
+        const Graph graph = formats::import_tflite(own->objects().get(r.manifest.model_id), "release model");
+        m = std::make_shared<fleet::HostModel>(
+            graph, own->dir() / "tmp" / fmt::format("sim-model-{}-{}", r.id.substr(0, 12), ::getpid()));
       }
       if (!m) return std::nullopt;
     }
     return m->run(input);
   };
-  fleet::SimFleet fleet(o);
-  say(fmt::format("simulate: {} {} device(s) connecting to {}:{}{}", args.devices, args.board, args.host,
-                  args.port, args.seconds > 0 ? fmt::format(" for {} s", args.seconds) : " (Ctrl-C stops)"));
+  // libmosquitto takes three descriptors per client: raise the soft limit to the hard one
+  // and run as many devices per process as that allows, in child processes beyond it.
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  const size_t per_process = std::max<size_t>(1, (static_cast<size_t>(files.rlim_cur) - 64) / 3);
+  say(fmt::format("simulate: {} {} device(s) connecting to {}:{}{}{}", args.devices, args.board, args.host,
+                  args.port, args.seconds > 0 ? fmt::format(" for {} s", args.seconds) : " (Ctrl-C stops)",
+                  o.devices.size() > per_process
+                      ? fmt::format(", {} per process", per_process) : ""));
   stop_on_signals();
+  std::vector<pid_t> children;
+  while (o.devices.size() > per_process) {  // the last slice stays in this process
+    fleet::SimFleetOptions slice = o;
+    slice.devices.assign(o.devices.end() - static_cast<long>(per_process), o.devices.end());
+    o.devices.resize(o.devices.size() - per_process);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("cannot start another simulator process");
+    if (pid == 0) {
+      std::atomic<bool> stop{false};
+      std::thread timer = stop_after(args.seconds, stop);
+      {
+        fleet::SimFleet part(slice);
+        part.run(stop);
+      }
+      timer.join();
+      ::_exit(0);
+    }
+    children.push_back(pid);
+  }
+  fleet::SimFleet fleet(o);
   std::atomic<bool> stop{false};
   std::thread timer = stop_after(args.seconds, stop);
   fleet.run(stop);
   timer.join();
-  say(fmt::format("simulate: {} of {} connected at the end, {} messages", fleet.connected(), args.devices,
-                  fleet.messages()));
+  for (const pid_t pid : children) {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+  say(fmt::format("simulate: {} of {} devices of this process connected at the end, {} messages",
+                  fleet.connected(), o.devices.size(), fleet.messages()));
   return 0;
 }
 
