@@ -24,14 +24,18 @@ serve=$!
 "$tinyops" fleet simulate --devices 100 --board "$board" --port "$port" --seconds 180 \
   > .tinyops/fleet-simulate.log 2>&1 &
 simulate=$!
+started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 "$tinyops" fleet emulate --board "$board" --release "$factory" --port "$port" --seconds 180 \
   > .tinyops/fleet-emulate.log 2>&1 &
 emulate=$!
 trap 'kill $serve $simulate $emulate 2>/dev/null || true' EXIT
-# wait until the emulated board has reported (its bootloader and factory flash are built first)
+# wait until the emulated board has reported since it started (its bootloader and factory
+# flash are built first)
+heartbeat=""
 for _ in $(seq 1 120); do
   heartbeat="$("$tinyops" fleet show "emu-$board-1" --json 2>/dev/null | field "d.get('last_heartbeat', '')" || true)"
-  [ -n "$heartbeat" ] && break
+  [[ -n "$heartbeat" && ! "$heartbeat" < "$started" ]] && break
+  heartbeat=""
   sleep 1
 done
 [ -n "$heartbeat" ] || { echo "the emulated board did not report:"; cat .tinyops/fleet-emulate.log; exit 1; }
