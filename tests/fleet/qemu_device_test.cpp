@@ -140,6 +140,21 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
   EXPECT_TRUE(second->confirmed) << "smoke test bit-exact on the emulated Cortex-M4";
   EXPECT_EQ(second->last_reason, TINYOPS_AGENT_OK);
 
+  // a deliberately bad release: release 2's image, signed with a smoke test it cannot pass;
+  // the board installs it, its first boot fails the test, and it goes back to release 2
+  Manifest bad_manifest = v2.manifest;
+  bad_manifest.sequence = 3;
+  bad_manifest.smoke_output[0] ^= 0x01;
+  const auto bad_out = install(qemu, reader, sign_manifest(bad_manifest, key), ws.objects().get(v2.image_id),
+                               v2.manifest.image_digest);
+  ASSERT_TRUE(bad_out && bad_out->installed);
+  const auto after_bad = next_report(qemu, reader, 60s);
+  ASSERT_TRUE(after_bad);
+  EXPECT_EQ(after_bad->sequence, 2u);
+  EXPECT_TRUE(after_bad->confirmed);
+  EXPECT_EQ(after_bad->last_reason, TINYOPS_REJECT_SMOKE_TEST);
+  EXPECT_EQ(after_bad->reason_sequence, 3u);
+
   // the harness's inferences reach the report (health: inferences, latency on the board)
   const std::string infer = "infer 3 0%";
   qemu.send({reinterpret_cast<const uint8_t*>(infer.data()), infer.size()});
