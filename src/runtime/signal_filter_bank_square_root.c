@@ -24,12 +24,9 @@ uint16_t tinyops_signal_sqrt_u32(uint32_t x) {
 }
 
 static int32_t msb_u64(uint64_t x) {
-  int32_t bits = 0;
-  while (x != 0) {
-    x >>= 1;
-    ++bits;
-  }
-  return bits;
+  const uint32_t high = (uint32_t)(x >> 32);
+  if (high != 0) return 32 + tinyops_signal_msb_u32(high);
+  return x == 0 ? 0 : tinyops_signal_msb_u32((uint32_t)x);
 }
 
 uint32_t tinyops_signal_sqrt_u64(uint64_t x) {

@@ -180,6 +180,37 @@ TEST(SignalFilterBank, NegativeWeightsWrapLikeTflm) {
   EXPECT_EQ(out[0], UINT64_MAX - 4);  // -5 modulo 2^64
 }
 
+TEST(SignalMsb, CountsTheBitsUpToTheHighestSetOne) {
+  EXPECT_EQ(tinyops_signal_msb_u32(0), 32);  // TFLM's convention for zero
+  for (int b = 0; b < 32; ++b) {
+    EXPECT_EQ(tinyops_signal_msb_u32(uint32_t{1} << b), b + 1);
+    EXPECT_EQ(tinyops_signal_msb_u32((uint32_t{1} << b) | ((uint32_t{1} << b) - 1)), b + 1);
+  }
+  uint32_t x = 12345;
+  for (int i = 0; i < 100000; ++i) {
+    x = x * 1664525u + 1013904223u;
+    const uint32_t v = x >> (x % 32);
+    int bits = 0;
+    for (uint32_t t = v; t != 0; t >>= 1) ++bits;
+    ASSERT_EQ(tinyops_signal_msb_u32(v), v == 0 ? 32 : bits) << v;
+  }
+}
+
+TEST(SignalSquareRoot, SixtyFourBitRootsRoundLikeTheBitByBitMethod) {
+  uint64_t x = 987654321;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const uint64_t v = x >> (x % 40);
+    if ((v >> 32) == 0) continue;
+    const long double root = std::floor(std::sqrt(static_cast<long double>(v)));
+    uint64_t r = static_cast<uint64_t>(root);
+    while (r * r > v) --r;  // exact floor, whatever long double's rounding did
+    while (r < 0xFFFFFFFFu && (r + 1) * (r + 1) <= v) ++r;
+    const uint64_t expected = (v - r * r > r && r != 0xFFFFFFFFu) ? r + 1 : r;
+    ASSERT_EQ(tinyops_signal_sqrt_u64(v), expected) << v;
+  }
+}
+
 TEST(SignalSquareRoot, RoundsToNearest) {
   EXPECT_EQ(tinyops_signal_sqrt_u32(0), 0);
   EXPECT_EQ(tinyops_signal_sqrt_u32(2), 1);

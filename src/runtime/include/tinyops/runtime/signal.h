@@ -162,12 +162,26 @@ uint32_t tinyops_signal_log_u32(uint32_t x, uint32_t out_scale);
 /* Position of the highest set bit, counting from 1; 32 for x == 0 (what TFLM's GCC build
  * returns, which its FFT auto-scale depends on). */
 static inline int32_t tinyops_signal_msb_u32(uint32_t x) {
-  int32_t bits = 0;
+  /* a binary search: five steps, where a loop over the bits takes up to 32 */
+  int32_t bits = 1;
   if (x == 0) return 32;
-  while (x != 0) {
-    x >>= 1;
-    ++bits;
+  if (x >= 0x10000u) {
+    x >>= 16;
+    bits += 16;
   }
+  if (x >= 0x100u) {
+    x >>= 8;
+    bits += 8;
+  }
+  if (x >= 0x10u) {
+    x >>= 4;
+    bits += 4;
+  }
+  if (x >= 0x4u) {
+    x >>= 2;
+    bits += 2;
+  }
+  if (x >= 0x2u) bits += 1;
   return bits;
 }
 
