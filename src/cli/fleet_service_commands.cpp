@@ -234,6 +234,12 @@ int fleet_emulate(const FleetEmulateArgs& args) {
       throw InputError("no release for " + board.name + " to start the board with: `tinyops release create MODEL --board " +
                        board.name + "` first (or --release ID)");
   }
+  const fleet::Release factory = fleet::find_release(ws, release);
+  if (factory.manifest.class_id != board.name)
+    throw InputError(fmt::format("release {} is for {}, not {}: pass a release of {} (or --board {})",
+                                 factory.id.substr(0, 12), factory.manifest.class_id, board.name, board.name,
+                                 factory.manifest.class_id));
+  release = factory.id;
   const std::string name = args.name.empty() ? "emu-" + board.name + "-1" : args.name;
   const fs::path dir = ws.dir() / "emu" / name;
   fs::create_directories(dir);

@@ -408,6 +408,10 @@ TEST(Cli, FleetServeAndSimulateRefuseBadInputWithExitTwo) {
   const Result no_key = run_cli("fleet simulate --devices 2 --seconds 0.1" + ws);
   EXPECT_EQ(no_key.exit_code, 2);
   EXPECT_THAT(no_key.out, HasSubstr("tinyops key create"));
+  const Result no_release = run_cli("fleet emulate --board nano33ble --seconds 0.1" + ws);
+  EXPECT_EQ(no_release.exit_code, 2);
+  EXPECT_THAT(no_release.out, HasSubstr("release create"));
+  EXPECT_EQ(run_cli("fleet emulate --board nosuchboard" + ws).exit_code, 2);
   EXPECT_EQ(run_cli("fleet serve --port 0" + ws).exit_code, 2);
   EXPECT_EQ(run_cli("fleet serve --port 70000" + ws).exit_code, 2);
 }
