@@ -195,6 +195,7 @@ class BundleEmitter : public interp::EmitContext {
   bool lower(const interp::Int8FullyConnectedLayer& l) override {
     return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
   }
+  bool dsp_extension() const override { return dsp_kernels_; }
   bool lower(const interp::Int8SvdfLayer& l) override {
     return dsp_kernels_ && cortex_m_dsp::lower(*this, l);
   }

@@ -82,6 +82,34 @@ TEST_F(SignalRfft, RejectsUnsupportedLengths) {
   EXPECT_NE(tinyops_signal_rfft_s16_init(&plan_, 8, small.data(), small.size()), 0);
 }
 
+TEST_F(SignalRfft, TheDspVariantGivesTheSameBinsToTheBit) {
+  // every length the op supports up to 2048 (radix-4 only, and with the final radix-2), on
+  // random and full-scale inputs, several frames at once with zero padding
+  uint32_t seed = 7;
+  for (int32_t n = 4; n <= 2048; n *= 2) {
+    SCOPED_TRACE(n);
+    plan(n);
+    const int32_t frames = 3, input_length = n - n / 4;
+    std::vector<int16_t> in(static_cast<size_t>(frames * input_length));
+    for (int trial = 0; trial < 4; ++trial) {
+      for (auto& v : in) {
+        seed = seed * 1664525u + 1013904223u;
+        v = trial == 3 ? static_cast<int16_t>((seed >> 31) ? INT16_MAX : INT16_MIN)
+                       : static_cast<int16_t>(seed >> 16);
+      }
+      std::vector<int16_t> padded(static_cast<size_t>(n));
+      std::vector<tinyops_complex_s16> want(static_cast<size_t>(frames * (n / 2 + 1)));
+      std::vector<tinyops_complex_s16> got(want.size());
+      tinyops_signal_rfft_s16_frames(&plan_, frames, input_length, in.data(), padded.data(), want.data());
+      tinyops_signal_rfft_s16_dsp_frames(&plan_, frames, input_length, in.data(), padded.data(), got.data());
+      for (size_t k = 0; k < want.size(); ++k) {
+        ASSERT_EQ(got[k].r, want[k].r) << "bin " << k << " trial " << trial;
+        ASSERT_EQ(got[k].i, want[k].i) << "bin " << k << " trial " << trial;
+      }
+    }
+  }
+}
+
 TEST_F(SignalRfft, ImpulseIsFlat) {
   // z = (16384, 0), 0, 0, 0 -> radix-4 stage divides by 4 exactly: Z = 4096 everywhere.
   // The split step halves (16383/32768, rounded) to 2048 in every bin, all real.

@@ -209,7 +209,9 @@ InvokeFn prepare_rfft(const OpContext& ctx) {
               "could not build the FFT tables");
   const int32_t i_in = ctx.input_index(0), i_out = ctx.output_index(0);
   ctx.on_emit([=](EmitContext& e) {
+    // the plan and its tables come from the reference file on every target
     e.use_source("signal_rfft_s16.c");
+    if (e.dsp_extension()) e.use_source("signal_rfft_s16_dsp.c");
     const tinyops_signal_rfft_s16_plan& plan = state->plan;
     const auto half = static_cast<size_t>(plan.half_length);
     const std::span<const tinyops_complex_s16> tables(state->tables);
@@ -232,7 +234,7 @@ InvokeFn prepare_rfft(const OpContext& ctx) {
                         {"twiddles", twiddles},
                         {"super_twiddles", super},
                         {"work", work}}));
-    e.statement(c_call("tinyops_signal_rfft_s16_frames",
+    e.statement(c_call(e.dsp_extension() ? "tinyops_signal_rfft_s16_dsp_frames" : "tinyops_signal_rfft_s16_frames",
                        {"&" + p, c_int(frames), c_int(input_length), e.tensor(i_in), padded,
                         "(tinyops_complex_s16*)" + e.tensor(i_out)}));
   });

@@ -42,6 +42,9 @@ class EmitContext {
   virtual bool lower(const Int8FullyConnectedLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8SvdfLayer& layer) { return (void)layer, false; }
   virtual bool lower(const Int8LstmLayer& layer) { return (void)layer, false; }
+  // The target core has the Arm DSP extension: ops without a prepared layer of their own
+  // (the signal ops) pick their SIMD kernel by asking.
+  virtual bool dsp_extension() const { return false; }
   // Said by a lowering whose kernel, just printed, may write its output over its input 0,
   // both starting at the same byte, whatever their sizes: it reads every input element it
   // still needs before the output overwrites it. The memory planner may then give both one

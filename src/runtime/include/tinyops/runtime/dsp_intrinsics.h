@@ -88,6 +88,65 @@ static inline int32_t tinyops_sadd16(int32_t x, int32_t y) {
 #endif
 }
 
+/* SSUB16: lane-wise int16 subtraction, each lane wrapping modulo 2^16. */
+static inline int32_t tinyops_ssub16(int32_t x, int32_t y) {
+#if TINYOPS_DSP_NATIVE
+  return __ssub16(x, y);
+#else
+  return tinyops_dsp_pack16(tinyops_dsp_lo(x) - tinyops_dsp_lo(y),
+                            tinyops_dsp_hi(x) - tinyops_dsp_hi(y));
+#endif
+}
+
+/* SASX: low lane lo(x) - hi(y), high lane hi(x) + lo(y), each wrapping. */
+static inline int32_t tinyops_sasx(int32_t x, int32_t y) {
+#if TINYOPS_DSP_NATIVE
+  return __sasx(x, y);
+#else
+  return tinyops_dsp_pack16(tinyops_dsp_lo(x) - tinyops_dsp_hi(y),
+                            tinyops_dsp_hi(x) + tinyops_dsp_lo(y));
+#endif
+}
+
+/* SSAX: low lane lo(x) + hi(y), high lane hi(x) - lo(y), each wrapping. */
+static inline int32_t tinyops_ssax(int32_t x, int32_t y) {
+#if TINYOPS_DSP_NATIVE
+  return __ssax(x, y);
+#else
+  return tinyops_dsp_pack16(tinyops_dsp_lo(x) + tinyops_dsp_hi(y),
+                            tinyops_dsp_hi(x) - tinyops_dsp_lo(y));
+#endif
+}
+
+/* SHADD16 / SHSUB16: lane-wise (x + y) >> 1 and (x - y) >> 1, computed without overflow. */
+static inline int32_t tinyops_shadd16(int32_t x, int32_t y) {
+#if TINYOPS_DSP_NATIVE
+  return __shadd16(x, y);
+#else
+  return tinyops_dsp_pack16((tinyops_dsp_lo(x) + tinyops_dsp_lo(y)) >> 1,
+                            (tinyops_dsp_hi(x) + tinyops_dsp_hi(y)) >> 1);
+#endif
+}
+
+static inline int32_t tinyops_shsub16(int32_t x, int32_t y) {
+#if TINYOPS_DSP_NATIVE
+  return __shsub16(x, y);
+#else
+  return tinyops_dsp_pack16((tinyops_dsp_lo(x) - tinyops_dsp_lo(y)) >> 1,
+                            (tinyops_dsp_hi(x) - tinyops_dsp_hi(y)) >> 1);
+#endif
+}
+
+/* SMLSD: acc + lo(x) * lo(y) - hi(x) * hi(y), wrapping. */
+static inline int32_t tinyops_smlsd(int32_t x, int32_t y, int32_t acc) {
+#if TINYOPS_DSP_NATIVE
+  return __smlsd(x, y, acc);
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(tinyops_dsp_lo(x) * tinyops_dsp_lo(y)) -
+                   (uint32_t)(tinyops_dsp_hi(x) * tinyops_dsp_hi(y)));
+#endif
+}
+
 /* SMLAD: acc + lo(x) * lo(y) + hi(x) * hi(y), wrapping modulo 2^32 (the Q flag that the
  * instruction sets on overflow is never read). */
 static inline int32_t tinyops_smlad(int32_t x, int32_t y, int32_t acc) {

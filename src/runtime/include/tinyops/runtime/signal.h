@@ -72,6 +72,12 @@ void tinyops_signal_rfft_s16(const tinyops_signal_rfft_s16_plan* plan, const int
 void tinyops_signal_rfft_s16_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
                                     int32_t input_length, const int16_t* input, int16_t* padded,
                                     tinyops_complex_s16* output);
+/* The same, bit for bit, with each complex value as one word and the Arm DSP extension's
+ * 16-bit SIMD instructions (signal_rfft_s16_dsp.c; plain C with the same results where the
+ * extension is absent, so the host tests run it). */
+void tinyops_signal_rfft_s16_dsp_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
+                                        int32_t input_length, const int16_t* input, int16_t* padded,
+                                        tinyops_complex_s16* output);
 
 /* ---- Energy: out[k] = re^2 + im^2 for k in [start_index, end_index). ----
  * Entries outside the range are set to 0 (TFLM leaves them unwritten). */
