@@ -167,9 +167,38 @@ static void store_narrow(tinyops_type type, void* data, int32_t i, uint32_t v) {
   }
 }
 
+/* The narrow casts models use most, as plain loops: a 16- or 32-bit integer to a 16- or
+ * 32-bit one (the signal front ends move spectra between int16, int32 and uint32). */
+static int cast_common(int32_t count, tinyops_type from, const void* input, tinyops_type to,
+                       void* output) {
+  int32_t i;
+#define TINYOPS_CAST_LOOP(IN_T, OUT_T, CONVERT)                      \
+  do {                                                                \
+    const IN_T* in = (const IN_T*)input;                              \
+    OUT_T* out = (OUT_T*)output;                                      \
+    for (i = 0; i < count; ++i) out[i] = CONVERT(in[i]);              \
+  } while (0)
+#define TO_S16(x) ((int16_t)(uint16_t)(uint32_t)(x))
+#define TO_S32(x) ((int32_t)(uint32_t)(x))
+#define TO_U32(x) ((uint32_t)(x))
+  if (from == TINYOPS_TYPE_S16 && to == TINYOPS_TYPE_S32) TINYOPS_CAST_LOOP(int16_t, int32_t, TO_S32);
+  else if (from == TINYOPS_TYPE_S32 && to == TINYOPS_TYPE_S16) TINYOPS_CAST_LOOP(int32_t, int16_t, TO_S16);
+  else if (from == TINYOPS_TYPE_U32 && to == TINYOPS_TYPE_S32) TINYOPS_CAST_LOOP(uint32_t, int32_t, TO_S32);
+  else if (from == TINYOPS_TYPE_S32 && to == TINYOPS_TYPE_U32) TINYOPS_CAST_LOOP(int32_t, uint32_t, TO_U32);
+  else if (from == TINYOPS_TYPE_U32 && to == TINYOPS_TYPE_S16) TINYOPS_CAST_LOOP(uint32_t, int16_t, TO_S16);
+  else if (from == TINYOPS_TYPE_S16 && to == TINYOPS_TYPE_U32) TINYOPS_CAST_LOOP(int16_t, uint32_t, TO_U32);
+  else return 0;
+#undef TO_U32
+#undef TO_S32
+#undef TO_S16
+#undef TINYOPS_CAST_LOOP
+  return 1;
+}
+
 void tinyops_cast(int32_t count, tinyops_type from, const void* input, tinyops_type to,
                   void* output) {
   int32_t i;
+  if (cast_common(count, from, input, to, output)) return;
   if (is_narrow_int(from) && is_narrow_int(to)) {
     for (i = 0; i < count; ++i) store_narrow(to, output, i, load_narrow(from, input, i));
     return;

@@ -278,6 +278,31 @@ TEST(Concatenation, MiddleAxisMixedSizes) {
   EXPECT_EQ(out, (std::vector<int16_t>{1, 2, 10, 11, 12, 13, 3, 4, 14, 15, 16, 17}));
 }
 
+TEST(Cast, SixteenAndThirtyTwoBitIntegersWrapLikeStaticCast) {
+  // the plain loops for these pairs against what C++'s static_cast does (modulo 2^bits)
+  std::vector<int32_t> s32(1000);
+  uint32_t seed = 3;
+  for (auto& v : s32) {
+    seed = seed * 1664525u + 1013904223u;
+    v = static_cast<int32_t>(seed);
+  }
+  s32[0] = INT32_MIN;
+  s32[1] = INT32_MAX;
+  s32[2] = 0x18000;
+  std::vector<int16_t> s16(s32.size());
+  tinyops_cast(static_cast<int32_t>(s32.size()), TINYOPS_TYPE_S32, s32.data(), TINYOPS_TYPE_S16, s16.data());
+  for (size_t i = 0; i < s32.size(); ++i) ASSERT_EQ(s16[i], static_cast<int16_t>(s32[i])) << i;
+  std::vector<int32_t> widened(s16.size());
+  tinyops_cast(static_cast<int32_t>(s16.size()), TINYOPS_TYPE_S16, s16.data(), TINYOPS_TYPE_S32, widened.data());
+  for (size_t i = 0; i < s16.size(); ++i) ASSERT_EQ(widened[i], s16[i]) << i;
+  std::vector<uint32_t> u32(s16.size());
+  tinyops_cast(static_cast<int32_t>(s16.size()), TINYOPS_TYPE_S16, s16.data(), TINYOPS_TYPE_U32, u32.data());
+  for (size_t i = 0; i < s16.size(); ++i) ASSERT_EQ(u32[i], static_cast<uint32_t>(s16[i])) << i;
+  std::vector<int16_t> from_u32(u32.size());
+  tinyops_cast(static_cast<int32_t>(u32.size()), TINYOPS_TYPE_U32, u32.data(), TINYOPS_TYPE_S16, from_u32.data());
+  EXPECT_EQ(from_u32, s16);
+}
+
 TEST(Cast, BetweenTypes) {
   const std::vector<uint32_t> u = {0, 5, 0x80000000u, 0xFFFFFFFFu};
   std::vector<int32_t> s(4);
