@@ -90,7 +90,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (frames.empty()) break;
     const size_t at = data[i + 1] % frames.size();
     switch (data[i] % 6) {
-      case 0: frames[at][data[i + 2] % frames[at].size()] ^= static_cast<uint8_t>(1u << (data[i + 2] % 8)); break;
+      case 0:  // an earlier edit may have cut this frame to nothing
+        if (!frames[at].empty()) frames[at][data[i + 2] % frames[at].size()] ^= static_cast<uint8_t>(1u << (data[i + 2] % 8));
+        break;
       case 1: frames.erase(frames.begin() + static_cast<long>(at)); break;
       case 2: frames.insert(frames.begin() + static_cast<long>(at), frames[data[i + 2] % frames.size()]); break;
       case 3: std::swap(frames[at], frames[data[i + 2] % frames.size()]); break;

@@ -43,7 +43,8 @@ for target in "${targets[@]}"; do
     fuzz_agent_frames)
       # Edits to a recorded install: none, a flipped byte, a dropped and a duplicated frame.
       printf '' > "$corpus/none"; printf '\x00\x03\x05' > "$corpus/flip"
-      printf '\x01\x02\x00\x02\x04\x01' > "$corpus/drop-dup" ;;
+      printf '\x01\x02\x00\x02\x04\x01' > "$corpus/drop-dup"
+      printf '\x22\x00\x00\x00\x00\xff' > "$corpus/cut-then-flip" ;;  # once crashed the harness
     fuzz_api_requests)
       # Raw HTTP requests, one per endpoint. The target's workspace holds an int8 model whose
       # content is "model" (so its id is known) and a dataset version "v1"; @TOKEN@ stands for
