@@ -58,6 +58,25 @@ TEST(SignalFftAutoScale, ReproducesTflmsInt16MaximumAfterMinus32768) {
   EXPECT_EQ(out[1], 20480);
 }
 
+TEST(SignalWindow, TheDspVariantGivesTheSameSamplesToTheBit) {
+  uint32_t seed = 11;
+  for (int32_t n : {1, 2, 7, 400, 401}) {
+    for (int32_t shift : {0, 5, 12, 31}) {
+      const int32_t frames = 3;
+      std::vector<int16_t> in(static_cast<size_t>(frames * n)), w(static_cast<size_t>(n));
+      for (auto& v : in) v = static_cast<int16_t>((seed = seed * 1664525u + 1013904223u) >> 16);
+      for (auto& v : w) v = static_cast<int16_t>((seed = seed * 1664525u + 1013904223u) >> 16);
+      in[0] = INT16_MIN;
+      w[0] = INT16_MIN;
+      const tinyops_signal_window_params p{n, shift};
+      std::vector<int16_t> want(in.size()), got(in.size());
+      tinyops_signal_window_s16(&p, frames, in.data(), w.data(), want.data());
+      tinyops_signal_window_s16_dsp(&p, frames, in.data(), w.data(), got.data());
+      ASSERT_EQ(got, want) << "n " << n << " shift " << shift;
+    }
+  }
+}
+
 class SignalRfft : public testing::Test {
  protected:
   void plan(int32_t fft_length) {

@@ -125,12 +125,12 @@ InvokeFn prepare_window(const OpContext& ctx) {
   const int32_t frames = n / w;
   const int32_t i_in = ctx.input_index(0), i_w = ctx.input_index(1), i_out = ctx.output_index(0);
   ctx.on_emit([=](EmitContext& e) {
-    e.use_source("signal_window.c");
+    e.use_source(e.dsp_extension() ? "signal_window_dsp.c" : "signal_window.c");
     const std::string p = e.unique("params");
     e.declare(
         c_struct("tinyops_signal_window_params", p,
                  {{"window_size", c_int(params.window_size)}, {"shift", c_int(params.shift)}}));
-    e.statement(c_call("tinyops_signal_window_s16",
+    e.statement(c_call(e.dsp_extension() ? "tinyops_signal_window_s16_dsp" : "tinyops_signal_window_s16",
                        {"&" + p, c_int(frames), e.tensor(i_in), e.tensor(i_w), e.tensor(i_out)}));
   });
   return [=](const Tensors& t) {

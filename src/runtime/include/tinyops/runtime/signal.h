@@ -33,6 +33,9 @@ typedef struct {
 /* Applies the window to `frames` consecutive frames of params->window_size samples. */
 void tinyops_signal_window_s16(const tinyops_signal_window_params* params, int32_t frames,
                                const int16_t* input, const int16_t* window, int16_t* output);
+/* The same, bit for bit, two samples per word with the Arm DSP extension (signal_window_dsp.c). */
+void tinyops_signal_window_s16_dsp(const tinyops_signal_window_params* params, int32_t frames,
+                                   const int16_t* input, const int16_t* window, int16_t* output);
 
 /* ---- FFT auto scale: shifts the frame left as far as its largest magnitude allows. ----
  * Returns the shift applied (0..15); TFLM's FilterBankSquareRoot undoes it later. */
