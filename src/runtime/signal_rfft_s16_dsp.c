@@ -93,12 +93,5 @@ static void rfft(const tinyops_signal_rfft_s16_plan* plan, const int16_t* input,
 void tinyops_signal_rfft_s16_dsp_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
                                         int32_t input_length, const int16_t* input, int16_t* padded,
                                         tinyops_complex_s16* output) {
-  const int32_t bins = plan->fft_length / 2 + 1;
-  int32_t f, i;
-  for (f = 0; f < frames; ++f) {
-    const int16_t* frame = input + (size_t)f * (size_t)input_length;
-    for (i = 0; i < input_length; ++i) padded[i] = frame[i];
-    for (; i < plan->fft_length; ++i) padded[i] = 0;
-    rfft(plan, padded, output + (size_t)f * (size_t)bins);
-  }
+  tinyops_signal_rfft_s16_frames_with(plan, frames, input_length, input, padded, output, rfft);
 }

@@ -75,6 +75,14 @@ void tinyops_signal_rfft_s16(const tinyops_signal_rfft_s16_plan* plan, const int
 void tinyops_signal_rfft_s16_frames(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
                                     int32_t input_length, const int16_t* input, int16_t* padded,
                                     tinyops_complex_s16* output);
+/* The frame loop (zero padding included) around any one-frame transform: the reference
+ * above, or signal_rfft_s16_dsp.c's. */
+typedef void (*tinyops_signal_rfft_s16_fn)(const tinyops_signal_rfft_s16_plan* plan,
+                                           const int16_t* input, tinyops_complex_s16* output);
+void tinyops_signal_rfft_s16_frames_with(const tinyops_signal_rfft_s16_plan* plan, int32_t frames,
+                                         int32_t input_length, const int16_t* input, int16_t* padded,
+                                         tinyops_complex_s16* output, tinyops_signal_rfft_s16_fn transform);
+
 /* The same, bit for bit, with each complex value as one word and the Arm DSP extension's
  * 16-bit SIMD instructions (signal_rfft_s16_dsp.c; plain C with the same results where the
  * extension is absent, so the host tests run it). */
