@@ -87,35 +87,10 @@ TEST(QemuDevice, AReleaseIsInstalledOnAnEmulatedBoardAndConfirmedByItsSmokeTest)
   TwoReleases f;
   auto& [tmp, ws, bytes, key, v1, v2] = f;
 
-  // the board's bootloader, for this key and layout
+  // the board's bootloader for this key, and a factory flash with release 1 installed
+  const EmulatedBoard files = provision_emulated_board(ws, v1.id, "default", tmp.path() / "emu");
   const compiler::Board& board = compiler::find_board("nano33ble");
-  const Graph graph = formats::import_tflite(bytes, "hello_world");
-  farm::FirmwareOptions fo;
-  fo.agent = farm::AgentOptions{};
-  fo.agent->public_key = key.public_key;
-  fo.agent->key_id = key.id;
-  const farm::FirmwareBuild fw = farm::build_firmware(board, graph, compiler::generate_c(graph, {}), tmp.path() / "fw", fo);
-  ASSERT_FALSE(fw.bootloader_elf.empty());
-
-  // factory state: release 1 installed by the same agent code on the host
-  SimDeviceOptions so;
-  so.class_id = "nano33ble";
-  so.trusted_key = key.public_key;
-  so.layout = agent_layout(*fo.agent);
-  HostModel host(graph, tmp.path() / "host-model");
-  so.model = [&](uint32_t, std::span<const uint8_t> in) { return host.run(in); };
-  SimFlash factory("", so.layout.flash_size(), so.layout.page_size);
-  {
-    SimDevice device(so, factory);
-    device.boot();
-    UpdateSession s(ws.objects().get(v1.id), ws.objects().get(v1.image_id), v1.manifest.image_digest);
-    run_session(device, s);
-    ASSERT_EQ(device.report().sequence, 1u);
-  }
-  const std::filesystem::path dump = tmp.path() / "flash.bin";
-  formats::write_file(dump, std::vector<uint8_t>(factory.memory(), factory.memory() + factory.size()));
-
-  QemuDevice qemu(board, fw.bootloader_elf, dump);
+  QemuDevice qemu(board, files.bootloader_elf, files.flash_dump);
   FrameReader reader;
   const auto first = next_report(qemu, reader, 30s);
   ASSERT_TRUE(first) << "the board booted release 1 and reported";
